@@ -1,0 +1,183 @@
+//! `lore-digest`: the command-line front end. It parses arguments, calls the
+//! library and maps errors to exit codes; all the work is in `lore_digest`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lore_digest::archive::{Archive, Selection, parse_when};
+use lore_digest::{Error, render, report};
+
+/// Exit code for bad usage or bad input (wrong path, unknown id, empty selection).
+const EXIT_INPUT: u8 = 2;
+/// Exit code for a failure while reading a valid archive or writing output.
+const EXIT_FAILURE: u8 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "lore-digest",
+    version,
+    about = "Turn a public-inbox mailing-list archive into a readable update report"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report on the mails of a commit range or a time window.
+    #[command(after_help = "\
+Examples:
+  lore-digest report --archive ~/lore/kvm/git/0.git --range 42c98786..45c9ebb3
+  lore-digest report --archive ~/lore/kvm --since 7d --format json
+  lore-digest report --archive linux-hyperv.git --since 2025-05-01 --until 2025-05-08 --list linux-hyperv")]
+    Report(ReportArgs),
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// A public-inbox archive: one epoch repository (bare or not, e.g.
+    /// `kvm/git/0.git`) or a v2 inbox directory holding `git/0.git`, `git/1.git`, …
+    #[arg(long, value_name = "PATH")]
+    archive: PathBuf,
+
+    /// Commits reachable from B and not from A, as git means it (full or
+    /// abbreviated ids, or refs); `B` alone is all history up to B.
+    /// Example: `--range 42c98786..45c9ebb3`, `--range master`.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"], required_unless_present_any = ["since", "until"])]
+    range: Option<String>,
+
+    /// Mails that arrived at or after WHEN (commit time): `2025-05-01`,
+    /// `2025-05-01T12:00:00Z`, or a time ago such as `7d`, `24h`, `90m`.
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
+
+    /// Mails that arrived at or before WHEN; same forms as --since.
+    #[arg(long, value_name = "WHEN")]
+    until: Option<String>,
+
+    /// Output format. Example: `--format json`.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// How many domains and contributors the text report lists (JSON lists all).
+    /// Example: `--top 30`.
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    top: usize,
+
+    /// The list's name in the report title (default: from the mails'
+    /// List-Id, else the archive's directory name). Example: `--list KVM`.
+    #[arg(long, value_name = "NAME")]
+    list: Option<String>,
+
+    /// Write the report to FILE (atomically: a failed run leaves any previous
+    /// FILE untouched) instead of standard output. Example: `-o update.txt`.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// The plain-text update.
+    Text,
+    /// Every figure and series, machine-readable.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Report(args) => run_report(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure { message, code }) => {
+            eprintln!("lore-digest: error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// An error ready for the user: one line and an exit code.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let code = if error.is_input_error() {
+            EXIT_INPUT
+        } else {
+            EXIT_FAILURE
+        };
+        Failure {
+            message: error.to_string(),
+            code,
+        }
+    }
+}
+
+fn run_report(args: ReportArgs) -> Result<(), Failure> {
+    let selection = match (&args.range, &args.since, &args.until) {
+        (Some(range), _, _) => Selection::parse_range(range)?,
+        (None, since, until) => {
+            let now = jiff::Timestamp::now();
+            let since = since.as_deref().map(|s| parse_when(s, now)).transpose()?;
+            let until = until.as_deref().map(|s| parse_when(s, now)).transpose()?;
+            Selection::Window { since, until }
+        }
+    };
+    let archive = Archive::open(&args.archive)?;
+    let report = report::build(
+        &archive,
+        &selection,
+        &report::Options {
+            list: args.list.clone(),
+        },
+    )?;
+    for warning in &report.warnings {
+        eprintln!("lore-digest: warning: {warning}");
+    }
+    let document = match args.format {
+        Format::Text => render::text::render(&report, args.top),
+        Format::Json => render::json::render(&report),
+    };
+    match &args.output {
+        Some(path) => write_atomically(path, document.as_bytes()),
+        None => write_stdout(document.as_bytes()),
+    }
+}
+
+/// Writes next to `path` and renames over it, so readers see the old file
+/// or the new one, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure {
+        message: format!("{}: {e}", path.display()),
+        code: EXIT_FAILURE,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // `lore-digest report … | head` is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure {
+            message: format!("writing the report: {e}"),
+            code: EXIT_FAILURE,
+        }),
+    }
+}

@@ -1,0 +1,346 @@
+//! Builds public-inbox archives on the fly for the integration tests.
+//!
+//! Every repository is written by a single `git fast-import` process fed one
+//! stream, so a fixture with dozens of mails costs one process, not dozens.
+//! Author and committer identities are fixed and all times are given by the
+//! caller, so the same fixture yields the same commit ids on every run, which
+//! is what lets the snapshots contain commit ids.
+
+#![allow(dead_code)]
+
+pub mod mails;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Identity public-inbox would record; fixed so commit ids are stable.
+const AUTHOR: &str = "public-inbox fixture <fixture@public-inbox.invalid>";
+const COMMITTER: &str = "public-inbox <public-inbox@kvm-fixture.invalid>";
+
+/// 2025-05-01T00:00:00Z, the origin of all fixture times.
+pub const T0: i64 = 1_746_057_600;
+pub const HOUR: i64 = 3_600;
+pub const DAY: i64 = 86_400;
+
+enum Entry {
+    Mail { raw: Vec<u8>, time: i64 },
+    Deletion { time: i64 },
+}
+
+/// One public-inbox git repository: a v1 inbox, or one epoch of a v2 inbox.
+#[derive(Default)]
+pub struct Epoch {
+    entries: Vec<Entry>,
+}
+
+impl Epoch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a commit whose tree holds just `m`, the raw mail.
+    pub fn mail(mut self, raw: impl AsRef<[u8]>, unix_time: i64) -> Self {
+        self.entries.push(Entry::Mail {
+            raw: raw.as_ref().to_vec(),
+            time: unix_time,
+        });
+        self
+    }
+
+    /// Appends a deletion: public-inbox replaces `m` with `d`, holding the
+    /// removed message, so the commit carries no readable mail.
+    pub fn deletion(mut self, unix_time: i64) -> Self {
+        self.entries.push(Entry::Deletion { time: unix_time });
+        self
+    }
+
+    /// Number of commits this epoch will have.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Creates a bare repository at `path` and imports all commits on
+    /// `refs/heads/master` (HEAD points there).
+    pub fn write(&self, path: &Path) -> Repo {
+        std::fs::create_dir_all(path).expect("create repo dir");
+        git(path, &["init", "--bare", "--quiet", "--object-format=sha1"]);
+        git(path, &["symbolic-ref", "HEAD", "refs/heads/master"]);
+
+        let mut stream = Vec::new();
+        for entry in &self.entries {
+            let (time, name, blob, msg) = match entry {
+                Entry::Mail { raw, time } => (*time, "m", raw.as_slice(), commit_message(raw)),
+                Entry::Deletion { time } => (
+                    *time,
+                    "d",
+                    DELETED_SPAM.as_bytes(),
+                    "delete spam\n".to_string(),
+                ),
+            };
+            writeln!(stream, "commit refs/heads/master").unwrap();
+            writeln!(stream, "author {AUTHOR} {time} +0000").unwrap();
+            writeln!(stream, "committer {COMMITTER} {time} +0000").unwrap();
+            writeln!(stream, "data {}\n{}", msg.len(), msg).unwrap();
+            // Each commit's tree holds exactly one file, as in public-inbox.
+            writeln!(stream, "deleteall").unwrap();
+            writeln!(stream, "M 100644 inline {name}").unwrap();
+            writeln!(stream, "data {}", blob.len()).unwrap();
+            stream.extend_from_slice(blob);
+            stream.extend_from_slice(b"\n\n");
+        }
+        stream.extend_from_slice(b"done\n");
+
+        let mut child = git_cmd(path)
+            .args(["fast-import", "--quiet", "--done", "--date-format=raw"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn git fast-import");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(&stream)
+            .expect("feed git fast-import");
+        let out = child.wait_with_output().expect("wait for git fast-import");
+        assert!(
+            out.status.success(),
+            "git fast-import failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Repo {
+            path: path.to_path_buf(),
+        }
+    }
+}
+
+/// public-inbox uses the mail's subject as the commit message.
+fn commit_message(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let subject = text
+        .lines()
+        .take_while(|l| !l.trim_end_matches('\r').is_empty())
+        .find_map(|l| l.strip_prefix("Subject:"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    format!("{subject}\n")
+}
+
+const DELETED_SPAM: &str = "From: Totally Legit <win@prizes.invalid>\n\
+To: kvm@vger.kernel.org\n\
+Subject: [PATCH] You have won\n\
+Message-ID: <spam-1@prizes.invalid>\n\
+List-Id: <kvm.vger.kernel.org>\n\
+\n\
+Claim your prize.\n";
+
+/// A bare repository written by [`Epoch::write`].
+pub struct Repo {
+    pub path: PathBuf,
+}
+
+impl Repo {
+    /// Full id of `spec` (`git rev-parse --verify`).
+    pub fn rev_parse(&self, spec: &str) -> String {
+        rev_parse(&self.path, spec)
+    }
+
+    /// All commit ids, oldest first.
+    pub fn commits(&self) -> Vec<String> {
+        let out = git(&self.path, &["rev-list", "--reverse", "refs/heads/master"]);
+        out.lines().map(str::to_string).collect()
+    }
+
+    /// Id of the `i`-th commit (0 = oldest).
+    pub fn commit(&self, i: usize) -> String {
+        self.commits()[i].clone()
+    }
+
+    pub fn path_str(&self) -> &str {
+        self.path.to_str().unwrap()
+    }
+}
+
+/// A v2 inbox: `dir/git/0.git`, `dir/git/1.git`, ...
+pub struct Inbox {
+    pub dir: PathBuf,
+    pub epochs: Vec<Repo>,
+}
+
+impl Inbox {
+    /// Writes the epochs and the rest of a public-inbox v2 layout around
+    /// them: `inbox.lock`, `all.git` (empty, alternates to every epoch),
+    /// placeholder `msgmap.sqlite3` and `xap15/`, none of which hold mail.
+    pub fn v2(dir: &Path, epochs: Vec<Epoch>) -> Inbox {
+        let repos: Vec<Repo> = epochs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| e.write(&dir.join("git").join(format!("{i}.git"))))
+            .collect();
+        let all = dir.join("all.git");
+        std::fs::create_dir_all(&all).unwrap();
+        git(&all, &["init", "--bare", "--quiet", "--object-format=sha1"]);
+        let alternates: String = (0..repos.len())
+            .map(|i| format!("../../git/{i}.git/objects\n"))
+            .collect();
+        std::fs::write(all.join("objects/info/alternates"), alternates).unwrap();
+        std::fs::write(dir.join("inbox.lock"), "").unwrap();
+        std::fs::write(dir.join("msgmap.sqlite3"), "").unwrap();
+        std::fs::create_dir_all(dir.join("xap15/0")).unwrap();
+        Inbox {
+            dir: dir.to_path_buf(),
+            epochs: repos,
+        }
+    }
+
+    pub fn path_str(&self) -> &str {
+        self.dir.to_str().unwrap()
+    }
+}
+
+/// `git rev-parse --verify` in any repository.
+pub fn rev_parse(repo: &Path, spec: &str) -> String {
+    git(
+        repo,
+        &["rev-parse", "--verify", &format!("{spec}^{{commit}}")],
+    )
+    .trim()
+    .to_string()
+}
+
+/// First 8 hex digits, as the report prints them.
+pub fn short(id: &str) -> &str {
+    &id[..8]
+}
+
+fn git_cmd(repo: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("--git-dir").arg(repo);
+    // Keep the user's and system's configuration out of the fixtures.
+    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_DEFAULT_HASH")
+        .env_remove("GIT_INDEX_FILE");
+    cmd
+}
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let out = git_cmd(repo).args(args).output().expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("git output is UTF-8")
+}
+
+/// Runs the `lore-digest` binary; returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+        .args(args)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run lore-digest");
+    let code = out.status.code().unwrap_or(-1);
+    (
+        code,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the binary and insists on success, returning stdout.
+pub fn run_ok(args: &[&str]) -> String {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(
+        code, 0,
+        "lore-digest {args:?} failed with {code}\nstderr:\n{stderr}"
+    );
+    stdout
+}
+
+/// Runs the binary with `--format json` appended and parses the report.
+pub fn run_json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let stdout = run_ok(&all);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("report is not JSON ({e}):\n{stdout}"))
+}
+
+/// Asserts a failing run: exit code 2, no panic, and (when `one_line`) a
+/// single non-empty line on stderr.
+pub fn assert_input_error(args: &[&str], one_line: bool) -> String {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(
+        code, 2,
+        "lore-digest {args:?}: expected exit 2, got {code}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked")
+            && !stderr.contains("stack backtrace")
+            && !stderr.contains("RUST_BACKTRACE"),
+        "lore-digest {args:?} panicked:\n{stderr}"
+    );
+    if one_line {
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "lore-digest {args:?}: expected a one-line error, got:\n{stderr}"
+        );
+    }
+    assert!(
+        !stderr.trim().is_empty(),
+        "lore-digest {args:?}: no error message"
+    );
+    stderr
+}
+
+/// Standard base64 (RFC 4648) with 76-column lines, as MUAs send bodies.
+pub fn base64_lines(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    let mut wrapped = String::new();
+    for (i, c) in out.chars().enumerate() {
+        if i > 0 && i % 76 == 0 {
+            wrapped.push('\n');
+        }
+        wrapped.push(c);
+    }
+    wrapped.push('\n');
+    wrapped
+}
+
+/// Encodes text as ISO-8859-1 bytes (every char must be below U+0100).
+pub fn latin1(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("char not in latin-1"))
+        .collect()
+}
+
+/// Converts LF line endings to CRLF.
+pub fn crlf(s: &str) -> String {
+    s.replace('\n', "\r\n")
+}

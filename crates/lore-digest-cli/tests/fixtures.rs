@@ -1,0 +1,1908 @@
+//! End-to-end tests of `lore-digest report` on archives built on the fly.
+//!
+//! The fixtures (see `common/mails.rs`) are synthetic mails written for one
+//! rule each; every rule has an explicit assertion here, and the whole text
+//! and JSON reports are also pinned with insta snapshots.
+
+mod common;
+
+use common::mails::{self, v1};
+use common::{assert_input_error, run, run_json, run_ok, short};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const DASHES: &str = "----------------------------------------------------------------------";
+
+// ---------------------------------------------------------------------------
+// Parsing the text report.
+
+#[derive(Debug)]
+struct Entry {
+    title: String,
+    subject: String,
+    author: String,
+    message: String,
+}
+
+#[derive(Debug)]
+struct TextReport {
+    lines: Vec<String>,
+    domains: Vec<(u64, String)>,
+    contributors: Vec<(u64, String)>,
+    entries: Vec<Entry>,
+}
+
+/// Lines after `heading` (and the blank line under it) up to the next blank.
+fn section<'a>(lines: &'a [String], heading_prefix: &str, heading_suffix: &str) -> &'a [String] {
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with(heading_prefix) && l.ends_with(heading_suffix))
+        .unwrap_or_else(|| panic!("no heading {heading_prefix}..{heading_suffix} in report"));
+    assert_eq!(
+        lines.get(start + 1).map(String::as_str),
+        Some(""),
+        "blank line after {heading_prefix}"
+    );
+    let body = &lines[start + 2..];
+    let end = body.iter().position(|l| l.is_empty()).unwrap_or(body.len());
+    &body[..end]
+}
+
+fn count_line(line: &str, sep: &str) -> (u64, String) {
+    assert!(line.len() > 7 + sep.len(), "short count line {line:?}");
+    let (count, rest) = line.split_at(7);
+    assert!(
+        count.starts_with(' ') || count.trim().len() == 7,
+        "count not right-aligned in 7: {line:?}"
+    );
+    let count: u64 = count
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("bad count in {line:?}"));
+    let rest = rest
+        .strip_prefix(sep)
+        .unwrap_or_else(|| panic!("expected {sep:?} after count in {line:?}"));
+    assert!(
+        !rest.starts_with(' '),
+        "too many spaces after count in {line:?}"
+    );
+    (count, rest.to_string())
+}
+
+fn parse_text(report: &str) -> TextReport {
+    assert!(!report.contains('\r'), "carriage return in text report");
+    let lines: Vec<String> = report.lines().map(str::to_string).collect();
+    let domains = section(
+        &lines,
+        "Top ",
+        " contributor Email domains (Based on Email Body)",
+    )
+    .iter()
+    .map(|l| count_line(l, " "))
+    .collect();
+    let contributors = section(&lines, "Top ", " contributors (Based on Email Body)")
+        .iter()
+        .map(|l| count_line(l, "  "))
+        .collect();
+    assert!(
+        report.contains("\n===== Patch list in this time period =====\n"),
+        "no patch list heading"
+    );
+    let (_, messages) = report
+        .split_once("\n===== Patch Commit Messages ====\n")
+        .expect("no commit messages heading");
+    let mut entries = Vec::new();
+    for chunk in messages.split(&format!("\n{DASHES}\n")) {
+        let chunk = chunk.trim_start_matches('\n');
+        if chunk.trim().is_empty() {
+            continue;
+        }
+        let mut it = chunk.lines();
+        let new = it.next().unwrap();
+        let title = new
+            .strip_prefix("New:  ")
+            .unwrap_or_else(|| panic!("entry does not start with 'New:  ': {new:?}"))
+            .to_string();
+        let subject = it.next().expect("subject line").to_string();
+        let author = it.next().expect("author line").to_string();
+        assert_eq!(
+            it.next(),
+            Some(""),
+            "blank line after Author in entry {title:?}"
+        );
+        let message = it.collect::<Vec<_>>().join("\n").trim_end().to_string();
+        entries.push(Entry {
+            title,
+            subject,
+            author,
+            message,
+        });
+    }
+    TextReport {
+        lines,
+        domains,
+        contributors,
+        entries,
+    }
+}
+
+impl TextReport {
+    fn entry(&self, subject: &str) -> &Entry {
+        let found: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.subject == subject)
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one entry with subject {subject:?}; subjects are:\n{}",
+            self.entries
+                .iter()
+                .map(|e| e.subject.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        found[0]
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Expectations shared by the text and JSON tests of the v1 archive.
+
+struct Expect {
+    subject: &'static str,
+    title: &'static str,
+    author: &'static str,
+}
+
+const fn ex(subject: &'static str, title: &'static str, author: &'static str) -> Expect {
+    Expect {
+        subject,
+        title,
+        author,
+    }
+}
+
+const ALICE: &str = "Alice Hacker <alice@kernel-dev.org>";
+const ZOE: &str = "Zoë Müller <zoe.mueller@example.de>";
+const JOSE: &str = "José Núñez <jose.nunez@example.es>";
+
+/// Every patch mail (covers included) in range OLD..TIP; Bob's three are
+/// checked apart because the display name to show is not fixed by the rules.
+const V1_PATCHES: &[Expect] = &[
+    ex(
+        "[PATCH v2 0/3] KVM: x86/mmu: Allocate the hashed page list on demand",
+        "KVM: x86/mmu: Allocate the hashed page list on demand",
+        ALICE,
+    ),
+    ex(
+        "[PATCH v2 1/3] KVM: x86/mmu: Dynamically allocate the shadow MMU's hashed page list on first use",
+        "KVM: x86/mmu: Dynamically allocate the shadow MMU's hashed page list on first use",
+        ALICE,
+    ),
+    ex(
+        "[PATCH v2 2/3] KVM: x86/mmu: Free the hashed page list when the last root goes away",
+        "KVM: x86/mmu: Free the hashed page list when the last root goes away",
+        ALICE,
+    ),
+    ex(
+        "[PATCH v2 3/3] KVM: x86: Allocate struct kvm with kvzalloc()",
+        "KVM: x86: Allocate struct kvm with kvzalloc()",
+        ALICE,
+    ),
+    ex(
+        "[PATCH 1/2] KVM: selftests: Add a helper to read a KVM module parameter",
+        "KVM: selftests: Add a helper to read a KVM module parameter",
+        ZOE,
+    ),
+    ex(
+        "[PATCH 2/2] KVM: selftests: Skip the dirty ring test if KVM is not loaded",
+        "KVM: selftests: Skip the dirty ring test if KVM is not loaded",
+        ZOE,
+    ),
+    ex(
+        "[RFC PATCH v2 01/13] RISC-V: KVM: Add a skeleton for the SBI nested acceleration extension",
+        "RISC-V: KVM: Add a skeleton for the SBI nested acceleration extension",
+        JOSE,
+    ),
+    ex(
+        "[PATCH net-next v2 3/4] vhost/net: Defer TX queue re-enable until the ring is drained",
+        "vhost/net: Defer TX queue re-enable until the ring is drained",
+        "Nadia Netdev <nadia@netdev.example>",
+    ),
+    ex(
+        "[kvm-unit-tests PATCH 2/3] x86: svm: Add a test for the VMCB clean bits",
+        "x86: svm: Add a test for the VMCB clean bits",
+        "Kai Unit <kai@unit-tests.example>",
+    ),
+    ex(
+        "[RESEND PATCH] KVM: s390: Fix the reporting of the guest TOD clock drift",
+        "KVM: s390: Fix the reporting of the guest TOD clock drift",
+        "Frank Resender <frank@s390.example>",
+    ),
+    ex(
+        "[PATCHv3 2/5] KVM: PPC: Book3S HV: Drop the unused nested PTE helper",
+        "KVM: PPC: Book3S HV: Drop the unused nested PTE helper",
+        "Pat Compact <pat@ppc.example>",
+    ),
+    ex(
+        "[for-next][PATCH] tracing: Fix the field order of the kvm_exit event",
+        "tracing: Fix the field order of the kvm_exit event",
+        "Steve Tracer <steve@trace.example>",
+    ),
+    ex(
+        "[PATCH v5.1 10/12] KVM: x86/pmu: Move the PMU MSR filter to common code",
+        "KVM: x86/pmu: Move the PMU MSR filter to common code",
+        "Vera Five <vera@five.example>",
+    ),
+    ex(
+        "[PATCH] KVM: x86: Fix off-by-one in the MSR filter range check",
+        "KVM: x86: Fix off-by-one in the MSR filter range check",
+        "Real Author <real.author@x.org> (sent by Max Maintainer <max@y.com>)",
+    ),
+    ex(
+        "[PATCH RFC 0/5] KVM: guest_memfd: “in-place” shared/private conversion",
+        "KVM: guest_memfd: “in-place” shared/private conversion",
+        "Gwen Memfd <gwen@memfd.example>",
+    ),
+    ex(
+        "[PATCH RFC 1/5] KVM: guest_memfd: Track shared/private state per folio",
+        "KVM: guest_memfd: Track shared/private state per folio",
+        "Gwen Memfd <gwen@memfd.example>",
+    ),
+    ex(
+        "[PATCH] KVM: VMX: Fix a typo in the posted interrupt descriptor comment",
+        "KVM: VMX: Fix a typo in the posted interrupt descriptor comment",
+        "Gary Date <gary@dates.example>",
+    ),
+];
+
+/// Subjects in "Patch Commit Messages" for OLD..TIP: the cover letter and
+/// first patch of each series whose start (cover or patch 1) is in range.
+const V1_NEW_ENTRIES: &[&str] = &[
+    "[PATCH v2 0/3] KVM: x86/mmu: Allocate the hashed page list on demand",
+    "[PATCH v2 1/3] KVM: x86/mmu: Dynamically allocate the shadow MMU's hashed page list on first use",
+    "[PATCH 1/2] KVM: selftests: Add a helper to read a KVM module parameter",
+    "[PATCH v3 1/3] KVM: arm64: vgic-its: Rename the save/restore helpers",
+    "[RFC PATCH v2 01/13] RISC-V: KVM: Add a skeleton for the SBI nested acceleration extension",
+    "[RESEND PATCH] KVM: s390: Fix the reporting of the guest TOD clock drift",
+    "[for-next][PATCH] tracing: Fix the field order of the kvm_exit event",
+    "[PATCH] KVM: x86: Fix off-by-one in the MSR filter range check",
+    "[PATCH RFC 0/5] KVM: guest_memfd: “in-place” shared/private conversion",
+    "[PATCH RFC 1/5] KVM: guest_memfd: Track shared/private state per folio",
+    "[PATCH] KVM: VMX: Fix a typo in the posted interrupt descriptor comment",
+];
+
+/// Series whose first mail in OLD..TIP is neither a cover nor patch 1.
+const V1_CONTINUED: &[&str] = &[
+    "vhost/net: Defer TX queue re-enable until the ring is drained",
+    "x86: svm: Add a test for the VMCB clean bits",
+    "KVM: PPC: Book3S HV: Drop the unused nested PTE helper",
+    "KVM: x86/pmu: Move the PMU MSR filter to common code",
+];
+
+/// Blocks of the patch list section, one per series (each starts at a line
+/// without indentation).
+fn patch_list_blocks(text: &str) -> Vec<String> {
+    let (_, rest) = text
+        .split_once("===== Patch list in this time period =====\n")
+        .expect("patch list heading");
+    let (list, _) = rest
+        .split_once("===== Patch Commit Messages ====")
+        .expect("commit messages heading");
+    let mut blocks: Vec<String> = Vec::new();
+    for line in list.lines().filter(|l| !l.trim().is_empty()) {
+        if !line.starts_with(' ') || blocks.is_empty() {
+            blocks.push(String::new());
+        }
+        let b = blocks.last_mut().unwrap();
+        b.push_str(line);
+        b.push('\n');
+    }
+    blocks
+}
+
+const BOB_SUBJECTS: &[&str] = &[
+    "[PATCH v3 1/3] KVM: arm64: vgic-its: Rename the save/restore helpers",
+    "[PATCH v3 2/3] KVM: arm64: vgic-its: Reject unaligned collection table writes",
+    "[PATCH v3 3/3] KVM: arm64: vgic-its: Add a selftest hook for the collection table",
+];
+
+/// What any commit message in the report must not contain.
+fn assert_clean_commit_message(what: &str, msg: &str) {
+    assert!(
+        !msg.contains("diff --git"),
+        "{what}: diff in commit message:\n{msg}"
+    );
+    assert!(
+        !msg.contains("\n@@ "),
+        "{what}: diff hunk in commit message:\n{msg}"
+    );
+    assert!(
+        !msg.contains("2.43.0"),
+        "{what}: signature in commit message:\n{msg}"
+    );
+    assert!(
+        !msg.lines().any(|l| l == "-- " || l == "--"),
+        "{what}: signature delimiter in commit message:\n{msg}"
+    );
+    assert!(
+        !msg.contains("base-commit:"),
+        "{what}: base-commit in commit message:\n{msg}"
+    );
+    assert!(!msg.contains('\r'), "{what}: CR in commit message");
+    assert!(
+        !msg.contains("=?"),
+        "{what}: undecoded encoded-word in commit message:\n{msg}"
+    );
+    assert!(
+        !msg.starts_with("From:"),
+        "{what}: in-body From kept in commit message:\n{msg}"
+    );
+    let tag = what.split(']').next().unwrap_or("");
+    let cover = tag.contains(" 0/") || tag.contains(" 00/");
+    if !cover {
+        assert!(
+            msg.lines().any(|l| l == "---"),
+            "{what}: no '---' separator in commit message:\n{msg}"
+        );
+    }
+    let last = msg.trim_end().lines().last().unwrap_or("");
+    assert!(
+        last.contains(" changed, ") || last.ends_with(" changed"),
+        "{what}: commit message must end with the diffstat summary, ends with {last:?}"
+    );
+}
+
+fn v1_ids(repo: &common::Repo) -> (String, String) {
+    (repo.commit(v1::OLD), repo.commit(v1::TIP))
+}
+
+// ---------------------------------------------------------------------------
+// v1: range A..B, text.
+
+#[test]
+fn v1_range_text_report() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let (a, b) = v1_ids(&repo);
+    let range = format!("{}..{}", short(&a), short(&b));
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        &range,
+        "--format",
+        "text",
+    ]);
+    insta::assert_snapshot!("v1_range_text", text);
+    let report = parse_text(&text);
+
+    // Header.
+    assert_eq!(
+        report.lines[0],
+        format!("From {} to {}", short(&a), short(&b))
+    );
+    let title = &report.lines[1];
+    assert!(
+        title.ends_with(&format!(
+            " mailing list update from {} to {}",
+            short(&a),
+            short(&b)
+        )),
+        "{title}"
+    );
+    assert!(
+        title.to_lowercase().starts_with("kvm"),
+        "list name not derived from List-Id: {title}"
+    );
+    assert!(text.contains("\nTop 15 contributor Email domains (Based on Email Body)\n"));
+    assert!(text.contains("\nTop 15 contributors (Based on Email Body)\n"));
+
+    // RFC 2047 decoding everywhere.
+    assert!(!text.contains("=?"), "undecoded encoded-word in report");
+    assert!(
+        !text.contains("=E2=80=99"),
+        "undecoded quoted-printable in report"
+    );
+
+    // Domains: case-insensitive, one line each; Bob's three spellings = one.
+    let mut seen = std::collections::HashSet::new();
+    for (_, d) in &report.domains {
+        assert!(seen.insert(d.to_lowercase()), "domain {d} listed twice");
+        assert!(
+            !d.is_empty() && !d.contains('@') && !d.contains(' '),
+            "bad domain {d:?}"
+        );
+    }
+    let example_com: Vec<_> = report
+        .domains
+        .iter()
+        .filter(|(_, d)| d.eq_ignore_ascii_case("example.com"))
+        .collect();
+    assert_eq!(
+        example_com.len(),
+        1,
+        "example.com must be listed once: {:?}",
+        report.domains
+    );
+    assert_eq!(
+        example_com[0].0, 3,
+        "Bob's three patches are example.com's only mails"
+    );
+    assert!(report.domains.len() <= 15);
+
+    // Contributors: one line per address, compared case-insensitively.
+    let mut seen = std::collections::HashSet::new();
+    for (_, c) in &report.contributors {
+        let email = c
+            .rsplit_once(" <")
+            .map(|(_, e)| e.trim_end_matches('>').to_lowercase());
+        let email = email.unwrap_or_else(|| panic!("contributor line without <email>: {c:?}"));
+        assert!(!email.is_empty(), "contributor with empty address: {c:?}");
+        assert!(
+            seen.insert(email.clone()),
+            "contributor {email} listed twice: {:?}",
+            report.contributors
+        );
+    }
+    let bob: Vec<_> = report
+        .contributors
+        .iter()
+        .filter(|(_, c)| c.to_lowercase().contains("<bob.builder@example.com>"))
+        .collect();
+    assert_eq!(
+        bob.len(),
+        1,
+        "Bob under three spellings must be one contributor: {:?}",
+        report.contributors
+    );
+    assert_eq!(bob[0].0, 3);
+    assert!(
+        bob[0].1.to_lowercase().starts_with("bob builder <"),
+        "{:?}",
+        bob[0]
+    );
+    assert!(
+        report.contributors.iter().any(|(_, c)| c == ZOE),
+        "Zoë's decoded name missing: {:?}",
+        report.contributors
+    );
+    assert!(
+        report.contributors.iter().any(|(_, c)| c == JOSE),
+        "José's decoded name missing: {:?}",
+        report.contributors
+    );
+    assert!(
+        report
+            .contributors
+            .iter()
+            .any(|(_, c)| c == "Real Author <real.author@x.org>"),
+        "in-body author missing from contributors: {:?}",
+        report.contributors
+    );
+    assert!(report.contributors.len() <= 15);
+    // Contributors and domains are sorted by count, largest first.
+    assert!(
+        report.contributors.windows(2).all(|w| w[0].0 >= w[1].0),
+        "contributors not sorted"
+    );
+    assert!(
+        report.domains.windows(2).all(|w| w[0].0 >= w[1].0),
+        "domains not sorted"
+    );
+
+    // Patch list: one block per series, every patch mail listed once.
+    let blocks = patch_list_blocks(&text);
+    assert_eq!(blocks.len(), 13, "series blocks:\n{}", blocks.join("\n"));
+    for subject in V1_PATCHES
+        .iter()
+        .map(|x| x.subject)
+        .chain(BOB_SUBJECTS.iter().copied())
+    {
+        let n = blocks
+            .iter()
+            .filter(|b| b.lines().any(|l| l.trim() == subject))
+            .count();
+        assert_eq!(n, 1, "{subject} must be listed in exactly one series block");
+    }
+    let together = |subjects: &[&str]| {
+        assert!(
+            blocks
+                .iter()
+                .any(|b| subjects.iter().all(|s| b.lines().any(|l| l.trim() == *s))),
+            "not grouped as one series: {subjects:#?}"
+        );
+    };
+    together(BOB_SUBJECTS); // unthreaded series
+    together(&[
+        V1_PATCHES[0].subject,
+        V1_PATCHES[1].subject,
+        V1_PATCHES[2].subject,
+        V1_PATCHES[3].subject,
+    ]);
+    together(&[V1_PATCHES[4].subject, V1_PATCHES[5].subject]); // no cover, 2/2 in-reply-to 1/2
+    together(&[V1_PATCHES[14].subject, V1_PATCHES[15].subject]);
+    for b in &blocks {
+        for prefix in ["Re:", "AW:", "SV:", "Fwd:", "[GIT PULL]"] {
+            assert!(
+                !b.lines().any(|l| l.trim().starts_with(prefix)),
+                "non-patch in the patch list:\n{b}"
+            );
+        }
+    }
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b
+                .contains("Real Author <real.author@x.org> (sent by Max Maintainer <max@y.com>)")),
+        "in-body author not shown in the patch list"
+    );
+
+    // Commit messages: the cover and first patch of each series that starts
+    // in the window; nothing that is not a patch.
+    let mut got: Vec<&str> = report.entries.iter().map(|e| e.subject.as_str()).collect();
+    let mut want: Vec<&str> = V1_NEW_ENTRIES.to_vec();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "commit message entries");
+    for e in &report.entries {
+        assert_clean_commit_message(&e.subject, &e.message);
+        if e.subject == BOB_SUBJECTS[0] {
+            assert_eq!(
+                e.author.to_lowercase(),
+                "author: bob builder <bob.builder@example.com>"
+            );
+            continue;
+        }
+        let x = V1_PATCHES.iter().find(|x| x.subject == e.subject).unwrap();
+        assert_eq!(e.title, x.title, "title of {}", x.subject);
+        assert_eq!(
+            e.author,
+            format!("Author: {}", x.author),
+            "author of {}",
+            x.subject
+        );
+    }
+    assert!(
+        !text.contains("Remove a stale comment"),
+        "commit A itself is outside A..B"
+    );
+
+    // Folded Subject unfolded completely (also in the title).
+    let a1 = report.entry(V1_PATCHES[1].subject);
+    assert!(a1.title.ends_with("hashed page list on first use"));
+    // Quoted-printable: UTF-8 escapes and soft line breaks decoded.
+    assert!(
+        a1.message.contains(
+            "shadow pages, as the array itself is 32KiB, i.e. is an order-3 allocation all on its own. \
+             Don’t allocate the array until it’s actually needed, i.e. until the first shadow root is allocated."
+        ),
+        "quoted-printable body not decoded:\n{}",
+        a1.message
+    );
+    assert!(
+        a1.message.contains("discussed in the v1 rfc thread."),
+        "soft line break not joined:\n{}",
+        a1.message
+    );
+    assert!(!a1.message.contains("=\n") && !a1.message.contains("=3D"));
+    assert!(
+        a1.message
+            .ends_with(" 2 files changed, 22 insertions(+), 3 deletions(-)"),
+        "{}",
+        a1.message
+    );
+    // Cover letter: shortlog and diffstat kept, base-commit and signature cut.
+    let a0 = report.entry(V1_PATCHES[0].subject);
+    assert!(
+        a0.message.contains("\nAlice Hacker (3):\n"),
+        "{}",
+        a0.message
+    );
+    assert!(
+        a0.message
+            .ends_with(" 3 files changed, 28 insertions(+), 9 deletions(-)"),
+        "{}",
+        a0.message
+    );
+    // Latin-1 body.
+    let rs = report.entry(V1_PATCHES[9].subject);
+    assert!(
+        rs.message
+            .contains("Reported-by: Jürgen Weiß <juergen@s390.example>"),
+        "{}",
+        rs.message
+    );
+    assert!(rs.message.contains("Böblingen lab"), "{}", rs.message);
+    // In-body From: not part of the message.
+    let ib = report.entry(V1_PATCHES[13].subject);
+    assert!(
+        ib.message.starts_with("The range end is exclusive"),
+        "{}",
+        ib.message
+    );
+    // Garbled Date does not drop the mail.
+    report.entry(V1_PATCHES[16].subject);
+}
+
+// ---------------------------------------------------------------------------
+// v1: range A..B, JSON.
+
+fn str_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn series_by_title<'a>(report: &'a Value, title: &str) -> &'a Value {
+    let all = report["series"].as_array().expect("series array");
+    let found: Vec<&Value> = all.iter().filter(|s| s["title"] == title).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one series titled {title:?}; titles:\n{}",
+        all.iter()
+            .map(|s| str_of(&s["title"]))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    found[0]
+}
+
+fn indices(series: &Value) -> Vec<u64> {
+    series["patches"]
+        .as_array()
+        .expect("patches array")
+        .iter()
+        .map(|p| p["index"].as_u64().expect("index"))
+        .collect()
+}
+
+/// "2", or "5.1" for `v5.1` (whether the minor part is its own field or not).
+fn version(series: &Value) -> String {
+    let major = str_of(&series["version"])
+        .trim_start_matches(['v', 'V'])
+        .to_string();
+    match &series["version_minor"] {
+        Value::Null => major,
+        minor => format!("{major}.{}", str_of(minor)),
+    }
+}
+
+/// (files, insertions, deletions) from a diffstat given as an object or as
+/// the summary line.
+fn diffstat(v: &Value) -> (u64, u64, u64) {
+    if v.is_object() {
+        let n = |k: &str| v[k].as_u64().unwrap_or(0);
+        return (n("files"), n("insertions"), n("deletions"));
+    }
+    let s = str_of(v);
+    let num_before = |word: &str| {
+        s.split(',')
+            .find(|part| part.contains(word))
+            .and_then(|part| part.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (
+        num_before("changed"),
+        num_before("insertion"),
+        num_before("deletion"),
+    )
+}
+
+fn person(v: &Value) -> String {
+    format!("{} <{}>", str_of(&v["name"]), str_of(&v["email"]))
+}
+
+fn prefixes(series: &Value) -> Vec<String> {
+    series["prefixes"]
+        .as_array()
+        .expect("prefixes array")
+        .iter()
+        .map(str_of)
+        .collect()
+}
+
+fn walk_strings(v: &Value, f: &mut dyn FnMut(&str)) {
+    match v {
+        Value::String(s) => f(s),
+        Value::Array(a) => a.iter().for_each(|x| walk_strings(x, f)),
+        Value::Object(o) => o.values().for_each(|x| walk_strings(x, f)),
+        _ => {}
+    }
+}
+
+#[test]
+fn v1_range_json_report() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let (a, b) = v1_ids(&repo);
+    let range = format!("{}..{}", short(&a), short(&b));
+    let r = run_json(&["report", "--archive", repo.path_str(), "--range", &range]);
+    insta::assert_snapshot!("v1_range_json", pretty(&r));
+
+    assert!(
+        str_of(&r["list"]).to_lowercase().starts_with("kvm"),
+        "list {}",
+        r["list"]
+    );
+    let (from, to) = (str_of(&r["from"]), str_of(&r["to"]));
+    assert!(
+        from.len() >= 8 && a.starts_with(&from),
+        "from {from} is not commit A {a}"
+    );
+    assert!(
+        to.len() >= 8 && b.starts_with(&to),
+        "to {to} is not commit B {b}"
+    );
+
+    let stats = &r["stats"];
+    assert_eq!(stats["messages"], 26, "stats {stats}");
+    assert_eq!(
+        stats["missing"], 1,
+        "the deletion commit is missing: stats {stats}"
+    );
+    assert_eq!(stats["patches"], 18, "stats {stats}");
+    assert_eq!(stats["cover_letters"], 2, "stats {stats}");
+    assert_eq!(stats["replies"], 4, "Re/AW/SV/Fwd: stats {stats}");
+    assert_eq!(stats["pull_requests"], 1, "stats {stats}");
+
+    walk_strings(&r, &mut |s| {
+        assert!(!s.contains("=?"), "undecoded encoded-word {s:?}");
+        assert!(!s.contains('\r'), "CR in {s:?}");
+    });
+
+    // Series.
+    let series = r["series"].as_array().unwrap();
+    assert_eq!(
+        series.len(),
+        13,
+        "titles:\n{}",
+        series
+            .iter()
+            .map(|s| str_of(&s["title"]))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let mut seen_subjects = Vec::new();
+    for s in series {
+        let continued = V1_CONTINUED.contains(&str_of(&s["title"]).as_str());
+        assert_eq!(
+            s["starts_in_window"], !continued,
+            "starts_in_window of {}",
+            s["title"]
+        );
+        let mails = s["cover"]
+            .as_object()
+            .map(|_| &s["cover"])
+            .into_iter()
+            .chain(s["patches"].as_array().unwrap());
+        for p in mails {
+            let subject = str_of(&p["subject"]);
+            assert_clean_commit_message(&subject, &str_of(&p["commit_message"]));
+            assert!(
+                diffstat(&p["diffstat"]).0 >= 1,
+                "diffstat of {subject}: {}",
+                p["diffstat"]
+            );
+            if BOB_SUBJECTS.contains(&subject.as_str()) {
+                assert_eq!(
+                    person(&p["author"]).to_lowercase(),
+                    "bob builder <bob.builder@example.com>"
+                );
+            } else {
+                let x = V1_PATCHES
+                    .iter()
+                    .find(|x| x.subject == subject)
+                    .unwrap_or_else(|| panic!("unexpected patch mail {subject:?}"));
+                assert_eq!(str_of(&p["title"]), x.title, "title of {subject}");
+                let author = x.author.split(" (sent by").next().unwrap();
+                assert_eq!(person(&p["author"]), author, "author of {subject}");
+            }
+            seen_subjects.push(subject);
+        }
+    }
+    assert_eq!(
+        seen_subjects.len(),
+        V1_PATCHES.len() + BOB_SUBJECTS.len(),
+        "patch mails in series: {seen_subjects:#?}"
+    );
+    let commit_message = |subject: &str| {
+        series
+            .iter()
+            .flat_map(|s| std::iter::once(&s["cover"]).chain(s["patches"].as_array().unwrap()))
+            .find(|p| p["subject"] == subject)
+            .map(|p| str_of(&p["commit_message"]))
+            .unwrap_or_else(|| panic!("no patch {subject}"))
+    };
+    // Base64 body.
+    let a2 = commit_message(V1_PATCHES[2].subject);
+    assert!(a2.starts_with("Free the hashed page list"), "{a2}");
+    assert!(a2.contains("The naïve approach"), "{a2}");
+    // Multipart: only the first text/plain part.
+    let k1 = commit_message(V1_PATCHES[8].subject);
+    assert!(k1.starts_with("Verify that KVM reloads"), "{k1}");
+    for bad in [
+        "multi-part",
+        "Content-Type",
+        "fixture0123456789ABCDEF",
+        "unittests.cfg",
+    ] {
+        assert!(!k1.contains(bad), "multipart leak {bad:?}:\n{k1}");
+    }
+    // CRLF mail.
+    let n1 = commit_message(V1_PATCHES[7].subject);
+    assert!(
+        n1.trim_end()
+            .ends_with(" 1 file changed, 6 insertions(+), 3 deletions(-)"),
+        "{n1}"
+    );
+    assert!(n1.starts_with("Re-enabling the TX queue"), "{n1}");
+
+    // Cover + 3 threaded patches.
+    let a = series_by_title(&r, "KVM: x86/mmu: Allocate the hashed page list on demand");
+    assert_eq!(version(a), "2");
+    assert_eq!(a["total"], 3);
+    assert_eq!(indices(a), [1, 2, 3]);
+    assert_eq!(a["rfc"], false);
+    assert_eq!(a["resend"], false);
+    assert_eq!(a["author"]["email"], "alice@kernel-dev.org");
+    assert_eq!(
+        str_of(&a["message_id"]).trim_matches(['<', '>']),
+        "20250501090000.4242-1-alice@kernel-dev.org"
+    );
+    assert_eq!(a["cover"]["subject"], V1_PATCHES[0].subject);
+    assert_eq!(
+        diffstat(&a["cover"]["diffstat"]),
+        (3, 28, 9),
+        "cover diffstat {}",
+        a["cover"]["diffstat"]
+    );
+    assert_eq!(diffstat(&a["patches"][0]["diffstat"]), (2, 22, 3));
+    assert_eq!(
+        a["patches"][0]["subject"], V1_PATCHES[1].subject,
+        "folded subject"
+    );
+    assert!(
+        str_of(&a["patches"][0]["commit_message"])
+            .contains("Don’t allocate the array until it’s actually needed")
+    );
+    assert!(str_of(&a["patches"][1]["commit_message"]).contains("The naïve approach"));
+
+    // No cover, 2/2 in-reply-to 1/2.
+    let z = series_by_title(
+        &r,
+        "KVM: selftests: Add a helper to read a KVM module parameter",
+    );
+    assert!(z["cover"].is_null());
+    assert_eq!(z["total"], 2);
+    assert_eq!(indices(z), [1, 2]);
+    assert_eq!(z["author"]["name"], "Zoë Müller");
+    assert_eq!(z["author"]["email"], "zoe.mueller@example.de");
+
+    // Unthreaded series, one author under three spellings.
+    let bob = series_by_title(&r, "KVM: arm64: vgic-its: Rename the save/restore helpers");
+    assert!(bob["cover"].is_null());
+    assert_eq!(version(bob), "3");
+    assert_eq!(bob["total"], 3);
+    assert_eq!(indices(bob), [1, 2, 3], "unthreaded series not grouped");
+    assert_eq!(
+        str_of(&bob["author"]["email"]).to_lowercase(),
+        "bob.builder@example.com"
+    );
+
+    let j = series_by_title(
+        &r,
+        "RISC-V: KVM: Add a skeleton for the SBI nested acceleration extension",
+    );
+    assert_eq!(j["rfc"], true);
+    assert_eq!(version(j), "2");
+    assert_eq!(j["total"], 13);
+    assert_eq!(indices(j), [1]);
+    assert_eq!(j["author"]["name"], "José Núñez");
+
+    let n = series_by_title(
+        &r,
+        "vhost/net: Defer TX queue re-enable until the ring is drained",
+    );
+    assert!(
+        prefixes(n).contains(&"net-next".to_string()),
+        "{}",
+        n["prefixes"]
+    );
+    assert_eq!(version(n), "2");
+    assert_eq!(n["total"], 4);
+    assert_eq!(indices(n), [3]);
+
+    let k = series_by_title(&r, "x86: svm: Add a test for the VMCB clean bits");
+    assert!(
+        prefixes(k).contains(&"kvm-unit-tests".to_string()),
+        "{}",
+        k["prefixes"]
+    );
+    assert_eq!(k["total"], 3);
+    assert_eq!(indices(k), [2]);
+
+    let rs = series_by_title(
+        &r,
+        "KVM: s390: Fix the reporting of the guest TOD clock drift",
+    );
+    assert_eq!(rs["resend"], true);
+    assert_eq!(rs["rfc"], false);
+    assert!(str_of(&rs["patches"][0]["commit_message"]).contains("Jürgen Weiß"));
+
+    let p = series_by_title(&r, "KVM: PPC: Book3S HV: Drop the unused nested PTE helper");
+    assert_eq!(version(p), "3");
+    assert_eq!(p["total"], 5);
+    assert_eq!(indices(p), [2]);
+
+    let f = series_by_title(&r, "tracing: Fix the field order of the kvm_exit event");
+    assert!(
+        prefixes(f).contains(&"for-next".to_string()),
+        "{}",
+        f["prefixes"]
+    );
+
+    let v = series_by_title(&r, "KVM: x86/pmu: Move the PMU MSR filter to common code");
+    assert_eq!(version(v), "5.1");
+    assert_eq!(v["total"], 12);
+    assert_eq!(indices(v), [10]);
+
+    // In-body From: author is the in-body one, sender the header one; the
+    // forwarded copy is not a second series.
+    let ib = series_by_title(&r, "KVM: x86: Fix off-by-one in the MSR filter range check");
+    assert_eq!(ib["author"]["name"], "Real Author");
+    assert_eq!(ib["author"]["email"], "real.author@x.org");
+    assert_eq!(ib["sender"]["name"], "Max Maintainer");
+    assert_eq!(ib["sender"]["email"], "max@y.com");
+    assert_eq!(ib["patches"][0]["author"]["email"], "real.author@x.org");
+    assert_eq!(ib["patches"][0]["sender"]["email"], "max@y.com");
+
+    let rfc = series_by_title(&r, "KVM: guest_memfd: “in-place” shared/private conversion");
+    assert_eq!(rfc["rfc"], true);
+    assert_eq!(rfc["total"], 5);
+    assert!(!rfc["cover"].is_null());
+    assert_eq!(indices(rfc), [1]);
+
+    series_by_title(
+        &r,
+        "KVM: VMX: Fix a typo in the posted interrupt descriptor comment",
+    );
+
+    // Pull requests are not series.
+    assert!(
+        !series
+            .iter()
+            .any(|s| str_of(&s["title"]).contains("KVM fixes for"))
+    );
+    let pulls = r["pull_requests"].as_array().expect("pull_requests array");
+    assert_eq!(pulls.len(), 1);
+    assert!(
+        pulls[0].to_string().contains("KVM fixes for 6.15-rc5"),
+        "{}",
+        pulls[0]
+    );
+
+    // Contributors and domains: unique, case-insensitive, not cut to --top.
+    let contributors = r["contributors"].as_array().unwrap();
+    let mut emails: Vec<String> = contributors
+        .iter()
+        .map(|c| str_of(&c["email"]).to_lowercase())
+        .collect();
+    assert!(
+        emails.iter().all(|e| e.contains('@')),
+        "contributor without address: {contributors:?}"
+    );
+    let n_contrib = emails.len();
+    emails.sort();
+    emails.dedup();
+    assert_eq!(
+        emails.len(),
+        n_contrib,
+        "duplicate contributors: {contributors:?}"
+    );
+    let bob_c: Vec<_> = contributors
+        .iter()
+        .filter(|c| str_of(&c["email"]).eq_ignore_ascii_case("bob.builder@example.com"))
+        .collect();
+    assert_eq!(bob_c.len(), 1);
+    assert_eq!(bob_c[0]["count"], 3);
+    assert!(
+        contributors
+            .iter()
+            .any(|c| c["email"] == "real.author@x.org")
+    );
+    let domains = r["domains"].as_array().unwrap();
+    let ex_com: Vec<_> = domains
+        .iter()
+        .filter(|d| str_of(&d["domain"]).eq_ignore_ascii_case("example.com"))
+        .collect();
+    assert_eq!(ex_com.len(), 1);
+    assert_eq!(ex_com[0]["count"], 3);
+}
+
+// ---------------------------------------------------------------------------
+// v1: the same range named in different ways, and `--range B`.
+
+#[test]
+fn v1_range_spellings_agree() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let (a, b) = v1_ids(&repo);
+    let p = repo.path_str();
+    let by_short = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &format!("{}..{}", short(&a), short(&b)),
+    ]);
+    let by_full = run_json(&["report", "--archive", p, "--range", &format!("{a}..{b}")]);
+    let by_ref = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &format!("master~{}..master", v1::TIP),
+    ]);
+    let by_7 = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &format!("{}..HEAD", &a[..7]),
+    ]);
+    assert_eq!(by_short, by_full);
+    assert_eq!(by_short, by_ref);
+    assert_eq!(by_short, by_7);
+}
+
+#[test]
+fn v1_range_tip_only_is_whole_history() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let b = repo.commit(v1::TIP);
+    insta::assert_snapshot!(
+        "v1_range_tip_only_text",
+        run_ok(&["report", "--archive", repo.path_str(), "--range", short(&b)])
+    );
+    let r = run_json(&["report", "--archive", repo.path_str(), "--range", short(&b)]);
+    assert_eq!(r["stats"]["messages"], 27, "{}", r["stats"]);
+    assert_eq!(r["stats"]["missing"], 1);
+    assert_eq!(r["stats"]["patches"], 19);
+    assert!(b.starts_with(&str_of(&r["to"])));
+    series_by_title(&r, "KVM: x86: Remove a stale comment in the emulator");
+
+    // Range ending mid-history: B = the in-body-From patch.
+    let mid = repo.commit(v1::IB);
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        &format!("{}..{}", short(&repo.commit(v1::A1)), short(&mid)),
+    ]);
+    let report = parse_text(&text);
+    assert_eq!(
+        report.lines[0],
+        format!("From {} to {}", short(&repo.commit(v1::A1)), short(&mid))
+    );
+    assert!(!text.contains("guest_memfd"), "commits after B selected");
+    assert!(
+        !text.contains("New:  KVM: x86/mmu: Allocate the hashed page list on demand"),
+        "commit A selected"
+    );
+    // 2/3 and 3/3 are listed, but the series started before the range.
+    let blocks = patch_list_blocks(&text);
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b.contains(V1_PATCHES[2].subject) && b.contains(V1_PATCHES[3].subject))
+    );
+    assert!(
+        !report
+            .entries
+            .iter()
+            .any(|e| e.subject.starts_with("[PATCH v2 ")),
+        "continued series has no New: entry"
+    );
+    assert!(
+        report
+            .entries
+            .iter()
+            .any(|e| e.subject == V1_PATCHES[4].subject)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// v1: --since / --until.
+
+#[test]
+fn v1_since_until_dates() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let p = repo.path_str();
+    // Friday 2 May only (nothing arrived on the 3rd, so either reading of
+    // an inclusive/exclusive day bound gives the same selection).
+    let r = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--since",
+        "2025-05-02",
+        "--until",
+        "2025-05-03",
+    ]);
+    insta::assert_snapshot!("v1_since_until_dates_json", pretty(&r));
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 8, "{s}");
+    assert_eq!(s["missing"], 0, "{s}");
+    assert_eq!(s["patches"], 6, "{s}");
+    assert_eq!(s["cover_letters"], 0, "{s}");
+    assert_eq!(s["replies"], 1, "{s}");
+    assert_eq!(s["pull_requests"], 1, "{s}");
+    assert!(
+        repo.commit(v1::K1).starts_with(&str_of(&r["from"])),
+        "from = first selected commit"
+    );
+    assert!(
+        repo.commit(v1::IB).starts_with(&str_of(&r["to"])),
+        "to = last selected commit"
+    );
+
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        p,
+        "--since",
+        "2025-05-02",
+        "--until",
+        "2025-05-03",
+        "--format",
+        "text",
+    ]);
+    insta::assert_snapshot!("v1_since_until_dates_text", text);
+    assert_eq!(
+        text.lines().next().unwrap(),
+        format!(
+            "From {} to {}",
+            short(&repo.commit(v1::K1)),
+            short(&repo.commit(v1::IB))
+        )
+    );
+}
+
+#[test]
+fn v1_since_until_datetimes() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    // 12:00..19:00 on 1 May: B1, AW, B2, B3, J1 and the deletion.
+    let r = run_json(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--since",
+        "2025-05-01T12:00:00Z",
+        "--until",
+        "2025-05-01T19:00:00Z",
+    ]);
+    insta::assert_snapshot!("v1_since_until_datetimes_json", pretty(&r));
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 5, "{s}");
+    assert_eq!(s["missing"], 1, "{s}");
+    assert_eq!(s["patches"], 4, "{s}");
+    assert_eq!(s["replies"], 1, "{s}");
+    assert!(repo.commit(v1::B1).starts_with(&str_of(&r["from"])));
+    assert!(repo.commit(v1::DELETION).starts_with(&str_of(&r["to"])));
+    let bob = series_by_title(&r, "KVM: arm64: vgic-its: Rename the save/restore helpers");
+    assert_eq!(indices(bob), [1, 2, 3]);
+}
+
+#[test]
+fn v1_since_open_ended() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let r = run_json(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--since",
+        "2025-05-04",
+    ]);
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 5, "{s}");
+    assert_eq!(s["patches"], 2, "{s}");
+    assert_eq!(s["cover_letters"], 1, "{s}");
+    assert_eq!(s["replies"], 1, "{s}");
+    assert!(repo.commit(v1::RFC0).starts_with(&str_of(&r["from"])));
+    assert!(repo.commit(v1::TIP).starts_with(&str_of(&r["to"])));
+}
+
+#[test]
+fn relative_since_and_directory_list_name() {
+    let tmp = TempDir::new().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let repo = mails::recent(tmp.path(), now);
+    let p = repo.path_str();
+    let week = run_json(&["report", "--archive", p, "--since", "7d"]);
+    assert_eq!(week["stats"]["messages"], 2, "{}", week["stats"]);
+    let day = run_json(&["report", "--archive", p, "--since", "24h"]);
+    assert_eq!(day["stats"]["messages"], 1, "{}", day["stats"]);
+    assert_eq!(day["series"][0]["title"], "Drivers: hv: One hour old");
+    // No List-Id in these mails: the list is named after the directory.
+    assert!(
+        str_of(&week["list"]).eq_ignore_ascii_case("hyperv"),
+        "list {}",
+        week["list"]
+    );
+    let text = run_ok(&["report", "--archive", p, "--since", "7d", "--until", "24h"]);
+    assert!(text.contains("Drivers: hv: Three days old"));
+    assert!(!text.contains("One hour old") && !text.contains("Ten days old"));
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .to_lowercase()
+            .starts_with("hyperv mailing list update from ")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// v1: --top and --list.
+
+#[test]
+fn v1_top_and_list() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let (a, b) = v1_ids(&repo);
+    let range = format!("{a}..{b}");
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        &range,
+        "--top",
+        "3",
+        "--list",
+        "KVM-Fixture",
+    ]);
+    insta::assert_snapshot!("v1_top3_text", text);
+    let report = parse_text(&text);
+    assert_eq!(
+        report.lines[1],
+        format!(
+            "KVM-Fixture mailing list update from {} to {}",
+            short(&a),
+            short(&b)
+        )
+    );
+    assert_eq!(report.domains.len(), 3, "{:?}", report.domains);
+    assert_eq!(report.contributors.len(), 3, "{:?}", report.contributors);
+    assert!(
+        text.contains("Top 3 contributors (Based on Email Body)")
+            || text.contains("Top 15 contributors (Based on Email Body)")
+    );
+    // The patch entries are not cut.
+    assert_eq!(report.entries.len(), V1_NEW_ENTRIES.len());
+    assert_eq!(patch_list_blocks(&text).len(), 13);
+
+    let r = run_json(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        &range,
+        "--top",
+        "3",
+        "--list",
+        "KVM-Fixture",
+    ]);
+    assert_eq!(r["list"], "KVM-Fixture");
+    assert!(
+        r["contributors"].as_array().unwrap().len() > 3,
+        "JSON lists must not be cut to --top"
+    );
+    assert!(
+        r["domains"].as_array().unwrap().len() > 3,
+        "JSON lists must not be cut to --top"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// v2 inbox, two epochs, a series across the boundary.
+
+#[test]
+fn v2_range_across_epochs() {
+    let tmp = TempDir::new().unwrap();
+    let inbox = mails::kvm_v2(tmp.path());
+    let a = inbox.epochs[0].commit(0);
+    let b = inbox.epochs[1].commit(4);
+    let range = format!("{}..{}", short(&a), short(&b));
+    let p = inbox.path_str();
+
+    let r = run_json(&["report", "--archive", p, "--range", &range]);
+    insta::assert_snapshot!("v2_range_json", pretty(&r));
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 7, "{s}");
+    assert_eq!(s["missing"], 1, "{s}");
+    assert_eq!(s["patches"], 4, "{s}");
+    assert_eq!(s["cover_letters"], 1, "{s}");
+    assert_eq!(s["replies"], 1, "{s}");
+    assert_eq!(s["pull_requests"], 1, "{s}");
+    assert!(a.starts_with(&str_of(&r["from"])));
+    assert!(b.starts_with(&str_of(&r["to"])));
+    assert_eq!(r["series"].as_array().unwrap().len(), 2);
+    let g = series_by_title(&r, "KVM: guest_memfd: Support mmap() of shared memory");
+    assert_eq!(indices(g), [1, 2, 3], "series spanning the epoch boundary");
+    assert_eq!(version(g), "4");
+    assert!(!g["cover"].is_null());
+    assert_eq!(
+        g["patches"][1]["subject"],
+        format!("[PATCH v4 2/3] {}", mails::G2_TITLE)
+    );
+    assert_eq!(g["starts_in_window"], true);
+    series_by_title(&r, "KVM: x86: Use kvm_rip_read() in the emulator");
+    assert!(
+        !r.to_string().contains("svm_get_lbr_vmcb() helper\""),
+        "commit A selected"
+    );
+
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &range,
+        "--format",
+        "text",
+    ]);
+    insta::assert_snapshot!("v2_range_text", text);
+    let report = parse_text(&text);
+    assert_eq!(
+        report.lines[0],
+        format!("From {} to {}", short(&a), short(&b))
+    );
+    assert!(
+        report.lines[1]
+            .to_lowercase()
+            .starts_with("kvm mailing list update from")
+    );
+    // Cover and patch 1 (epoch 0) and the late patch (epoch 1) are new.
+    assert_eq!(report.entries.len(), 3, "{:#?}", report.entries);
+    let e = report.entry(&format!("[PATCH v4 1/3] {}", mails::G1_TITLE));
+    assert_eq!(e.title, mails::G1_TITLE);
+    assert_eq!(e.author, "Author: Ava Epoch <ava@epoch.example>");
+    assert_clean_commit_message(mails::G1_TITLE, &e.message);
+    let cover = report.entry("[PATCH v4 0/3] KVM: guest_memfd: Support mmap() of shared memory");
+    assert!(
+        cover
+            .message
+            .ends_with(" 2 files changed, 96 insertions(+), 6 deletions(-)"),
+        "{}",
+        cover.message
+    );
+    report.entry("[PATCH] KVM: x86: Use kvm_rip_read() in the emulator");
+    // The series is one block in the patch list, across the epoch boundary.
+    let blocks = patch_list_blocks(&text);
+    assert_eq!(blocks.len(), 2, "{blocks:#?}");
+    let g = blocks
+        .iter()
+        .find(|b| b.contains("Support mmap() of shared memory"))
+        .unwrap();
+    for (i, t) in [
+        (1, mails::G1_TITLE),
+        (2, mails::G2_TITLE),
+        (3, mails::G3_TITLE),
+    ] {
+        assert!(g.contains(&format!("[PATCH v4 {i}/3] {t}")), "{g}");
+    }
+}
+
+#[test]
+fn v2_range_tip_only_spans_all_epochs() {
+    let tmp = TempDir::new().unwrap();
+    let inbox = mails::kvm_v2(tmp.path());
+    let b = inbox.epochs[1].commit(4);
+    let r = run_json(&["report", "--archive", inbox.path_str(), "--range", &b]);
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 8, "{s}");
+    assert_eq!(s["missing"], 1, "{s}");
+    assert_eq!(s["patches"], 5, "{s}");
+    series_by_title(&r, "KVM: SVM: Drop the unused svm_get_lbr_vmcb() helper");
+}
+
+#[test]
+fn v2_range_inside_second_epoch() {
+    let tmp = TempDir::new().unwrap();
+    let inbox = mails::kvm_v2(tmp.path());
+    let a = inbox.epochs[1].commit(0);
+    let b = inbox.epochs[1].commit(4);
+    let r = run_json(&[
+        "report",
+        "--archive",
+        inbox.path_str(),
+        "--range",
+        &format!("{}..{}", short(&a), short(&b)),
+    ]);
+    insta::assert_snapshot!("v2_range_inside_second_epoch_json", pretty(&r));
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 3, "{s}");
+    assert_eq!(s["missing"], 1, "{s}");
+    assert_eq!(s["patches"], 2, "{s}");
+    assert_eq!(s["cover_letters"], 0, "{s}");
+    assert_eq!(s["pull_requests"], 1, "{s}");
+    let text = r.to_string();
+    assert!(text.contains(mails::G3_TITLE));
+    assert!(
+        !text.contains(&format!("[PATCH v4 2/3] {}", mails::G2_TITLE)),
+        "commit A selected"
+    );
+}
+
+#[test]
+fn v2_since_until_across_epochs() {
+    let tmp = TempDir::new().unwrap();
+    let inbox = mails::kvm_v2(tmp.path());
+    // 09:00..10:02:30 on 10 May: cover and 1/3 (epoch 0), 2/3 (epoch 1).
+    let r = run_json(&[
+        "report",
+        "--archive",
+        inbox.path_str(),
+        "--since",
+        "2025-05-10T09:00:00Z",
+        "--until",
+        "2025-05-10T10:02:30Z",
+    ]);
+    insta::assert_snapshot!(
+        "v2_since_until_text",
+        run_ok(&[
+            "report",
+            "--archive",
+            inbox.path_str(),
+            "--since",
+            "2025-05-10T09:00:00Z",
+            "--until",
+            "2025-05-10T10:02:30Z",
+        ])
+    );
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 3, "{s}");
+    assert_eq!(s["cover_letters"], 1, "{s}");
+    assert_eq!(s["patches"], 2, "{s}");
+    assert!(inbox.epochs[0].commit(2).starts_with(&str_of(&r["from"])));
+    assert!(inbox.epochs[1].commit(0).starts_with(&str_of(&r["to"])));
+    let g = series_by_title(&r, "KVM: guest_memfd: Support mmap() of shared memory");
+    assert_eq!(indices(g), [1, 2]);
+}
+
+// ---------------------------------------------------------------------------
+// Errors: exit 2, one line, no panic.
+
+#[test]
+fn input_errors_exit_2_with_one_line() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let p = repo.path_str();
+    let b = repo.commit(v1::TIP);
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let missing = tmp.path().join("does-not-exist");
+    let file = tmp.path().join("file.mbox");
+    std::fs::write(&file, "From nobody\n").unwrap();
+
+    // Not an archive.
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            empty.to_str().unwrap(),
+            "--range",
+            "HEAD",
+        ],
+        true,
+    );
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            missing.to_str().unwrap(),
+            "--range",
+            "HEAD",
+        ],
+        true,
+    );
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            file.to_str().unwrap(),
+            "--range",
+            "HEAD",
+        ],
+        true,
+    );
+    // Unknown commit ids.
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            p,
+            "--range",
+            &format!("deadbeef..{}", short(&b)),
+        ],
+        true,
+    );
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            p,
+            "--range",
+            "0123456789abcdef0123456789abcdef01234567",
+        ],
+        true,
+    );
+    assert_input_error(
+        &["report", "--archive", p, "--range", "no-such-branch"],
+        true,
+    );
+    // Empty selections.
+    assert_input_error(
+        &["report", "--archive", p, "--range", &format!("{b}..{b}")],
+        true,
+    );
+    assert_input_error(&["report", "--archive", p, "--since", "2030-01-01"], true);
+    assert_input_error(&["report", "--archive", p, "--since", "7d"], true);
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            p,
+            "--since",
+            "2025-05-03",
+            "--until",
+            "2025-05-03T23:00:00Z",
+        ],
+        true,
+    );
+    // v2 inbox: unknown id.
+    let inbox = mails::kvm_v2(tmp.path());
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            inbox.path_str(),
+            "--range",
+            "deadbeef",
+        ],
+        true,
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let p = repo.path_str();
+    assert_input_error(&["report", "--archive", p], false);
+    assert_input_error(&["report", "--range", "HEAD"], false);
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            p,
+            "--range",
+            "HEAD",
+            "--format",
+            "xml",
+        ],
+        false,
+    );
+    assert_input_error(
+        &["report", "--archive", p, "--since", "yesterday-ish"],
+        false,
+    );
+    assert_input_error(&["report", "--archive", p, "--since", "2025-13-45"], false);
+    assert_input_error(
+        &["report", "--archive", p, "--range", "HEAD", "--top", "many"],
+        false,
+    );
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            p,
+            "--range",
+            "HEAD",
+            "--since",
+            "2025-05-01",
+        ],
+        false,
+    );
+    let (code, _, _) = run(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap()
+}
+
+// ---------------------------------------------------------------------------
+// Edge cases: harder variants of the same rules.
+
+#[test]
+fn edge_cases() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_edge(tmp.path());
+    let tip = repo.rev_parse("HEAD");
+    let p = repo.path_str();
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        short(&tip),
+        "--format",
+        "text",
+    ]);
+    insta::assert_snapshot!("edge_text", text);
+    let r = run_json(&["report", "--archive", p, "--range", short(&tip)]);
+    insta::assert_snapshot!("edge_json", pretty(&r));
+
+    let s = &r["stats"];
+    assert_eq!(s["messages"], 12, "{s}");
+    assert_eq!(s["missing"], 0, "{s}");
+    assert_eq!(s["patches"], 10, "{s}");
+    assert_eq!(s["cover_letters"], 1, "{s}");
+    assert_eq!(s["replies"], 1, "'RE:' is a reply: {s}");
+    assert_eq!(s["pull_requests"], 0, "{s}");
+    walk_strings(&r, &mut |s| {
+        assert!(!s.contains("=?"), "undecoded encoded-word {s:?}");
+        assert!(!s.contains('\r'), "CR in {s:?}");
+    });
+    let series = r["series"].as_array().unwrap();
+    assert_eq!(
+        series.len(),
+        9,
+        "titles:\n{}",
+        series
+            .iter()
+            .map(|s| str_of(&s["title"]))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let report = parse_text(&text);
+
+    // Adjacent encoded-words across a fold join without a space; encoded
+    // in-body From decoded and used as the author.
+    let x = series_by_title(&r, "KVM: x86: Don’t leak the café counter");
+    assert_eq!(x["patches"][0]["subject"], mails::X_INBODY_ENCODED_SUBJECT);
+    assert_eq!(person(&x["author"]), "Zoë Müller <zoe.mueller@example.de>");
+    assert_eq!(person(&x["sender"]), "Max Maintainer <max@y.com>");
+    let e = report.entry(mails::X_INBODY_ENCODED_SUBJECT);
+    assert_eq!(
+        e.author,
+        "Author: Zoë Müller <zoe.mueller@example.de> (sent by Max Maintainer <max@y.com>)"
+    );
+    assert!(
+        e.message.starts_with("The counter is allocated"),
+        "{}",
+        e.message
+    );
+    assert!(
+        report
+            .contributors
+            .iter()
+            .any(|(_, c)| c == "Zoë Müller <zoe.mueller@example.de>"),
+        "{:?}",
+        report.contributors
+    );
+
+    // CRLF + folded Subject + QP soft breaks as "=\r\n".
+    let o = series_by_title(
+        &r,
+        "KVM: arm64: Handle the PMU overflow interrupt in the vGIC fast path",
+    );
+    assert_eq!(version(o), "2");
+    let msg = str_of(&o["patches"][0]["commit_message"]);
+    assert!(
+        msg.starts_with(
+            "The PMU overflow interrupt is injected through the slow path, which costs an extra exit. \
+             Inject it directly from the vGIC fast path; it’s already safe there.\n"
+        ),
+        "{msg:?}"
+    );
+    assert_clean_commit_message("outlook", &msg);
+    assert_eq!(diffstat(&o["patches"][0]["diffstat"]), (1, 2, 2));
+
+    // Base64 body in ISO-8859-1; ISO-8859-1 Q-encoded From name.
+    let j = series_by_title(&r, "KVM: s390: Document the TOD clock drift units");
+    assert_eq!(person(&j["author"]), "Jürgen Weiß <juergen@s390.example>");
+    let msg = str_of(&j["patches"][0]["commit_message"]);
+    assert!(
+        msg.contains("Suggested-by: François Lévêque <francois@s390.example>"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("Signed-off-by: Jürgen Weiß <juergen@s390.example>"),
+        "{msg}"
+    );
+    assert_clean_commit_message("base64 latin-1", &msg);
+
+    // Two unnumbered patches a minute apart are two series.
+    let one = series_by_title(&r, mails::X_SINGLE1_TITLE);
+    let two = series_by_title(&r, mails::X_SINGLE2_TITLE);
+    assert_eq!(one["patches"].as_array().unwrap().len(), 1);
+    assert_eq!(two["patches"].as_array().unwrap().len(), 1);
+
+    // Message-IDs are case-sensitive: reported as sent.
+    let g = series_by_title(&r, "KVM: selftests: Fix the build with clang-20");
+    assert_eq!(
+        str_of(&g["message_id"]).trim_matches(['<', '>']),
+        mails::X_MIXED_MSGID_ID
+    );
+    assert_eq!(
+        str_of(&g["patches"][0]["message_id"]).trim_matches(['<', '>']),
+        mails::X_MIXED_MSGID_ID
+    );
+
+    // In-body From equal to the header From up to case: no "sent by".
+    let e = report.entry("[PATCH] KVM: arm64: vgic-its: Fix a comment typo");
+    assert!(!e.author.contains("sent by"), "{}", e.author);
+    assert_eq!(
+        e.author.to_lowercase(),
+        "author: bob builder <bob.builder@example.com>"
+    );
+    assert!(
+        e.message.starts_with("s/colection/collection/"),
+        "{}",
+        e.message
+    );
+
+    // Patches before their cover letter, 2/2 threaded by References only.
+    let o = series_by_title(&r, "KVM: x86: Clean up the APIC timer code");
+    assert!(!o["cover"].is_null());
+    assert_eq!(indices(o), [1, 2]);
+    assert_eq!(o["starts_in_window"], true);
+    assert_eq!(
+        o["first_seen"], "2025-05-20T10:10:00Z",
+        "first_seen = arrival of the first mail"
+    );
+
+    // PGP/MIME: first text/plain part (QP) is the body; no signature.
+    let pg = series_by_title(&r, "KVM: SVM: Skip the AVIC doorbell for offline CPUs");
+    let msg = str_of(&pg["patches"][0]["commit_message"]);
+    assert!(msg.starts_with("The doorbell must not target"), "{msg}");
+    assert!(msg.contains("Reported by René."), "{msg}");
+    assert!(!msg.contains("PGP") && !msg.contains("=-=-="), "{msg}");
+    assert_clean_commit_message("pgp", &msg);
+    assert_eq!(diffstat(&pg["patches"][0]["diffstat"]), (1, 2, 1));
+
+    for e in &report.entries {
+        assert_clean_commit_message(&e.subject, &e.message);
+    }
+    assert!(!report.entries.iter().any(|e| e.subject.starts_with("RE:")));
+}
+
+// ---------------------------------------------------------------------------
+// v2 inbox with 13 epochs: numeric epoch order, an empty newest epoch.
+
+#[test]
+fn v2_many_epochs_numeric_order() {
+    let tmp = TempDir::new().unwrap();
+    let inbox = mails::many_epochs(tmp.path());
+    let p = inbox.path_str();
+    let e = |i: usize| inbox.epochs[i].commit(0);
+
+    let all = run_json(&["report", "--archive", p, "--range", &e(11)]);
+    insta::assert_snapshot!("v2_many_epochs_json", pretty(&all));
+    assert_eq!(all["stats"]["messages"], 12, "{}", all["stats"]);
+    assert_eq!(all["stats"]["cover_letters"], 1);
+    assert_eq!(all["stats"]["patches"], 11);
+    let s = series_by_title(&all, &mails::many_title(0));
+    assert_eq!(indices(s), (1..=11).collect::<Vec<u64>>());
+    assert_eq!(s["total"], 11);
+    assert!(
+        e(0).starts_with(&str_of(&all["from"]))
+            || str_of(&all["from"]).is_empty()
+            || all["from"].is_null(),
+        "from {}",
+        all["from"]
+    );
+    assert!(e(11).starts_with(&str_of(&all["to"])));
+
+    // A ref names the newest epoch that has it (epoch 12 has no commits).
+    let by_ref = run_json(&["report", "--archive", p, "--range", "master"]);
+    assert_eq!(by_ref["stats"]["messages"], 12, "{}", by_ref["stats"]);
+
+    // Epochs 2..=11 (git/10.git and git/11.git come after git/9.git).
+    let r = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &format!("{}..{}", short(&e(1)), short(&e(11))),
+    ]);
+    assert_eq!(r["stats"]["messages"], 10, "{}", r["stats"]);
+    assert_eq!(indices(&r["series"][0]), (2..=11).collect::<Vec<u64>>());
+
+    let r = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &format!("{}..{}", short(&e(9)), short(&e(11))),
+    ]);
+    assert_eq!(r["stats"]["messages"], 2, "{}", r["stats"]);
+    assert_eq!(indices(&r["series"][0]), [10, 11]);
+
+    let r = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &format!("{}..{}", short(&e(2)), short(&e(10))),
+    ]);
+    assert_eq!(r["stats"]["messages"], 8, "{}", r["stats"]);
+    assert_eq!(indices(&r["series"][0]), (3..=10).collect::<Vec<u64>>());
+
+    // --since 00:10 selects the mails of epochs 10 and 11.
+    let r = run_json(&["report", "--archive", p, "--since", "2025-05-30T00:10:00Z"]);
+    assert_eq!(r["stats"]["messages"], 2, "{}", r["stats"]);
+    assert!(
+        e(10).starts_with(&str_of(&r["from"])),
+        "from {} is not epoch 10's commit",
+        r["from"]
+    );
+    assert!(e(11).starts_with(&str_of(&r["to"])));
+    let r = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--since",
+        "2025-05-30T00:01:30Z",
+        "--until",
+        "2025-05-30T00:09:30Z",
+    ]);
+    assert_eq!(r["stats"]["messages"], 8, "{}", r["stats"]);
+    assert!(e(2).starts_with(&str_of(&r["from"])));
+    assert!(e(9).starts_with(&str_of(&r["to"])));
+
+    // Reversed range across epochs: nothing selected.
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            p,
+            "--range",
+            &format!("{}..{}", e(11), e(2)),
+        ],
+        true,
+    );
+}
+
+#[test]
+fn reversed_range_is_empty() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_v1(tmp.path());
+    let (a, b) = v1_ids(&repo);
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            repo.path_str(),
+            "--range",
+            &format!("{b}..{a}"),
+        ],
+        true,
+    );
+}

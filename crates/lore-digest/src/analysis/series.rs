@@ -1,0 +1,474 @@
+use std::collections::HashMap;
+
+use crate::archive::MailRecord;
+use crate::mail::{PatchTag, Version};
+
+/// How close in arrival time the patches of an unthreaded series must be.
+pub const UNTHREADED_WINDOW_SECS: i64 = 3600;
+
+/// The patch mails of one series, as indices into the mails they were
+/// grouped from, ordered by patch index (the cover letter first) and then
+/// by arrival.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeriesGroup {
+    /// Indices into the mail slice given to [`group_series`].
+    pub members: Vec<usize>,
+}
+
+/// Groups patch mails into series.
+///
+/// A series is a cover letter with its patches, or patch 1 with the rest,
+/// joined by `In-Reply-To`/`References` (shallow and deep threading alike)
+/// among patches of the same version and total. A patch whose parent is not
+/// among the mails (a cover letter before the window) is grouped with the
+/// other patches replying to that same parent. Unthreaded patches fall back
+/// to the cover letter or patch 1 by the same author with the same version
+/// and total, sent within [`UNTHREADED_WINDOW_SECS`].
+///
+/// Groups come out in order of their first mail.
+pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
+    let tag = |i: usize| mails[i].message.patch_tag();
+    let patches: Vec<usize> = (0..mails.len()).filter(|&i| tag(i).is_some()).collect();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (i, mail) in mails.iter().enumerate() {
+        if let Some(id) = mail.message.message_id.as_deref() {
+            by_id.entry(id).or_insert(i);
+        }
+    }
+    let same_series_shape =
+        |a: &PatchTag, b: &PatchTag| a.version == b.version && a.total == b.total;
+
+    let mut sets = DisjointSets::new(mails.len());
+    let mut unknown_parents: HashMap<(&str, Version, Option<u32>), usize> = HashMap::new();
+    let mut unthreaded = Vec::new();
+    for &p in &patches {
+        let Some(p_tag) = tag(p) else { continue };
+        let message = &mails[p].message;
+        // Nearest ancestor first: In-Reply-To, then References from the end.
+        let ancestors = message
+            .in_reply_to
+            .iter()
+            .chain(message.references.iter().rev());
+        let threaded_to = ancestors
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .find(|&q| q != p && tag(q).is_some_and(|q_tag| same_series_shape(p_tag, q_tag)));
+        if let Some(q) = threaded_to {
+            sets.union(p, q);
+            continue;
+        }
+        let is_later_patch =
+            p_tag.index.is_some_and(|i| i >= 1) && p_tag.total.is_some_and(|t| t >= 2);
+        match message.in_reply_to.as_deref() {
+            Some(parent) if is_later_patch && !by_id.contains_key(parent) => {
+                let first = *unknown_parents
+                    .entry((parent, p_tag.version, p_tag.total))
+                    .or_insert(p);
+                sets.union(p, first);
+            }
+            None if is_later_patch => unthreaded.push(p),
+            _ => {}
+        }
+    }
+    // Keyed loosely on (author, version, total); the tag's other words
+    // (RFC, tree names) may be written differently on each patch.
+    let mut roots: HashMap<(&str, Version, Option<u32>), Vec<usize>> = HashMap::new();
+    for &q in &patches {
+        let (Some(q_tag), Some(author)) = (tag(q), mails[q].message.author.as_ref()) else {
+            continue;
+        };
+        if matches!(q_tag.index, Some(0) | Some(1)) {
+            roots
+                .entry((&author.email, q_tag.version, q_tag.total))
+                .or_default()
+                .push(q);
+        }
+    }
+    for p in unthreaded {
+        let (Some(p_tag), Some(author)) = (tag(p), mails[p].message.author.as_ref()) else {
+            continue;
+        };
+        let Some(candidates) = roots.get(&(author.email.as_str(), p_tag.version, p_tag.total))
+        else {
+            continue;
+        };
+        let p_time = mails[p].commit.time;
+        let nearest = candidates
+            .iter()
+            .copied()
+            .filter(|&q| q != p)
+            // Patch 1 joins a cover letter, never another patch 1.
+            .filter(|&q| {
+                tag(q).and_then(|t| t.index) == Some(0) || p_tag.index.is_some_and(|i| i >= 2)
+            })
+            .filter(|&q| (mails[q].commit.time - p_time).abs() <= UNTHREADED_WINDOW_SECS)
+            .min_by_key(|&q| {
+                (
+                    (mails[q].commit.time - p_time).abs(),
+                    tag(q).and_then(|t| t.index),
+                )
+            });
+        if let Some(q) = nearest {
+            sets.union(p, q);
+        }
+    }
+
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &p in &patches {
+        groups.entry(sets.find(p)).or_default().push(p);
+    }
+    let mut groups: Vec<SeriesGroup> = groups
+        .into_values()
+        .map(|mut members| {
+            members.sort_by_key(|&m| (tag(m).and_then(|t| t.index).unwrap_or(1), m));
+            SeriesGroup { members }
+        })
+        .collect();
+    groups.sort_by_key(|g| g.members.iter().min().copied());
+    groups
+}
+
+/// Union-find over mail indices.
+struct DisjointSets {
+    parent: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn new(len: usize) -> Self {
+        DisjointSets {
+            parent: (0..len).collect(),
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            // The earlier mail stays the root, which keeps results stable.
+            let (root, child) = if a < b { (a, b) } else { (b, a) };
+            self.parent[child] = root;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::SelectedCommit;
+    use crate::mail::parse_message;
+
+    struct Mail<'a> {
+        id: &'a str,
+        subject: &'a str,
+        from: &'a str,
+        reply_to: Option<&'a str>,
+        time: i64,
+    }
+
+    fn mails(list: &[Mail<'_>]) -> Vec<MailRecord> {
+        list.iter()
+            .map(|m| {
+                let mut raw = format!(
+                    "From: {}\nSubject: {}\nMessage-ID: <{}>\n",
+                    m.from, m.subject, m.id
+                );
+                if let Some(parent) = m.reply_to {
+                    raw.push_str(&format!(
+                        "In-Reply-To: <{parent}>\nReferences: <{parent}>\n"
+                    ));
+                }
+                raw.push_str("\nbody\n");
+                MailRecord {
+                    commit: SelectedCommit {
+                        epoch: 0,
+                        id: gix::ObjectId::null(gix::hash::Kind::Sha1),
+                        time: m.time,
+                    },
+                    message: parse_message(raw.as_bytes()),
+                }
+            })
+            .collect()
+    }
+
+    fn subjects(records: &[MailRecord], groups: &[SeriesGroup]) -> Vec<Vec<String>> {
+        groups
+            .iter()
+            .map(|g| {
+                g.members
+                    .iter()
+                    .map(|&i| records[i].message.subject.full.clone())
+                    .collect()
+            })
+            .collect()
+    }
+
+    const A: &str = "A <a@x.org>";
+    const B: &str = "B <b@y.org>";
+
+    #[test]
+    fn cover_letter_with_shallow_threaded_patches() {
+        let r = mails(&[
+            Mail {
+                id: "c",
+                subject: "[PATCH v2 0/2] Thing",
+                from: A,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "p2",
+                subject: "[PATCH v2 2/2] two",
+                from: A,
+                reply_to: Some("c"),
+                time: 2,
+            },
+            Mail {
+                id: "p1",
+                subject: "[PATCH v2 1/2] one",
+                from: A,
+                reply_to: Some("c"),
+                time: 1,
+            },
+            Mail {
+                id: "r",
+                subject: "Re: [PATCH v2 1/2] one",
+                from: B,
+                reply_to: Some("p1"),
+                time: 3,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            subjects(&r, &g),
+            [[
+                "[PATCH v2 0/2] Thing",
+                "[PATCH v2 1/2] one",
+                "[PATCH v2 2/2] two"
+            ]]
+        );
+    }
+
+    #[test]
+    fn deep_threading_without_cover() {
+        let r = mails(&[
+            Mail {
+                id: "p1",
+                subject: "[PATCH 1/3] one",
+                from: A,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "p2",
+                subject: "[PATCH 2/3] two",
+                from: A,
+                reply_to: Some("p1"),
+                time: 1,
+            },
+            Mail {
+                id: "p3",
+                subject: "[PATCH 3/3] three",
+                from: A,
+                reply_to: Some("p2"),
+                time: 2,
+            },
+        ]);
+        assert_eq!(group_series(&r).len(), 1);
+        assert_eq!(group_series(&r)[0].members, [0, 1, 2]);
+    }
+
+    #[test]
+    fn new_version_in_reply_to_the_old_one_is_its_own_series() {
+        let r = mails(&[
+            Mail {
+                id: "c1",
+                subject: "[PATCH 0/1] Thing",
+                from: A,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "p1",
+                subject: "[PATCH 1/1] one",
+                from: A,
+                reply_to: Some("c1"),
+                time: 1,
+            },
+            Mail {
+                id: "c2",
+                subject: "[PATCH v2 0/1] Thing",
+                from: A,
+                reply_to: Some("c1"),
+                time: 100,
+            },
+            Mail {
+                id: "q1",
+                subject: "[PATCH v2 1/1] one",
+                from: A,
+                reply_to: Some("c2"),
+                time: 101,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![0, 1], vec![2, 3]]
+        );
+    }
+
+    #[test]
+    fn unthreaded_series_falls_back_to_author_version_total_and_time() {
+        let r = mails(&[
+            Mail {
+                id: "p1",
+                subject: "[PATCH v3 1/3] one",
+                from: A,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "x",
+                subject: "[PATCH v3 1/3] unrelated",
+                from: B,
+                reply_to: None,
+                time: 5,
+            },
+            Mail {
+                id: "p2",
+                subject: "[PATCH v3 2/3] two",
+                from: A,
+                reply_to: None,
+                time: 10,
+            },
+            Mail {
+                id: "p3",
+                subject: "[PATCH v3 3/3] three",
+                from: A,
+                reply_to: None,
+                time: 20,
+            },
+            // Same shape, but hours later: another series.
+            Mail {
+                id: "late",
+                subject: "[PATCH v3 2/3] late",
+                from: A,
+                reply_to: None,
+                time: 20_000,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![0, 2, 3], vec![1], vec![4]]
+        );
+    }
+
+    #[test]
+    fn patches_whose_cover_is_outside_the_window_stay_together() {
+        let r = mails(&[
+            Mail {
+                id: "p2",
+                subject: "[PATCH 2/3] two",
+                from: A,
+                reply_to: Some("gone"),
+                time: 0,
+            },
+            Mail {
+                id: "p3",
+                subject: "[PATCH 3/3] three",
+                from: A,
+                reply_to: Some("gone"),
+                time: 1,
+            },
+            Mail {
+                id: "o",
+                subject: "[PATCH 2/2] other",
+                from: A,
+                reply_to: Some("gone2"),
+                time: 2,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![0, 1], vec![2]]
+        );
+    }
+
+    #[test]
+    fn single_patches_and_non_patches() {
+        let r = mails(&[
+            Mail {
+                id: "a",
+                subject: "[PATCH] one",
+                from: A,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "b",
+                subject: "[PATCH] two",
+                from: A,
+                reply_to: None,
+                time: 1,
+            },
+            Mail {
+                id: "c",
+                subject: "question",
+                from: B,
+                reply_to: None,
+                time: 2,
+            },
+            Mail {
+                id: "d",
+                subject: "[GIT PULL] stuff",
+                from: B,
+                reply_to: None,
+                time: 3,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![0], vec![1]]
+        );
+    }
+
+    #[test]
+    fn reference_loops_and_self_references_terminate() {
+        let r = mails(&[
+            Mail {
+                id: "a",
+                subject: "[PATCH 1/2] one",
+                from: A,
+                reply_to: Some("b"),
+                time: 0,
+            },
+            Mail {
+                id: "b",
+                subject: "[PATCH 2/2] two",
+                from: A,
+                reply_to: Some("a"),
+                time: 1,
+            },
+            Mail {
+                id: "s",
+                subject: "[PATCH 1/2] self",
+                from: B,
+                reply_to: Some("s"),
+                time: 2,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![0, 1], vec![2]]
+        );
+    }
+}

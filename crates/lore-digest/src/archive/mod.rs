@@ -1,0 +1,165 @@
+//! Public-inbox archives: opening them, selecting commits, reading mails.
+//!
+//! An archive is one or more git repositories ("epochs") in which every
+//! commit adds one raw mail as the blob `m` (public-inbox's v2 layout). A
+//! single repository may be given directly, or a v2 inbox directory holding
+//! `git/0.git`, `git/1.git`, …; epochs continue one another, oldest first.
+
+mod read;
+mod select;
+
+use std::path::{Path, PathBuf};
+
+pub use read::{MailRecord, Missing, ReadOutcome};
+pub use select::{Selected, SelectedCommit, Selection, parse_when};
+
+use crate::Error;
+
+/// An opened public-inbox archive.
+pub struct Archive {
+    path: PathBuf,
+    name: String,
+    epochs: Vec<Epoch>,
+}
+
+/// One git repository of an archive.
+pub struct Epoch {
+    /// Where the repository lives.
+    pub path: PathBuf,
+    repo: gix::ThreadSafeRepository,
+}
+
+impl Epoch {
+    fn open(path: &Path) -> Result<Epoch, String> {
+        // Isolated: a user's or system git configuration must not change what
+        // a report says (and must not be able to break reading it).
+        let options = gix::open::Options::isolated();
+        let repo = gix::open_opts(path, options).map_err(|e| e.to_string())?;
+        Ok(Epoch {
+            path: path.to_path_buf(),
+            repo: repo.into_sync(),
+        })
+    }
+
+    pub(crate) fn repo(&self) -> gix::Repository {
+        self.repo.to_thread_local()
+    }
+}
+
+impl Archive {
+    /// Opens a single epoch repository (bare or not) or a v2 inbox directory.
+    pub fn open(path: &Path) -> Result<Archive, Error> {
+        let not_archive = |reason: String| Error::NotAnArchive {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let metadata = std::fs::metadata(path).map_err(|e| not_archive(e.to_string()))?;
+        if !metadata.is_dir() {
+            return Err(not_archive("not a directory".into()));
+        }
+        let epoch_paths = v2_epochs(path).map_err(|e| not_archive(e.to_string()))?;
+        let epochs = if epoch_paths.is_empty() {
+            let epoch = Epoch::open(path).map_err(|e| {
+                not_archive(format!(
+                    "neither a git repository nor a v2 inbox with git/N.git epochs ({e})"
+                ))
+            })?;
+            vec![epoch]
+        } else {
+            epoch_paths
+                .iter()
+                .map(|p| {
+                    Epoch::open(p).map_err(|e| not_archive(format!("epoch {}: {e}", p.display())))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let archive = Archive {
+            path: path.to_path_buf(),
+            name: archive_name(path),
+            epochs,
+        };
+        archive.check_layout()?;
+        Ok(archive)
+    }
+
+    /// The path the archive was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A name for the list when mails do not say: the directory name without
+    /// `.git` (`linux-hyperv.git` → `linux-hyperv`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The epochs, oldest first.
+    pub fn epochs(&self) -> &[Epoch] {
+        &self.epochs
+    }
+
+    /// A git repository that is not a mail archive would give a report of
+    /// nothing but missing mail; say so up front instead. The newest epoch's
+    /// head must hold `m` (a mail) or `d` (public-inbox's deletion marker).
+    fn check_layout(&self) -> Result<(), Error> {
+        let Some(newest) = self.epochs.last() else {
+            return Ok(());
+        };
+        let repo = newest.repo();
+        let Ok(head) = repo.head_commit() else {
+            // An empty epoch (just rolled over) is a valid archive.
+            return Ok(());
+        };
+        let tree = head.tree().map_err(|e| Error::Git {
+            path: newest.path.clone(),
+            message: e.to_string(),
+        })?;
+        if tree.find_entry("m").is_some() || tree.find_entry("d").is_some() {
+            return Ok(());
+        }
+        Err(Error::NotAnArchive {
+            path: self.path.clone(),
+            reason:
+                "a git repository, but its head commit holds no mail blob 'm' (not public-inbox)"
+                    .into(),
+        })
+    }
+}
+
+/// The epoch repositories of a v2 inbox (`git/N.git`), ordered by N; empty
+/// when `path` is not a v2 inbox.
+fn v2_epochs(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let git_dir = path.join("git");
+    if !git_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut epochs = Vec::new();
+    for entry in std::fs::read_dir(&git_dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(number) = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".git"))
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        epochs.push((number, entry.path()));
+    }
+    epochs.sort();
+    Ok(epochs.into_iter().map(|(_, p)| p).collect())
+}
+
+fn archive_name(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".git").unwrap_or(&name);
+    if name.is_empty() {
+        "archive".to_string()
+    } else {
+        name.to_string()
+    }
+}

@@ -1,0 +1,396 @@
+use gix::ObjectId;
+use jiff::Timestamp;
+
+use super::Archive;
+use crate::Error;
+
+/// Which commits of an archive a report covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// Git's `base..tip`: commits reachable from `tip` and not from `base`;
+    /// without `base`, all history up to `tip`.
+    Range {
+        /// The excluded end, as given (id, abbreviation or ref).
+        base: Option<String>,
+        /// The included end.
+        tip: String,
+    },
+    /// Commits whose commit (arrival) time lies in `[since, until]`.
+    Window {
+        /// Earliest arrival time, inclusive.
+        since: Option<Timestamp>,
+        /// Latest arrival time, inclusive.
+        until: Option<Timestamp>,
+    },
+}
+
+impl Selection {
+    /// Parses `A..B` or `B`.
+    pub fn parse_range(range: &str) -> Result<Selection, Error> {
+        let invalid = || Error::InvalidRange(range.to_string());
+        match range.split_once("..") {
+            Some((base, tip)) => {
+                if base.is_empty() || tip.is_empty() || tip.starts_with('.') || tip.contains("..") {
+                    return Err(invalid());
+                }
+                Ok(Selection::Range {
+                    base: Some(base.to_string()),
+                    tip: tip.to_string(),
+                })
+            }
+            None if !range.trim().is_empty() => Ok(Selection::Range {
+                base: None,
+                tip: range.to_string(),
+            }),
+            None => Err(invalid()),
+        }
+    }
+}
+
+/// One selected commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SelectedCommit {
+    /// Index of its epoch in [`Archive::epochs`].
+    pub epoch: usize,
+    /// The commit id.
+    pub id: ObjectId,
+    /// Commit time: when public-inbox received the mail, seconds since the epoch.
+    pub time: i64,
+}
+
+/// The commits of a selection, oldest first, with the labels a report
+/// names its ends by.
+#[derive(Clone, Debug)]
+pub struct Selected {
+    /// The commits, oldest epoch first, oldest commit first within each.
+    pub commits: Vec<SelectedCommit>,
+    /// The start: the excluded base of a range, else the first commit.
+    pub from: ObjectId,
+    /// The end: the tip of a range, else the last commit.
+    pub to: ObjectId,
+}
+
+impl Archive {
+    /// Resolves a selection to its commits. An empty selection is an error.
+    pub fn select(&self, selection: &Selection) -> Result<Selected, Error> {
+        match selection {
+            Selection::Range { base, tip } => self.select_range(base.as_deref(), tip),
+            Selection::Window { since, until } => self.select_window(*since, *until),
+        }
+    }
+
+    fn select_range(&self, base: Option<&str>, tip: &str) -> Result<Selected, Error> {
+        let (tip_epoch, tip_id) = self.resolve(tip)?;
+        let base = base.map(|b| self.resolve(b)).transpose()?;
+        let first_epoch = match base {
+            Some((base_epoch, _)) if base_epoch > tip_epoch => {
+                return Err(Error::EmptySelection(format!(
+                    "{} is in a later epoch than {tip}, nothing is reachable from {tip} and not from it",
+                    base.map(|(_, id)| id.to_hex_with_len(8).to_string())
+                        .unwrap_or_default()
+                )));
+            }
+            Some((base_epoch, _)) => base_epoch,
+            None => 0,
+        };
+        let mut commits = Vec::new();
+        for epoch in first_epoch..=tip_epoch {
+            let walk_tip = if epoch == tip_epoch {
+                Some(tip_id)
+            } else {
+                self.head(epoch)?
+            };
+            let Some(walk_tip) = walk_tip else { continue };
+            let hidden = base
+                .filter(|(base_epoch, _)| *base_epoch == epoch)
+                .map(|(_, id)| id);
+            commits.extend(self.walk(epoch, walk_tip, hidden, None)?);
+        }
+        let Some(first) = commits.first() else {
+            return Err(Error::EmptySelection(format!(
+                "no commit in range {}..{tip}",
+                base_label(base)
+            )));
+        };
+        let from = base.map_or(first.id, |(_, id)| id);
+        Ok(Selected {
+            from,
+            to: tip_id,
+            commits,
+        })
+    }
+
+    fn select_window(
+        &self,
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+    ) -> Result<Selected, Error> {
+        let since_s = since.map(|t| t.as_second());
+        let until_s = until.map(|t| t.as_second());
+        let mut commits = Vec::new();
+        for epoch in 0..self.epochs.len() {
+            let Some(head) = self.head(epoch)? else {
+                continue;
+            };
+            let in_window = |c: &SelectedCommit| {
+                since_s.is_none_or(|s| c.time >= s) && until_s.is_none_or(|u| c.time <= u)
+            };
+            commits.extend(
+                self.walk(epoch, head, None, since_s)?
+                    .into_iter()
+                    .filter(in_window),
+            );
+        }
+        let (Some(first), Some(last)) = (commits.first(), commits.last()) else {
+            let show = |t: Option<Timestamp>| t.map_or("…".to_string(), |t| t.to_string());
+            return Err(Error::EmptySelection(format!(
+                "no mail arrived between {} and {}",
+                show(since),
+                show(until)
+            )));
+        };
+        Ok(Selected {
+            from: first.id,
+            to: last.id,
+            commits,
+        })
+    }
+
+    /// Finds a revision in the newest epoch that knows it.
+    fn resolve(&self, spec: &str) -> Result<(usize, ObjectId), Error> {
+        for (index, epoch) in self.epochs.iter().enumerate().rev() {
+            let repo = epoch.repo();
+            let Ok(id) = repo.rev_parse_single(spec) else {
+                continue;
+            };
+            let Ok(commit) = id.object().and_then(|o| o.peel_to_commit()) else {
+                continue;
+            };
+            return Ok((index, commit.id));
+        }
+        Err(Error::UnknownRevision {
+            spec: spec.to_string(),
+            path: self.path.clone(),
+        })
+    }
+
+    /// The head commit of an epoch, `None` for an epoch without commits.
+    fn head(&self, epoch: usize) -> Result<Option<ObjectId>, Error> {
+        let repo = self.epochs[epoch].repo();
+        match repo.head_commit() {
+            Ok(commit) => Ok(Some(commit.id)),
+            Err(_) if repo.head().is_ok_and(|h| h.is_unborn()) => Ok(None),
+            Err(e) => Err(self.git_error(epoch, e)),
+        }
+    }
+
+    /// Commits reachable from `tip` and not from `hidden`, oldest first,
+    /// stopping at commits older than `cutoff`.
+    fn walk(
+        &self,
+        epoch: usize,
+        tip: ObjectId,
+        hidden: Option<ObjectId>,
+        cutoff: Option<i64>,
+    ) -> Result<Vec<SelectedCommit>, Error> {
+        use gix::revision::walk::Sorting;
+        use gix::traverse::commit::simple::CommitTimeOrder;
+        let repo = self.epochs[epoch].repo();
+        let order = CommitTimeOrder::NewestFirst;
+        let sorting = match cutoff {
+            Some(seconds) => Sorting::ByCommitTimeCutoff { order, seconds },
+            None => Sorting::ByCommitTime(order),
+        };
+        let walk = repo
+            .rev_walk([tip])
+            .with_hidden(hidden)
+            .sorting(sorting)
+            .all()
+            .map_err(|e| self.git_error(epoch, e))?;
+        let mut commits = Vec::new();
+        for info in walk {
+            let info = info.map_err(|e| self.git_error(epoch, e))?;
+            commits.push(SelectedCommit {
+                epoch,
+                id: info.id,
+                time: info.commit_time(),
+            });
+        }
+        commits.reverse();
+        Ok(commits)
+    }
+
+    fn git_error(&self, epoch: usize, error: impl std::fmt::Display) -> Error {
+        Error::Git {
+            path: self.epochs[epoch].path.clone(),
+            message: error.to_string(),
+        }
+    }
+}
+
+fn base_label(base: Option<(usize, ObjectId)>) -> String {
+    base.map(|(_, id)| id.to_hex_with_len(8).to_string())
+        .unwrap_or_default()
+}
+
+/// Parses a `--since`/`--until` value: an ISO date (`2025-05-01`, midnight
+/// UTC), a date and time (`2025-05-01T12:00:00Z`, `2025-05-01 12:00`; UTC
+/// unless an offset is given), `@<unix seconds>`, or a time before `now`
+/// (`7d`, `24h`, `90m`, `2w`, `30s`, optionally followed by ` ago`).
+pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
+    let invalid = |reason: &str| Error::InvalidTime {
+        input: input.to_string(),
+        reason: reason.to_string(),
+    };
+    let text = input.trim();
+    if let Some(seconds) = text.strip_prefix('@') {
+        let seconds: i64 = seconds
+            .parse()
+            .map_err(|_| invalid("expected @<unix seconds>"))?;
+        return Timestamp::from_second(seconds).map_err(|_| invalid("out of range"));
+    }
+    if let Some(ago) = parse_relative(text) {
+        let seconds = ago.ok_or_else(|| invalid("duration too large"))?;
+        return now
+            .as_second()
+            .checked_sub(seconds)
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| invalid("out of range"));
+    }
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
+        return dt
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|_| invalid("out of range"));
+    }
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return date
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|_| invalid("out of range"));
+    }
+    Err(invalid(
+        "expected a date (2025-05-01), a date and time (2025-05-01T12:00:00Z) or a duration (7d, 24h)",
+    ))
+}
+
+/// `7d` → Some(Some(604800)); `7x` → None (not a duration); a number too
+/// large → Some(None).
+fn parse_relative(text: &str) -> Option<Option<i64>> {
+    let text = text.strip_suffix("ago").map(str::trim_end).unwrap_or(text);
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let (number, unit) = text.split_at(digits);
+    let unit_seconds: i64 = match unit.trim() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60,
+        "h" | "hour" | "hours" => 3600,
+        "d" | "day" | "days" => 86_400,
+        "w" | "week" | "weeks" => 7 * 86_400,
+        _ => return None,
+    };
+    Some(
+        number
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| n.checked_mul(unit_seconds)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2025-05-20T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(
+            parse_when("7d", now()).unwrap().to_string(),
+            "2025-05-13T12:00:00Z"
+        );
+        assert_eq!(
+            parse_when("24h", now()).unwrap().to_string(),
+            "2025-05-19T12:00:00Z"
+        );
+        assert_eq!(
+            parse_when("2 weeks ago", now()).unwrap().to_string(),
+            "2025-05-06T12:00:00Z"
+        );
+        assert_eq!(
+            parse_when("90m", now()).unwrap().to_string(),
+            "2025-05-20T10:30:00Z"
+        );
+    }
+
+    #[test]
+    fn absolute_times() {
+        assert_eq!(
+            parse_when("2025-05-01", now()).unwrap().to_string(),
+            "2025-05-01T00:00:00Z"
+        );
+        assert_eq!(
+            parse_when("2025-05-01T12:30:00Z", now())
+                .unwrap()
+                .to_string(),
+            "2025-05-01T12:30:00Z"
+        );
+        assert_eq!(
+            parse_when("2025-05-01T12:30:00+02:00", now())
+                .unwrap()
+                .to_string(),
+            "2025-05-01T10:30:00Z"
+        );
+        assert_eq!(
+            parse_when("2025-05-01 12:30", now()).unwrap().to_string(),
+            "2025-05-01T12:30:00Z"
+        );
+        assert_eq!(
+            parse_when("@0", now()).unwrap().to_string(),
+            "1970-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn invalid_times_are_errors() {
+        for bad in [
+            "yesterday",
+            "7x",
+            "",
+            "2025-13-01",
+            "99999999999999999999d",
+            "@abc",
+        ] {
+            let err = parse_when(bad, now()).unwrap_err();
+            assert!(matches!(err, Error::InvalidTime { .. }), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(
+            Selection::parse_range("abc..def").unwrap(),
+            Selection::Range {
+                base: Some("abc".into()),
+                tip: "def".into()
+            }
+        );
+        assert_eq!(
+            Selection::parse_range("master").unwrap(),
+            Selection::Range {
+                base: None,
+                tip: "master".into()
+            }
+        );
+        for bad in ["..b", "a..", "a...b", "", "a..b..c"] {
+            assert!(Selection::parse_range(bad).is_err(), "{bad}");
+        }
+    }
+}

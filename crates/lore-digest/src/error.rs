@@ -1,0 +1,57 @@
+use std::path::PathBuf;
+
+/// Everything that stops a report from being made.
+///
+/// One broken mail never becomes an `Error`: it is counted and reported as a
+/// warning. These are the problems with the input as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The path does not exist or is neither a git repository nor a
+    /// public-inbox v2 inbox directory.
+    #[error("{path}: not a public-inbox archive: {reason}")]
+    NotAnArchive {
+        /// The path given by the user.
+        path: PathBuf,
+        /// What was found instead.
+        reason: String,
+    },
+    /// A revision (commit id, abbreviation or ref) names no commit in any epoch.
+    #[error("unknown revision '{spec}': no commit of that name in {path}")]
+    UnknownRevision {
+        /// The revision as given.
+        spec: String,
+        /// The archive searched.
+        path: PathBuf,
+    },
+    /// A `--range` argument that cannot be understood.
+    #[error("invalid range '{0}': expected A..B or B")]
+    InvalidRange(String),
+    /// A `--since`/`--until` argument that cannot be understood.
+    #[error("invalid time '{input}': {reason}")]
+    InvalidTime {
+        /// The time as given.
+        input: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The selection holds no commit.
+    #[error("empty selection: {0}")]
+    EmptySelection(String),
+    /// Reading the git repository failed in a way that stops the whole report
+    /// (a missing mail blob is not this: it is counted in `stats.missing`).
+    #[error("{path}: {message}")]
+    Git {
+        /// The epoch repository being read.
+        path: PathBuf,
+        /// What git reported.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Whether the error is the user's input (a wrong path, id, range or
+    /// time) rather than a failure while reading a valid archive.
+    pub fn is_input_error(&self) -> bool {
+        !matches!(self, Error::Git { .. })
+    }
+}

@@ -1,0 +1,35 @@
+//! lore-digest turns a public-inbox mailing-list archive into the update that
+//! people who follow the list want to read: who posted, from which
+//! organizations, which patch series are new, and what each one says.
+//!
+//! Data flows one way, and the modules follow it:
+//!
+//! * [`archive`] opens a public-inbox archive (a v2 epoch repository or an
+//!   inbox directory of epochs), selects commits by range or time and reads
+//!   the raw mail blobs in parallel;
+//! * [`mail`] parses one raw mail: headers, charsets, authorship, the patch
+//!   tag of the subject, in-body headers, commit message and diffstat;
+//! * [`analysis`] groups patches into series and counts contributors;
+//! * [`report`] is the report model (serializable, the contract with
+//!   renderers) and the code that builds it;
+//! * [`render`] turns a report into text or JSON.
+//!
+//! ```no_run
+//! use lore_digest::{archive::{Archive, Selection}, report, render};
+//!
+//! let archive = Archive::open("linux-hyperv.git".as_ref())?;
+//! let selection = Selection::Range { base: None, tip: "master".into() };
+//! let report = report::build(&archive, &selection, &report::Options::default())?;
+//! print!("{}", render::text::render(&report, 15));
+//! # Ok::<(), lore_digest::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod analysis;
+pub mod archive;
+mod error;
+pub mod mail;
+pub mod render;
+pub mod report;
+
+pub use error::Error;

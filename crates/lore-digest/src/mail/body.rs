@@ -1,0 +1,342 @@
+use serde::Serialize;
+
+use super::{Person, parse_address};
+
+/// The `From:`, `Date:` and `Subject:` lines that may open a mail body.
+///
+/// `git send-email` writes them when the patch author is not the sender, and
+/// `git am` takes the author from them; so does every count in a report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InBodyHeaders {
+    /// The in-body `From:`, when it names an address.
+    pub from: Option<Person>,
+    /// The in-body `Date:`, as written.
+    pub date: Option<String>,
+    /// The in-body `Subject:`, as written.
+    pub subject: Option<String>,
+}
+
+/// Splits the in-body headers off the start of a body, returning them and
+/// the rest of the body.
+///
+/// Blank lines before them are skipped, a header may be folded onto
+/// indented lines, and the blank line that ends them is consumed.
+pub fn split_in_body_headers(body: &str) -> (InBodyHeaders, &str) {
+    let mut headers = InBodyHeaders::default();
+    let start = body.len() - body.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    // Back up to the start of the first non-blank line so offsets stay on
+    // line boundaries.
+    let start = body[..start].rfind('\n').map_or(0, |nl| nl + 1);
+    let mut rest = &body[start..];
+    let mut found = false;
+    while let Some((name, value, after)) = next_header(rest) {
+        found = true;
+        match name {
+            HeaderName::From => {
+                if let Some(person) = parse_address(&value) {
+                    headers.from = Some(person);
+                }
+            }
+            HeaderName::Date => headers.date = Some(value),
+            HeaderName::Subject => headers.subject = Some(value),
+        }
+        rest = after;
+    }
+    if !found {
+        return (headers, body);
+    }
+    // The blank line that separates in-body headers from the message.
+    if let Some(after) = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+    {
+        rest = after;
+    }
+    (headers, rest)
+}
+
+enum HeaderName {
+    From,
+    Date,
+    Subject,
+}
+
+/// Reads one in-body header line (with folded continuation lines) from the
+/// start of `s`.
+fn next_header(s: &str) -> Option<(HeaderName, String, &str)> {
+    let (first, mut rest) = split_line(s);
+    let (name, value) = first.split_once(':')?;
+    let name = match name {
+        n if n.eq_ignore_ascii_case("from") => HeaderName::From,
+        n if n.eq_ignore_ascii_case("date") => HeaderName::Date,
+        n if n.eq_ignore_ascii_case("subject") => HeaderName::Subject,
+        _ => return None,
+    };
+    let mut value = value.trim().to_string();
+    while rest.starts_with([' ', '\t']) {
+        let (line, after) = split_line(rest);
+        if line.trim().is_empty() {
+            break;
+        }
+        value.push(' ');
+        value.push_str(line.trim());
+        rest = after;
+    }
+    Some((name, value, rest))
+}
+
+/// The first line of `s` without its line ending, and what follows it.
+fn split_line(s: &str) -> (&str, &str) {
+    match s.find('\n') {
+        Some(nl) => (s[..nl].strip_suffix('\r').unwrap_or(&s[..nl]), &s[nl + 1..]),
+        None => (s, ""),
+    }
+}
+
+/// Totals of a diffstat: `4 files changed, 9 insertions(+), 12 deletions(-)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Diffstat {
+    /// Files changed.
+    pub files: u64,
+    /// Lines inserted.
+    pub insertions: u64,
+    /// Lines deleted.
+    pub deletions: u64,
+}
+
+impl Diffstat {
+    /// Parses a diffstat summary line; `None` when the line is not one.
+    pub fn parse_summary(line: &str) -> Option<Diffstat> {
+        let mut parts = line.trim().split(", ");
+        let files = count_before(parts.next()?, &["files changed", "file changed"])?;
+        let mut stat = Diffstat {
+            files,
+            ..Diffstat::default()
+        };
+        for part in parts {
+            if let Some(n) = count_before(part, &["insertions(+)", "insertion(+)"]) {
+                stat.insertions = n;
+            } else if let Some(n) = count_before(part, &["deletions(-)", "deletion(-)"]) {
+                stat.deletions = n;
+            } else {
+                return None;
+            }
+        }
+        Some(stat)
+    }
+}
+
+/// `"12 files changed"` with suffixes `["files changed", …]` → 12.
+fn count_before(part: &str, suffixes: &[&str]) -> Option<u64> {
+    let (number, word) = part.trim().split_once(' ')?;
+    if !suffixes.contains(&word.trim()) {
+        return None;
+    }
+    number.parse().ok()
+}
+
+/// The part of a patch or cover-letter body a reader wants: the commit
+/// message, with the diffstat if there is one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommitMessage {
+    /// From after the in-body headers up to and including the diffstat
+    /// summary line; without a diffstat, up to the diff or the signature.
+    pub text: String,
+    /// The diffstat totals, when the body has a diffstat.
+    pub diffstat: Option<Diffstat>,
+}
+
+/// Cuts the commit message out of a body whose in-body headers were
+/// already split off (see [`split_in_body_headers`]).
+///
+/// It never includes the diff itself nor a trailing `-- ` signature.
+pub fn commit_message(body: &str) -> CommitMessage {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut diffstat = None;
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (line, after) = split_line(rest);
+        rest = after;
+        if is_diff_start(line) {
+            break;
+        }
+        kept.push(line);
+        if let Some(stat) = Diffstat::parse_summary(line) {
+            diffstat = Some(stat);
+            break;
+        }
+    }
+    if diffstat.is_none()
+        && let Some(signature) = kept.iter().rposition(|l| *l == "-- " || *l == "--")
+    {
+        kept.truncate(signature);
+    }
+    trim_trailing_blank(&mut kept);
+    // git's `---` separator with nothing after it but the diff.
+    if diffstat.is_none() && kept.last().is_some_and(|l| l.trim_end() == "---") {
+        kept.pop();
+        trim_trailing_blank(&mut kept);
+    }
+    let leading_blank = kept.iter().take_while(|l| l.trim().is_empty()).count();
+    let mut text = String::with_capacity(kept.iter().map(|l| l.len() + 1).sum());
+    for line in &kept[leading_blank..] {
+        text.push_str(line.trim_end_matches('\r'));
+        text.push('\n');
+    }
+    CommitMessage { text, diffstat }
+}
+
+fn trim_trailing_blank(lines: &mut Vec<&str>) {
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+}
+
+/// Where a diff begins: git's `diff --git`, or the headers of other diff
+/// producers (quilt, plain `diff -u`).
+fn is_diff_start(line: &str) -> bool {
+    line.starts_with("diff --git ")
+        || line.starts_with("Index: ")
+        || line.starts_with("diff -")
+        || line.starts_with("--- a/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATCH_BODY: &str = "\
+From: Zheyun Shen <szy0127@sjtu.edu.cn>
+
+Before sev_vm_destroy() is called, kvm_arch_guest_memory_reclaimed()
+has been called for SEV and SEV-ES.
+
+Signed-off-by: Zheyun Shen <szy0127@sjtu.edu.cn>
+Signed-off-by: Sean Christopherson <seanjc@google.com>
+---
+ arch/x86/kvm/svm/sev.c | 3 ---
+ 1 file changed, 3 deletions(-)
+
+diff --git a/arch/x86/kvm/svm/sev.c b/arch/x86/kvm/svm/sev.c
+index 1234567..89abcde 100644
+--- a/arch/x86/kvm/svm/sev.c
++++ b/arch/x86/kvm/svm/sev.c
+@@ -1,3 +1,0 @@
+-wbinvd_on_all_cpus();
+--\x20
+2.49.0
+";
+
+    #[test]
+    fn in_body_from_is_split_off() {
+        let (headers, rest) = split_in_body_headers(PATCH_BODY);
+        let from = headers.from.unwrap();
+        assert_eq!(from.display(), "Zheyun Shen <szy0127@sjtu.edu.cn>");
+        assert!(rest.starts_with("Before sev_vm_destroy()"));
+    }
+
+    #[test]
+    fn in_body_headers_after_blank_lines_and_folded() {
+        let body = "\n\nFrom: =?UTF-8?Q?Ren=C3=A9?=\n  <rene@example.org>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nSubject: [PATCH] x\n\nText\n";
+        let (headers, rest) = split_in_body_headers(body);
+        assert_eq!(headers.from.unwrap().display(), "René <rene@example.org>");
+        assert_eq!(
+            headers.date.as_deref(),
+            Some("Mon, 1 Jan 2024 00:00:00 +0000")
+        );
+        assert_eq!(headers.subject.as_deref(), Some("[PATCH] x"));
+        assert_eq!(rest, "Text\n");
+    }
+
+    #[test]
+    fn in_body_from_without_address_is_ignored() {
+        let (headers, rest) = split_in_body_headers("From: nobody at all\n\nText\n");
+        assert_eq!(headers.from, None);
+        assert_eq!(rest, "Text\n");
+    }
+
+    #[test]
+    fn body_without_in_body_headers_is_untouched() {
+        let body = "Hi,\n\nFrom: is mentioned later\n";
+        let (headers, rest) = split_in_body_headers(body);
+        assert_eq!(headers, InBodyHeaders::default());
+        assert_eq!(rest, body);
+    }
+
+    #[test]
+    fn commit_message_stops_after_diffstat() {
+        let (_, rest) = split_in_body_headers(PATCH_BODY);
+        let msg = commit_message(rest);
+        assert!(
+            msg.text.ends_with(" 1 file changed, 3 deletions(-)\n"),
+            "{}",
+            msg.text
+        );
+        assert!(!msg.text.contains("diff --git"));
+        assert!(!msg.text.contains("2.49.0"));
+        assert_eq!(
+            msg.diffstat,
+            Some(Diffstat {
+                files: 1,
+                insertions: 0,
+                deletions: 3
+            })
+        );
+    }
+
+    #[test]
+    fn cover_letter_without_diffstat_loses_only_its_signature() {
+        let body = "Hello,\n\nthis series does things.\n\nThanks\n\n-- \nJane\nPhone: 123\n";
+        let msg = commit_message(body);
+        assert_eq!(msg.text, "Hello,\n\nthis series does things.\n\nThanks\n");
+        assert_eq!(msg.diffstat, None);
+    }
+
+    #[test]
+    fn patch_without_diffstat_stops_at_the_diff() {
+        let body = "Fix it.\n\nSigned-off-by: A <a@b.c>\n---\ndiff --git a/x b/x\n+1\n";
+        let msg = commit_message(body);
+        assert_eq!(msg.text, "Fix it.\n\nSigned-off-by: A <a@b.c>\n");
+    }
+
+    #[test]
+    fn crlf_lines_are_normalized() {
+        let msg = commit_message(
+            "Line one\r\n\r\n 2 files changed, 5 insertions(+)\r\n\r\ndiff --git a b\r\n",
+        );
+        assert_eq!(msg.text, "Line one\n\n 2 files changed, 5 insertions(+)\n");
+        assert_eq!(
+            msg.diffstat,
+            Some(Diffstat {
+                files: 2,
+                insertions: 5,
+                deletions: 0
+            })
+        );
+    }
+
+    #[test]
+    fn diffstat_summary_forms() {
+        assert_eq!(
+            Diffstat::parse_summary(" 6 files changed, 28 insertions(+), 21 deletions(-)"),
+            Some(Diffstat {
+                files: 6,
+                insertions: 28,
+                deletions: 21
+            })
+        );
+        assert_eq!(
+            Diffstat::parse_summary(" 1 file changed, 1 insertion(+)"),
+            Some(Diffstat {
+                files: 1,
+                insertions: 1,
+                deletions: 0
+            })
+        );
+        assert_eq!(
+            Diffstat::parse_summary("3 files changed in this series"),
+            None
+        );
+        assert_eq!(Diffstat::parse_summary("files changed"), None);
+    }
+}

@@ -1,0 +1,266 @@
+use mail_parser::{HeaderName, HeaderValue, MessageParser};
+
+use super::address::from_address;
+use super::{
+    CommitMessage, Person, Subject, SubjectKind, commit_message, parse_subject,
+    split_in_body_headers,
+};
+
+/// One mail, reduced to what a report uses.
+///
+/// Bodies are not kept: a patch or cover letter keeps its commit message,
+/// every other mail only its headers, so a whole archive's worth of messages
+/// stays small.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// `Message-ID` without angle brackets.
+    pub message_id: Option<String>,
+    /// The first id of `In-Reply-To`.
+    pub in_reply_to: Option<String>,
+    /// `References`, oldest first.
+    pub references: Vec<String>,
+    /// The decoded, unfolded subject and what it says.
+    pub subject: Subject,
+    /// The header `From:`: who sent the mail.
+    pub sender: Option<Person>,
+    /// Who wrote it: the in-body `From:` when the body opens with one (git
+    /// am's rule), else the sender.
+    pub author: Option<Person>,
+    /// The list identifier of `List-Id` (`kvm.vger.kernel.org`).
+    pub list_id: Option<String>,
+    /// For patches and cover letters: the commit message and diffstat.
+    pub commit_message: Option<CommitMessage>,
+    /// The mail had no header block at all.
+    pub unparseable: bool,
+}
+
+impl Message {
+    /// The patch tag, when the mail is a patch or cover letter.
+    pub fn patch_tag(&self) -> Option<&super::PatchTag> {
+        match &self.subject.kind {
+            SubjectKind::Patch(tag) => Some(tag),
+            _ => None,
+        }
+    }
+}
+
+/// A mail parser configured for mailing-list archives; build one per thread
+/// and reuse it.
+pub struct MailParser {
+    inner: MessageParser,
+}
+
+impl Default for MailParser {
+    fn default() -> Self {
+        // Only the headers a report reads get a structured parser; the dozens
+        // of Received/DKIM/ARC headers of list mail stay raw slices.
+        let inner = MessageParser::new()
+            .with_mime_headers()
+            .header_address(HeaderName::From)
+            .header_text(HeaderName::Subject)
+            .header_text(HeaderName::ListId)
+            .header_id(HeaderName::MessageId)
+            .header_id(HeaderName::InReplyTo)
+            .header_id(HeaderName::References);
+        MailParser { inner }
+    }
+}
+
+/// Parses a raw RFC 5322 mail with a default [`MailParser`].
+///
+/// It never fails: a mail with missing or garbled headers yields a message
+/// with those fields empty.
+pub fn parse_message(raw: &[u8]) -> Message {
+    MailParser::default().parse(raw)
+}
+
+impl MailParser {
+    /// Parses a raw RFC 5322 mail; never fails (see [`parse_message`]).
+    pub fn parse(&self, raw: &[u8]) -> Message {
+        let Some(mail) = self.inner.parse(raw) else {
+            return Message {
+                message_id: None,
+                in_reply_to: None,
+                references: Vec::new(),
+                subject: parse_subject(""),
+                sender: None,
+                author: None,
+                list_id: None,
+                commit_message: None,
+                unparseable: true,
+            };
+        };
+        let subject = parse_subject(mail.subject().unwrap_or(""));
+        let sender = mail.from().and_then(from_address);
+        let body = mail.body_text(0).unwrap_or_default();
+        let (in_body, rest) = split_in_body_headers(&body);
+        let author = in_body.from.or_else(|| sender.clone());
+        let commit_message =
+            matches!(subject.kind, SubjectKind::Patch(_)).then(|| commit_message(rest));
+        Message {
+            message_id: mail.message_id().map(clean_id).filter(|id| !id.is_empty()),
+            in_reply_to: ids(mail.in_reply_to()).into_iter().next(),
+            references: ids(mail.references()),
+            subject,
+            sender,
+            author,
+            list_id: list_id(mail.header(HeaderName::ListId)),
+            commit_message,
+            unparseable: false,
+        }
+    }
+}
+
+fn ids(value: &HeaderValue<'_>) -> Vec<String> {
+    match value {
+        HeaderValue::Text(id) => vec![clean_id(id)],
+        HeaderValue::TextList(list) => list.iter().map(|id| clean_id(id)).collect(),
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .filter(|id| !id.is_empty())
+    .collect()
+}
+
+fn clean_id(id: &str) -> String {
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
+}
+
+/// `Linux Hyper-V <linux-hyperv.vger.kernel.org>` → `linux-hyperv.vger.kernel.org`.
+fn list_id(value: Option<&HeaderValue<'_>>) -> Option<String> {
+    let text = value?.as_text()?;
+    let id = match (text.rfind('<'), text.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &text[open + 1..close],
+        _ => text,
+    };
+    let id = id.trim().to_lowercase();
+    (!id.is_empty()).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> Message {
+        parse_message(raw.as_bytes())
+    }
+
+    #[test]
+    fn folded_subject_is_unfolded_completely() {
+        let m = parse(
+            "From: Sean Christopherson <seanjc@google.com>\nSubject: [PATCH 1/4] KVM: selftests: Verify KVM is loaded when getting a KVM\n module param\nMessage-ID: <1@x>\n\nBody\n",
+        );
+        assert_eq!(
+            m.subject.title,
+            "KVM: selftests: Verify KVM is loaded when getting a KVM module param"
+        );
+    }
+
+    #[test]
+    fn quoted_printable_body_and_soft_breaks_are_decoded() {
+        let m = parse(concat!(
+            "From: A <a@example.com>\n",
+            "Subject: [PATCH] doc: fix\n",
+            "Content-Type: text/plain; charset=utf-8\n",
+            "Content-Transfer-Encoding: quoted-printable\n\n",
+            "It=E2=80=99s described in the rfc=\n",
+            "822 spec.\n---\n 1 file changed, 1 insertion(+)\n"
+        ));
+        let text = m.commit_message.unwrap().text;
+        assert!(
+            text.starts_with("It\u{2019}s described in the rfc822 spec.\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn base64_utf8_name_in_header() {
+        let m = parse("From: =?UTF-8?B?Wm/DqyBNw7xsbGVy?= <Zoe@Example.org>\nSubject: hi\n\nx\n");
+        assert_eq!(m.author.unwrap().display(), "Zoë Müller <zoe@example.org>");
+    }
+
+    #[test]
+    fn base64_latin1_body() {
+        // "Grüße" in ISO-8859-1, base64.
+        let m = parse(concat!(
+            "From: a@example.com\nSubject: [PATCH] x\n",
+            "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: base64\n\n",
+            "R3L832UK\n"
+        ));
+        assert_eq!(m.commit_message.unwrap().text, "Grüße\n");
+    }
+
+    #[test]
+    fn in_body_from_makes_the_author() {
+        let m = parse(concat!(
+            "From: Sean Christopherson <seanjc@google.com>\n",
+            "Subject: [PATCH v2 1/8] KVM: SVM: Remove wbinvd in sev_vm_destroy()\n\n",
+            "From: Zheyun Shen <szy0127@sjtu.edu.cn>\n\nBefore it.\n"
+        ));
+        assert_eq!(m.author.unwrap().email, "szy0127@sjtu.edu.cn");
+        assert_eq!(m.sender.unwrap().email, "seanjc@google.com");
+        assert_eq!(m.commit_message.unwrap().text, "Before it.\n");
+    }
+
+    #[test]
+    fn crlf_mail() {
+        let m = parse(
+            "From: A <a@b.org>\r\nSubject: [PATCH] x\r\n y\r\nMessage-ID: <id@b.org>\r\n\r\nText\r\n---\r\n 1 file changed, 1 deletion(-)\r\n",
+        );
+        assert_eq!(m.subject.title, "x y");
+        assert_eq!(m.message_id.as_deref(), Some("id@b.org"));
+        assert_eq!(
+            m.commit_message.unwrap().text,
+            "Text\n---\n 1 file changed, 1 deletion(-)\n"
+        );
+    }
+
+    #[test]
+    fn first_text_plain_part_of_multipart() {
+        let m = parse(concat!(
+            "From: A <a@b.org>\nSubject: [PATCH] x\nMIME-Version: 1.0\n",
+            "Content-Type: multipart/mixed; boundary=\"zzz\"\n\n",
+            "preamble\n--zzz\nContent-Type: text/plain; charset=us-ascii\n\nThe message.\n",
+            "--zzz\nContent-Type: text/x-patch; name=\"a.patch\"\nContent-Disposition: attachment\n\ndiff --git a b\n",
+            "--zzz--\n"
+        ));
+        assert_eq!(m.commit_message.unwrap().text, "The message.\n");
+    }
+
+    #[test]
+    fn threading_headers() {
+        let m = parse(
+            "From: a@b.org\nSubject: Re: x\nIn-Reply-To: <p@x>\nReferences: <r@x>\n <p@x>\n\nok\n",
+        );
+        assert_eq!(m.in_reply_to.as_deref(), Some("p@x"));
+        assert_eq!(m.references, ["r@x", "p@x"]);
+        assert_eq!(m.subject.kind, SubjectKind::Reply);
+        assert_eq!(m.commit_message, None);
+    }
+
+    #[test]
+    fn list_id_is_taken_from_angle_brackets() {
+        let m = parse("From: a@b.org\nList-Id: <kvm.vger.kernel.org>\nSubject: x\n\n.\n");
+        assert_eq!(m.list_id.as_deref(), Some("kvm.vger.kernel.org"));
+        let m = parse("From: a@b.org\nList-Id: KVM list <KVM.vger.kernel.org>\nSubject: x\n\n.\n");
+        assert_eq!(m.list_id.as_deref(), Some("kvm.vger.kernel.org"));
+    }
+
+    #[test]
+    fn missing_and_garbled_headers_are_tolerated() {
+        let m = parse("Subject: no sender\n\nbody\n");
+        assert_eq!(m.author, None);
+        let m = parse(
+            "From: \u{0}\u{1}garbage <<<\nSubject: =?bogus?Q?x?=\nDate: 99 Foo 0 +2000\n\nbody\n",
+        );
+        assert!(m.author.is_none());
+        let m = parse_message(b"\xff\xfe\x00garbage without colon");
+        assert!(m.author.is_none());
+        let m = parse_message(b"");
+        assert!(m.unparseable);
+    }
+}

@@ -1,0 +1,16 @@
+//! Parsing one raw mail into what the analysis needs.
+//!
+//! MIME structure, RFC 2047 encoded words, transfer encodings and charsets are
+//! left to `mail-parser`; this module adds the mailing-list rules on top:
+//! who wrote a patch (git am's in-body `From:`), what its subject tag says,
+//! and which part of the body is the commit message.
+
+mod address;
+mod body;
+mod message;
+mod subject;
+
+pub use address::{Person, parse_address};
+pub use body::{CommitMessage, Diffstat, InBodyHeaders, commit_message, split_in_body_headers};
+pub use message::{MailParser, Message, parse_message};
+pub use subject::{PatchTag, Subject, SubjectKind, Version, normalize_whitespace, parse_subject};

@@ -1,0 +1,122 @@
+//! The plain-text format, in the layout of the original KVM list updates.
+
+use std::fmt::Write;
+
+use crate::mail::Person;
+use crate::report::{PatchMail, Report, Series};
+
+const SEPARATOR_WIDTH: usize = 70;
+
+/// Renders the text report, cutting the domain and contributor lists to `top`.
+pub fn render(report: &Report, top: usize) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_report(&mut out, report, top);
+    out
+}
+
+fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Result {
+    writeln!(out, "From {} to {}", report.from, report.to)?;
+    writeln!(
+        out,
+        "{} mailing list update from {} to {}",
+        report.list, report.from, report.to
+    )?;
+    writeln!(out)?;
+
+    writeln!(
+        out,
+        "Top {top} contributor Email domains (Based on Email Body)"
+    )?;
+    writeln!(out)?;
+    for d in report.domains.iter().take(top) {
+        writeln!(out, "{:7} {}", d.count, d.domain)?;
+    }
+    writeln!(out)?;
+
+    writeln!(out, "Top {top} contributors (Based on Email Body)")?;
+    writeln!(out)?;
+    for c in report.contributors.iter().take(top) {
+        let person = Person {
+            name: c.name.clone(),
+            email: c.email.clone(),
+        };
+        writeln!(out, "{:7}  {}", c.count, person.display())?;
+    }
+    writeln!(out)?;
+
+    writeln!(out, "===== Patch list in this time period =====")?;
+    writeln!(out)?;
+    for series in &report.series {
+        write_series_entry(out, series)?;
+    }
+    if report.series.is_empty() {
+        writeln!(out)?;
+    }
+
+    writeln!(out, "===== Patch Commit Messages ====")?;
+    writeln!(out)?;
+    for series in report.series.iter().filter(|s| s.starts_in_window) {
+        let first_patch = series.patches.first();
+        for mail in series.cover.iter().chain(first_patch) {
+            write_commit_message(out, mail)?;
+        }
+    }
+    Ok(())
+}
+
+/// `- [v3, 6 patches, RFC] Title`, the author, then the subjects seen.
+fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
+    let mut facts = vec![match series.version_minor {
+        Some(minor) => format!("v{}.{minor}", series.version),
+        None => format!("v{}", series.version),
+    }];
+    let count = series.total.map_or(series.patches.len(), |t| t as usize);
+    facts.push(format!(
+        "{count} patch{}",
+        if count == 1 { "" } else { "es" }
+    ));
+    if series.rfc {
+        facts.push("RFC".into());
+    }
+    if series.resend {
+        facts.push("RESEND".into());
+    }
+    writeln!(out, "- [{}] {}", facts.join(", "), series.title)?;
+    writeln!(
+        out,
+        "  Author: {}",
+        author_line(series.author.as_ref(), series.sender.as_ref())
+    )?;
+    for mail in series.cover.iter().chain(&series.patches) {
+        writeln!(out, "    {}", mail.subject)?;
+    }
+    writeln!(out)
+}
+
+fn write_commit_message(out: &mut String, mail: &PatchMail) -> std::fmt::Result {
+    writeln!(out, "New:  {}", mail.title)?;
+    writeln!(out, "{}", mail.subject)?;
+    writeln!(
+        out,
+        "Author: {}",
+        author_line(mail.author.as_ref(), mail.sender.as_ref())
+    )?;
+    writeln!(out)?;
+    out.push_str(&mail.commit_message);
+    writeln!(out)?;
+    writeln!(out, "{}", "-".repeat(SEPARATOR_WIDTH))?;
+    writeln!(out)
+}
+
+/// `Author <a@x>`, with ` (sent by Sender <s@y>)` when someone else sent it.
+fn author_line(author: Option<&Person>, sender: Option<&Person>) -> String {
+    let unknown = || "(unknown)".to_string();
+    let mut line = author.map_or_else(unknown, Person::display);
+    if let (Some(author), Some(sender)) = (author, sender)
+        && author.email != sender.email
+    {
+        line.push_str(&format!(" (sent by {})", sender.display()));
+    }
+    line
+}

@@ -1,0 +1,11 @@
+//! The report model and how it is built from an archive selection.
+//!
+//! [`Report`] is the contract between analysis and rendering: renderers
+//! read it and never look at mail again. It serializes to the JSON format
+//! documented in the README.
+
+mod build;
+mod model;
+
+pub use build::{Options, build, from_mails};
+pub use model::{ContributorCount, DomainCount, PatchMail, PullRequest, Report, Series, Stats};

@@ -1,0 +1,144 @@
+use serde::Serialize;
+
+use crate::mail::{Diffstat, Person};
+
+/// A mailing-list update: what arrived between two archive commits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The list's name (`--list`, else from `List-Id`, else the archive's directory).
+    pub list: String,
+    /// The start of the selection as an 8-hex abbreviation: the excluded
+    /// base of a range, or the first selected commit.
+    pub from: String,
+    /// The end of the selection as an 8-hex abbreviation.
+    pub to: String,
+    /// `from` in full.
+    pub from_commit: String,
+    /// `to` in full.
+    pub to_commit: String,
+    /// Counts of what was read.
+    pub stats: Stats,
+    /// Messages per author domain, most first; every entry, not cut to `--top`.
+    pub domains: Vec<DomainCount>,
+    /// Messages per author, most first; every entry.
+    pub contributors: Vec<ContributorCount>,
+    /// Every series with a patch in the selection, newest first.
+    pub series: Vec<Series>,
+    /// `[GIT PULL]` mails, oldest first.
+    pub pull_requests: Vec<PullRequest>,
+    /// One line per kind of trouble met while reading (broken or missing mail).
+    pub warnings: Vec<String>,
+}
+
+/// Counts of the selection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Mails read.
+    pub messages: usize,
+    /// Selected commits whose mail could not be read (deleted, purged or
+    /// missing objects).
+    pub missing: usize,
+    /// Patch mails other than cover letters.
+    pub patches: usize,
+    /// Cover letters (patch index 0).
+    pub cover_letters: usize,
+    /// Mails whose subject is a reply or forward.
+    pub replies: usize,
+    /// `[GIT PULL]` mails.
+    pub pull_requests: usize,
+    /// Distinct series with a patch in the selection.
+    pub series: usize,
+    /// Mails without an author address, left out of the contributor counts.
+    pub without_author: usize,
+}
+
+/// One line of the domain list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DomainCount {
+    /// Lower-cased domain of the author address.
+    pub domain: String,
+    /// Messages.
+    pub count: usize,
+}
+
+/// One line of the contributor list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ContributorCount {
+    /// The display name used most often with this address.
+    pub name: String,
+    /// The lower-cased address.
+    pub email: String,
+    /// Messages.
+    pub count: usize,
+}
+
+/// A patch series: a cover letter and its patches, or a lone patch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Series {
+    /// The cover letter's title, else the first patch's (subject without tags).
+    pub title: String,
+    /// The version number (`v3` → 3; 1 when untagged).
+    pub version: u32,
+    /// The partial-reroll number of `vN.M`, else null.
+    pub version_minor: Option<u32>,
+    /// `M` of `N/M`, null for a lone `[PATCH]`.
+    pub total: Option<u32>,
+    /// The tag says RFC.
+    pub rfc: bool,
+    /// The tag says RESEND.
+    pub resend: bool,
+    /// Other words of the tag (tree names such as `net-next`).
+    pub prefixes: Vec<String>,
+    /// Author of the cover letter or first patch.
+    pub author: Option<Person>,
+    /// Sender of the cover letter or first patch.
+    pub sender: Option<Person>,
+    /// Arrival time of its first mail in the selection (RFC 3339, UTC).
+    pub first_seen: String,
+    /// Message-ID of the cover letter or first patch.
+    pub message_id: Option<String>,
+    /// The cover letter, when it is in the selection.
+    pub cover: Option<PatchMail>,
+    /// The patches in the selection, by index.
+    pub patches: Vec<PatchMail>,
+    /// Whether its cover letter or first patch (or the lone patch) is in the selection.
+    pub starts_in_window: bool,
+}
+
+/// One patch or cover letter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PatchMail {
+    /// `N` of `N/M`; 0 for a cover letter, null for a lone `[PATCH]`.
+    pub index: Option<u32>,
+    /// The whole subject, tag included.
+    pub subject: String,
+    /// The subject without its tag.
+    pub title: String,
+    /// Who wrote it (in-body `From:` first).
+    pub author: Option<Person>,
+    /// Who sent it (header `From:`).
+    pub sender: Option<Person>,
+    /// Its Message-ID.
+    pub message_id: Option<String>,
+    /// The archive commit that added it.
+    pub commit: String,
+    /// Arrival time (RFC 3339, UTC).
+    pub arrived: String,
+    /// The commit message up to and including the diffstat.
+    pub commit_message: String,
+    /// The diffstat totals, when there is a diffstat.
+    pub diffstat: Option<Diffstat>,
+}
+
+/// A `[GIT PULL]` mail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PullRequest {
+    /// The whole subject.
+    pub subject: String,
+    /// Who wrote it.
+    pub author: Option<Person>,
+    /// Its Message-ID.
+    pub message_id: Option<String>,
+    /// Arrival time (RFC 3339, UTC).
+    pub arrived: String,
+}
