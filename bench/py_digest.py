@@ -12,18 +12,27 @@ Prints one JSON object (see RULES below) on stdout.
 
 RULES (the same ones the Rust tool follows):
   selection  commits of `git rev-list RANGE`; `missing` = selected commits whose
-             tree has no `m` entry; `messages` = the rest (mails read).
+             tree has no `m` blob, or whose `m` is empty or has no header block
+             (first line not a `Name: value` header field); `messages` = the
+             rest (duplicate deliveries of one Message-ID each count).
   subject    RFC 2047-decoded, unfolded, whitespace runs -> one space, trimmed.
-  reply      subject matches REPLY_RE (case-insensitive).
-  pull req.  not a reply, and one of the leading [bracketed] groups contains the
-             tokens GIT PULL.
-  patch      not a reply, not a pull request, and one of the leading bracketed
-             groups has a whitespace token starting with PATCH (case-insensitive);
-             in the first such group a token N/M gives index N, total M.
+  groups     the [bracketed] groups at the very start of the subject; the words
+             of a group are separated by whitespace and commas.
+  patch tag  a group with a word starting with PATCH, or with the word RFC and
+             a word N/M (digits/digits); case-insensitive.
+  pull tag   a group with the word GIT immediately followed by the word PULL.
+  reply      after skipping leading groups that are not patch tags, the subject
+             starts with a reply prefix (REPLY_RE: re, fwd, fw, aw, antw, sv, vs,
+             wg, tr, odp, ref; optional [n]/(n) count; then ':'), so
+             `[EXTERNAL] RE: ...` is a reply and `[PATCH] Re: x` is not.
+  pull req.  not a reply, and one of the leading groups is a pull tag.
+  patch      not a reply, not a pull request, and one of the leading groups is a
+             patch tag; in the first patch tag a word N/M gives index N, total M.
              index 0 -> cover letter, else (incl. no N/M) -> patch.
-  author     in-body `From:` line at the start of the first text/plain part
-             (after optional blank lines) if it has an address, else header From.
-             Lowercased; domain = after the last '@'. No address -> not counted.
+  author     the in-body From if the first text/plain part has a git-am in-body
+             header block, else the header From. Lowercased; domain = after the
+             last '@'. No address -> not counted. See inbody_from() for the
+             block rules.
 """
 
 from __future__ import annotations
@@ -41,10 +50,15 @@ import threading
 from collections import Counter
 
 REPLY_RE = re.compile(
-    r"^\s*(re|fwd|fw|aw|antw|sv|vs|wg|tr|odp|ref)\s*(\[\d+\]|\(\d+\))?\s*:",
+    # no '^': used with .match(subject, pos), which anchors at pos
+    r"\s*(re|fwd|fw|aw|antw|sv|vs|wg|tr|odp|ref)\s*(\[[0-9]+\]|\([0-9]+\))?\s*:",
     re.IGNORECASE,
 )
-NM_RE = re.compile(r"^(\d+)/(\d+)$")
+NM_RE = re.compile(r"^([0-9]+)/([0-9]+)$")
+WORD_SPLIT_RE = re.compile(r"[\s,]+")
+# a header field line: a name of printable ASCII except ':' and space, then ':'
+FIELD_RE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+INBODY_RE = re.compile(r"^(from|date|subject):(.*)$", re.IGNORECASE | re.DOTALL)
 
 POLICY = email.policy.default
 
@@ -137,10 +151,10 @@ def decode_subject(msg) -> str:
             return normalize_ws(str(raw))
 
 
-def leading_groups(subject: str) -> list[str]:
-    """Contents of the bracketed groups at the very start of the subject."""
+def leading_groups(subject: str, start: int = 0) -> list[tuple[str, int]]:
+    """(contents, end offset) of the bracketed groups at `start` of the subject."""
     groups = []
-    i, n = 0, len(subject)
+    i, n = start, len(subject)
     while True:
         while i < n and subject[i].isspace():
             i += 1
@@ -149,27 +163,46 @@ def leading_groups(subject: str) -> list[str]:
         j = subject.find("]", i + 1)
         if j < 0:
             break
-        groups.append(subject[i + 1 : j])
+        groups.append((subject[i + 1 : j], j + 1))
         i = j + 1
     return groups
 
 
+def words(group: str) -> list[str]:
+    return [w for w in WORD_SPLIT_RE.split(group) if w]
+
+
 def is_pull_group(g: str) -> bool:
-    toks = [t.upper() for t in g.split()]
+    toks = [t.upper() for t in words(g)]
     return any(a == "GIT" and b == "PULL" for a, b in zip(toks, toks[1:]))
+
+
+def is_patch_group(g: str) -> bool:
+    toks = [t.upper() for t in words(g)]
+    if any(t.startswith("PATCH") for t in toks):
+        return True
+    return "RFC" in toks and any(NM_RE.match(t) for t in toks)
+
+
+def is_reply(subject: str) -> bool:
+    pos = 0
+    for g, end in leading_groups(subject):
+        if is_patch_group(g):
+            return False
+        pos = end
+    return REPLY_RE.match(subject, pos) is not None
 
 
 def classify(subject: str):
     """Return (kind, index, total); kind in reply|pull|cover|patch|other."""
-    if REPLY_RE.match(subject):
+    if is_reply(subject):
         return "reply", None, None
-    groups = leading_groups(subject)
+    groups = [g for g, _ in leading_groups(subject)]
     if any(is_pull_group(g) for g in groups):
         return "pull", None, None
     for g in groups:
-        toks = g.split()
-        if any(t.upper().startswith("PATCH") for t in toks):
-            for t in toks:
+        if is_patch_group(g):
+            for t in words(g):
                 m = NM_RE.match(t)
                 if m:
                     idx, tot = int(m.group(1)), int(m.group(2))
@@ -238,25 +271,93 @@ def part_text(part) -> str:
         return payload.decode("utf-8", errors="replace")
 
 
+def decode_words(value: str) -> str:
+    try:
+        # the value may carry RFC 2047 encoded words
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:
+        return value
+
+
+def single_address(value: str) -> str | None:
+    """The address of an in-body From value that is a single address and
+    nothing else, or None. The caller has checked that it contains '@'."""
+    value = value.strip()
+    if value.endswith(">"):
+        lt = value.rfind("<")
+        addr = value[lt + 1 : -1] if lt >= 0 else ""
+    elif value.endswith(")"):
+        # `addr (Comment)`: the address is what precedes the comment
+        lp = value.find("(")
+        addr = value[:lp]
+    elif not any(c.isspace() for c in value):
+        addr = value
+    else:
+        return None  # text after the address, e.g. Outlook's `<a@b> Sent: ...`
+    addr = addr.strip()
+    if addr.startswith("<") and addr.endswith(">"):
+        addr = addr[1:-1].strip()
+    if any(c.isspace() for c in addr):
+        return None
+    return _valid_addr(addr)
+
+
 def inbody_from(msg) -> str | None:
+    """git am's in-body header block, at the start of the first text/plain part:
+
+    - optional leading blank lines (empty or whitespace-only);
+    - one or more header lines `From:`, `Date:` or `Subject:` (name
+      case-insensitive, immediately followed by ':'); a header continues on the
+      following lines that start with space or tab (and are not blank);
+    - then a blank line or the end of the body; otherwise there is no block.
+
+    A `From:` value without '@' is ignored. A `From:` value with '@' must be a
+    single address and nothing else (ends with '>' or ')', or is one
+    whitespace-free token) with a valid address; if not, there is no block.
+    The first valid `From:` of the block gives the author."""
     part = first_text_plain(msg)
     if part is None:
         return None
-    text = part_text(part)
-    for line in text.splitlines():
+    lines = part_text(part).split("\n")
+    lines = [l[:-1] if l.endswith("\r") else l for l in lines]
+    i, n = 0, len(lines)
+    while i < n and lines[i].strip() == "":
+        i += 1
+    headers = []  # (lowercase name, unfolded value)
+    while i < n:
+        line = lines[i]
         if line.strip() == "":
-            continue  # optional leading blank lines
-        if line[:5].lower() == "from:":
-            value = line[5:].strip()
-            try:
-                # the value may itself carry RFC 2047 encoded words
-                value = str(email.header.make_header(email.header.decode_header(value)))
-            except Exception:
-                pass
-            _, addr = email.utils.parseaddr(value)
-            return _valid_addr(addr)
+            break  # the blank line that ends the block
+        if line[0] in " \t" and headers:
+            name, value = headers[-1]
+            headers[-1] = (name, value + " " + line.strip())
+        else:
+            m = INBODY_RE.match(line)
+            if not m:
+                return None  # not a header line, and no blank line before it
+            headers.append((m.group(1).lower(), m.group(2).strip()))
+        i += 1
+    if not headers:
         return None
-    return None
+    found = None
+    for name, value in headers:
+        if name != "from":
+            continue
+        value = decode_words(value)
+        if "@" not in value:
+            continue
+        addr = single_address(value)
+        if addr is None:
+            return None  # a From: with an address and more: not an in-body header
+        if found is None:
+            found = addr
+    return found
+
+
+def has_header_block(raw: bytes) -> bool:
+    """False for an empty blob or one whose first line is not a header field."""
+    first = raw.split(b"\n", 1)[0]
+    return FIELD_RE.match(first) is not None
 
 
 # -------------------------------------------------------------------------- main
@@ -267,13 +368,6 @@ def main(argv=None) -> int:
     ap.add_argument("--archive", required=True, help="public-inbox git repo (bare or not)")
     ap.add_argument("--range", required=True, dest="rng", help="A..B or B")
     ap.add_argument("--per-mail", metavar="FILE", help="write one TSV line per selected commit")
-    ap.add_argument(
-        "--inbody-from",
-        choices=("always", "non-replies"),
-        default="always",
-        help="apply the in-body From rule to every mail (the rule, default) or only to "
-        "non-replies (experiment: Outlook-style replies quote 'From: X <addr> Sent: ...')",
-    )
     args = ap.parse_args(argv)
 
     commits = rev_list(args.archive, args.rng)
@@ -283,7 +377,7 @@ def main(argv=None) -> int:
     dump = open(args.per_mail, "w", encoding="utf-8") if args.per_mail else None
 
     for commit, raw in stream_blobs(args.archive, commits):
-        if raw is None:
+        if raw is None or not has_header_block(raw):
             stats["missing"] += 1
             if dump:
                 dump.write(f"{commit}\tmissing\t\t\t\t\t\n")
@@ -302,12 +396,10 @@ def main(argv=None) -> int:
             elif kind == "patch":
                 stats["patches"] += 1
             hdr = header_from(msg)
-            body = None
-            if args.inbody_from == "always" or kind != "reply":
-                try:
-                    body = inbody_from(msg)
-                except Exception:
-                    body = None
+            try:
+                body = inbody_from(msg)
+            except Exception:
+                body = None
             author = body or hdr
             if author:
                 contributors[author] += 1

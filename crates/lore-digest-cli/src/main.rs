@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lore_digest::archive::{Archive, Selection, parse_when};
+use lore_digest::archive::{Archive, Selection, parse_until, parse_when};
 use lore_digest::{Error, render, report};
 
 /// Exit code for bad usage or bad input (wrong path, unknown id, empty selection).
@@ -54,7 +54,8 @@ struct ReportArgs {
     #[arg(long, value_name = "WHEN")]
     since: Option<String>,
 
-    /// Mails that arrived at or before WHEN; same forms as --since.
+    /// Mails that arrived at or before WHEN; same forms as --since (a bare
+    /// date includes that whole day). Example: `--until 2025-05-08`.
     #[arg(long, value_name = "WHEN")]
     until: Option<String>,
 
@@ -126,7 +127,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         (None, since, until) => {
             let now = jiff::Timestamp::now();
             let since = since.as_deref().map(|s| parse_when(s, now)).transpose()?;
-            let until = until.as_deref().map(|s| parse_when(s, now)).transpose()?;
+            let until = until.as_deref().map(|s| parse_until(s, now)).transpose()?;
             Selection::Window { since, until }
         }
     };

@@ -28,13 +28,23 @@ pub struct SeriesGroup {
 /// Groups come out in order of their first mail.
 pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
     let tag = |i: usize| mails[i].message.patch_tag();
-    let patches: Vec<usize> = (0..mails.len()).filter(|&i| tag(i).is_some()).collect();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     for (i, mail) in mails.iter().enumerate() {
         if let Some(id) = mail.message.message_id.as_deref() {
             by_id.entry(id).or_insert(i);
         }
     }
+    // A mail delivered twice (same Message-ID) is one patch, not two.
+    let is_first_copy = |i: usize| {
+        mails[i]
+            .message
+            .message_id
+            .as_deref()
+            .is_none_or(|id| by_id.get(id) == Some(&i))
+    };
+    let patches: Vec<usize> = (0..mails.len())
+        .filter(|&i| tag(i).is_some() && is_first_copy(i))
+        .collect();
     let same_series_shape =
         |a: &PatchTag, b: &PatchTag| a.version == b.version && a.total == b.total;
 
@@ -437,6 +447,31 @@ mod tests {
         assert_eq!(
             g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
             [vec![0], vec![1]]
+        );
+    }
+
+    #[test]
+    fn a_patch_delivered_twice_is_listed_once() {
+        let r = mails(&[
+            Mail {
+                id: "a",
+                subject: "[PATCH] one",
+                from: A,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "a",
+                subject: "[PATCH] one",
+                from: A,
+                reply_to: None,
+                time: 1,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![0]]
         );
     }
 

@@ -11,7 +11,7 @@ mod select;
 use std::path::{Path, PathBuf};
 
 pub use read::{MailRecord, Missing, ReadOutcome};
-pub use select::{Selected, SelectedCommit, Selection, parse_when};
+pub use select::{Selected, SelectedCommit, Selection, parse_until, parse_when};
 
 use crate::Error;
 

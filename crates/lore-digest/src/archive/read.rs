@@ -18,6 +18,8 @@ pub enum Missing {
     /// The commit's tree has no `m`: public-inbox writes `d` for a deletion,
     /// and purged mail leaves nothing.
     NoMailBlob,
+    /// The blob `m` holds no header block: empty, or not a mail at all.
+    NotAMail,
     /// An object (commit, tree or blob) is not in the repository, or could
     /// not be decoded.
     Unreadable(String),
@@ -36,7 +38,7 @@ impl Archive {
     /// Reads and parses the mails of `commits` in parallel, keeping their
     /// order. A commit without a readable mail is recorded, never fatal.
     pub fn read_mails(&self, commits: &[SelectedCommit]) -> ReadOutcome {
-        let results: Vec<Result<Message, Missing>> = commits
+        let results: Vec<(i64, Result<Message, Missing>)> = commits
             .par_iter()
             .map_init(
                 || ThreadState {
@@ -47,13 +49,11 @@ impl Archive {
             )
             .collect();
         let mut outcome = ReadOutcome::default();
-        for (commit, result) in commits.iter().zip(results) {
+        for (commit, (time, result)) in commits.iter().zip(results) {
+            let commit = SelectedCommit { time, ..*commit };
             match result {
-                Ok(message) => outcome.mails.push(MailRecord {
-                    commit: *commit,
-                    message,
-                }),
-                Err(missing) => outcome.missing.push((*commit, missing)),
+                Ok(message) => outcome.mails.push(MailRecord { commit, message }),
+                Err(missing) => outcome.missing.push((commit, missing)),
             }
         }
         outcome
@@ -68,37 +68,39 @@ struct ThreadState {
 }
 
 impl ThreadState {
-    fn read(&mut self, archive: &Archive, commit: &SelectedCommit) -> Result<Message, Missing> {
+    /// Reads one commit's mail, returning the commit time with it.
+    fn read(&mut self, archive: &Archive, commit: &SelectedCommit) -> (i64, Result<Message, Missing>) {
         if self.repos.len() <= commit.epoch {
             self.repos.resize_with(commit.epoch + 1, || None);
         }
-        let repo =
-            self.repos[commit.epoch].get_or_insert_with(|| archive.epochs[commit.epoch].repo());
-        let unreadable =
-            |what: &str, e: &dyn std::fmt::Display| Missing::Unreadable(format!("{what}: {e}"));
-        let tree_id = {
-            let object = repo
-                .find_object(commit.id)
-                .map_err(|e| unreadable("commit", &e))?;
-            let commit_obj = object
-                .try_into_commit()
-                .map_err(|e| unreadable("commit", &e))?;
-            commit_obj
-                .tree_id()
-                .map_err(|e| unreadable("commit", &e))?
-                .detach()
+        let repo = self.repos[commit.epoch].get_or_insert_with(|| archive.epochs[commit.epoch].repo());
+        let unreadable = |what: &str, e: &dyn std::fmt::Display| Missing::Unreadable(format!("{what}: {e}"));
+        let (time, tree_id) = match repo.find_commit(commit.id) {
+            Ok(object) => {
+                let time = object.committer().ok().and_then(|c| seconds(c.time)).unwrap_or(commit.time);
+                match object.tree_id() {
+                    Ok(tree) => (time, tree.detach()),
+                    Err(e) => return (time, Err(unreadable("commit", &e))),
+                }
+            }
+            Err(e) => return (commit.time, Err(unreadable("commit", &e))),
         };
-        let tree = repo
-            .find_tree(tree_id)
-            .map_err(|e| unreadable("tree", &e))?;
-        let blob_id = tree
-            .find_entry("m")
-            .ok_or(Missing::NoMailBlob)?
-            .oid()
-            .to_owned();
-        let blob = repo
-            .find_blob(blob_id)
-            .map_err(|e| unreadable("blob m", &e))?;
-        Ok(self.parser.parse(&blob.data))
+        let result = (|| {
+            let tree = repo.find_tree(tree_id).map_err(|e| unreadable("tree", &e))?;
+            let blob_id = tree.find_entry("m").ok_or(Missing::NoMailBlob)?.oid().to_owned();
+            let blob = repo.find_blob(blob_id).map_err(|e| unreadable("blob m", &e))?;
+            let message = self.parser.parse(&blob.data);
+            if message.unparseable {
+                return Err(Missing::NotAMail);
+            }
+            Ok(message)
+        })();
+        (time, result)
     }
+}
+
+/// The seconds of a raw git signature time (`1715000000 +0200`). Read by
+/// hand because the offset is not needed and may be invalid.
+fn seconds(raw_time: &str) -> Option<i64> {
+    raw_time.split_whitespace().next()?.parse().ok()
 }

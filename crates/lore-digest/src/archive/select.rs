@@ -54,7 +54,8 @@ pub struct SelectedCommit {
     pub epoch: usize,
     /// The commit id.
     pub id: ObjectId,
-    /// Commit time: when public-inbox received the mail, seconds since the epoch.
+    /// Commit time: when public-inbox received the mail, seconds since the
+    /// epoch. Filled in by [`Archive::read_mails`] for range selections.
     pub time: i64,
 }
 
@@ -184,8 +185,12 @@ impl Archive {
         }
     }
 
-    /// Commits reachable from `tip` and not from `hidden`, oldest first,
-    /// stopping at commits older than `cutoff`.
+    /// Commits reachable from `tip` and not from `hidden`, oldest first.
+    ///
+    /// With a `cutoff` the walk goes by commit time and stops at commits older
+    /// than it, and each commit carries its time. Without one it goes
+    /// breadth-first, which is cheaper, and leaves `time` at 0 for the reader
+    /// (which decodes each commit anyway) to fill in.
     fn walk(
         &self,
         epoch: usize,
@@ -196,10 +201,9 @@ impl Archive {
         use gix::revision::walk::Sorting;
         use gix::traverse::commit::simple::CommitTimeOrder;
         let repo = self.epochs[epoch].repo();
-        let order = CommitTimeOrder::NewestFirst;
         let sorting = match cutoff {
-            Some(seconds) => Sorting::ByCommitTimeCutoff { order, seconds },
-            None => Sorting::ByCommitTime(order),
+            Some(seconds) => Sorting::ByCommitTimeCutoff { order: CommitTimeOrder::NewestFirst, seconds },
+            None => Sorting::BreadthFirst,
         };
         let walk = repo
             .rev_walk([tip])
@@ -210,11 +214,7 @@ impl Archive {
         let mut commits = Vec::new();
         for info in walk {
             let info = info.map_err(|e| self.git_error(epoch, e))?;
-            commits.push(SelectedCommit {
-                epoch,
-                id: info.id,
-                time: info.commit_time(),
-            });
+            commits.push(SelectedCommit { epoch, id: info.id, time: info.commit_time.unwrap_or(0) });
         }
         commits.reverse();
         Ok(commits)
@@ -231,6 +231,22 @@ impl Archive {
 fn base_label(base: Option<(usize, ObjectId)>) -> String {
     base.map(|(_, id)| id.to_hex_with_len(8).to_string())
         .unwrap_or_default()
+}
+
+/// Parses an `--until` value like [`parse_when`], except that a bare date
+/// means the end of that day: `--until 2025-05-03` includes mail of May 3.
+pub fn parse_until(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
+    if let Ok(date) = input.trim().parse::<jiff::civil::Date>() {
+        let end_of_day = date.to_datetime(jiff::civil::Time::MAX);
+        return end_of_day
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|_| Error::InvalidTime {
+                input: input.to_string(),
+                reason: "out of range".into(),
+            });
+    }
+    parse_when(input, now)
 }
 
 /// Parses a `--since`/`--until` value: an ISO date (`2025-05-01`, midnight
@@ -355,6 +371,20 @@ mod tests {
         assert_eq!(
             parse_when("@0", now()).unwrap().to_string(),
             "1970-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn until_a_date_includes_the_whole_day() {
+        assert_eq!(
+            parse_until("2025-05-03", now()).unwrap().as_second(),
+            parse_when("2025-05-04", now()).unwrap().as_second() - 1
+        );
+        assert_eq!(
+            parse_until("2025-05-03T10:00:00Z", now())
+                .unwrap()
+                .to_string(),
+            "2025-05-03T10:00:00Z"
         );
     }
 

@@ -30,29 +30,41 @@ pub fn split_in_body_headers(body: &str) -> (InBodyHeaders, &str) {
     let mut rest = &body[start..];
     let mut found = false;
     while let Some((name, value, after)) = next_header(rest) {
-        found = true;
         match name {
-            HeaderName::From => {
-                if let Some(person) = parse_address(&value) {
-                    headers.from = Some(person);
-                }
-            }
+            HeaderName::From => match parse_in_body_from(&value) {
+                Some(person) => headers.from = Some(person),
+                // Outlook quotes the mail it answers as `From: X <x@y> Sent: …`
+                // at the top of a reply: a quotation, not an author.
+                None if value.contains('@') => return (InBodyHeaders::default(), body),
+                None => {}
+            },
             HeaderName::Date => headers.date = Some(value),
             HeaderName::Subject => headers.subject = Some(value),
         }
+        found = true;
         rest = after;
     }
     if !found {
         return (headers, body);
     }
-    // The blank line that separates in-body headers from the message.
-    if let Some(after) = rest
-        .strip_prefix("\r\n")
-        .or_else(|| rest.strip_prefix('\n'))
-    {
-        rest = after;
+    // git am's in-body headers end with a blank line; a `From:` line followed
+    // by text is the start of a quotation or of prose.
+    let (line, after) = split_line(rest);
+    if !line.trim().is_empty() {
+        return (InBodyHeaders::default(), body);
     }
-    (headers, rest)
+    (headers, after)
+}
+
+/// An in-body `From:` must be one address and nothing else: `Name <a@b>`,
+/// `a@b (Name)` or a bare `a@b`.
+fn parse_in_body_from(value: &str) -> Option<Person> {
+    let value = value.trim();
+    let single_token = !value.contains(char::is_whitespace);
+    if !(value.ends_with('>') || value.ends_with(')') || single_token) {
+        return None;
+    }
+    parse_address(value)
 }
 
 enum HeaderName {
@@ -253,6 +265,32 @@ index 1234567..89abcde 100644
         let (headers, rest) = split_in_body_headers("From: nobody at all\n\nText\n");
         assert_eq!(headers.from, None);
         assert_eq!(rest, "Text\n");
+    }
+
+    #[test]
+    fn outlook_quotation_is_not_an_author() {
+        let body = "From: Yu Zhang <zhangyu1@example.com> Sent: Monday, July 13, 2026 8:34 PM\n>\n> On Mon, Jul 13 Michael wrote:\n";
+        assert_eq!(
+            split_in_body_headers(body),
+            (InBodyHeaders::default(), body)
+        );
+        let body = "From: Yu Zhang <zhangyu1@example.com>\nSent: Monday, July 13, 2026 8:34 PM\n> quoted\n";
+        assert_eq!(
+            split_in_body_headers(body),
+            (InBodyHeaders::default(), body)
+        );
+        let body = "From: wei.liu@kernel.org @ 2024-03-04  6:57 UTC\n>\n";
+        assert_eq!(
+            split_in_body_headers(body),
+            (InBodyHeaders::default(), body)
+        );
+    }
+
+    #[test]
+    fn in_body_from_at_end_of_body_and_comment_form() {
+        let (headers, rest) = split_in_body_headers("From: a@b.org (Ann Example)\n");
+        assert_eq!(headers.from.unwrap().email, "a@b.org");
+        assert_eq!(rest, "");
     }
 
     #[test]

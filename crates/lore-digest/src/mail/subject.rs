@@ -161,8 +161,19 @@ fn leading_bracket_groups(s: &str) -> (Vec<&str>, &str) {
     (groups, rest)
 }
 
+/// A tag group is a patch tag when it has the word PATCH (`PATCH`,
+/// `PATCHv3`), or says RFC and numbers the mail (`[RFC 2/5]`).
 fn is_patch_group(group: &str) -> bool {
-    group.split_whitespace().any(is_patch_word)
+    words(group).any(is_patch_word)
+        || (words(group).any(|w| w.eq_ignore_ascii_case("rfc"))
+            && words(group).any(|w| parse_index(w).is_some()))
+}
+
+/// The words of a tag group: `[PATCH net-next,v2,0/2]` separates with commas too.
+fn words(group: &str) -> impl Iterator<Item = &str> {
+    group
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
 }
 
 fn is_patch_word(word: &str) -> bool {
@@ -179,7 +190,7 @@ fn is_pull_group(group: &str) -> bool {
 
 fn parse_tag(groups: &[&str]) -> PatchTag {
     let mut tag = PatchTag::default();
-    for word in groups.iter().flat_map(|g| g.split_whitespace()) {
+    for word in groups.iter().flat_map(|g| words(g)) {
         if is_patch_word(word) {
             // `PATCHv3`, `PATCH-v2`: a version glued to the word.
             let glued = word[5..].trim_start_matches('-');
@@ -294,6 +305,26 @@ mod tests {
         let t = tag("[PATCH 6.1.y] hv: backport");
         assert_eq!(t.prefixes, ["6.1.y"]);
         assert_eq!(t.version.major, 1);
+    }
+
+    #[test]
+    fn comma_separated_tag_words() {
+        let t = tag("[PATCH net-next,v2,0/2] net: mana: foo");
+        assert_eq!(t.prefixes, ["net-next"]);
+        assert_eq!(t.version.major, 2);
+        assert!(t.is_cover_letter());
+    }
+
+    #[test]
+    fn numbered_rfc_without_the_word_patch() {
+        let t = tag("[RFC 1/3] hv: something");
+        assert!(t.rfc);
+        assert_eq!((t.index, t.total), (Some(1), Some(3)));
+        // An unnumbered [RFC] is a discussion, not a patch.
+        assert_eq!(
+            parse_subject("[RFC] should we do this?").kind,
+            SubjectKind::Other
+        );
     }
 
     #[test]

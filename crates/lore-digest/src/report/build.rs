@@ -191,11 +191,22 @@ fn warnings(
             "{no_blob} commit(s) hold no mail blob 'm' (deleted or purged mail); counted in stats.missing"
         ));
     }
+    let not_mail: Vec<_> = missing
+        .iter()
+        .filter(|(_, m)| *m == Missing::NotAMail)
+        .collect();
+    if let Some((commit, _)) = not_mail.first() {
+        warnings.push(format!(
+            "{} blob(s) 'm' hold no mail (empty or no header block), e.g. commit {}; counted in stats.missing",
+            not_mail.len(),
+            commit.id
+        ));
+    }
     let unreadable: Vec<_> = missing
         .iter()
         .filter_map(|(commit, m)| match m {
             Missing::Unreadable(why) => Some((commit, why)),
-            Missing::NoMailBlob => None,
+            Missing::NoMailBlob | Missing::NotAMail => None,
         })
         .collect();
     if let Some((commit, why)) = unreadable.first() {
@@ -215,13 +226,12 @@ fn warnings(
             ));
         }
     };
-    count("have no header block at all", &|m| m.message.unparseable);
     count(
         "have no author address (From); left out of the contributor counts",
-        &|m| !m.message.unparseable && m.message.author.as_ref().is_none_or(|a| a.email.is_empty()),
+        &|m| m.message.author.as_ref().is_none_or(|a| a.email.is_empty()),
     );
     count("have no Message-ID; threading may miss them", &|m| {
-        !m.message.unparseable && m.message.message_id.is_none()
+        m.message.message_id.is_none()
     });
     warnings
 }
