@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::mails::{self, v1};
+use common::mails::{self, single};
 use common::{assert_input_error, run, run_json, run_ok, short};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -148,7 +148,7 @@ impl TextReport {
 }
 
 // ---------------------------------------------------------------------------
-// Expectations shared by the text and JSON tests of the v1 archive.
+// Expectations shared by the text and JSON tests of the single-epoch archive.
 
 struct Expect {
     subject: &'static str,
@@ -355,18 +355,18 @@ fn assert_clean_commit_message(what: &str, msg: &str) {
     );
 }
 
-fn v1_ids(repo: &common::Repo) -> (String, String) {
-    (repo.commit(v1::OLD), repo.commit(v1::TIP))
+fn single_ids(repo: &common::Repo) -> (String, String) {
+    (repo.commit(single::OLD), repo.commit(single::TIP))
 }
 
 // ---------------------------------------------------------------------------
-// v1: range A..B, text.
+// single epoch: range A..B, text.
 
 #[test]
-fn v1_range_text_report() {
+fn single_epoch_range_text_report() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
-    let (a, b) = v1_ids(&repo);
+    let repo = mails::kvm_single(tmp.path());
+    let (a, b) = single_ids(&repo);
     let range = format!("{}..{}", short(&a), short(&b));
     let text = run_ok(&[
         "report",
@@ -377,7 +377,7 @@ fn v1_range_text_report() {
         "--format",
         "text",
     ]);
-    insta::assert_snapshot!("v1_range_text", text);
+    insta::assert_snapshot!("single_range_text", text);
     let report = parse_text(&text);
 
     // Header.
@@ -629,7 +629,7 @@ fn v1_range_text_report() {
 }
 
 // ---------------------------------------------------------------------------
-// v1: range A..B, JSON.
+// single epoch: range A..B, JSON.
 
 fn str_of(v: &Value) -> String {
     match v {
@@ -718,13 +718,13 @@ fn walk_strings(v: &Value, f: &mut dyn FnMut(&str)) {
 }
 
 #[test]
-fn v1_range_json_report() {
+fn single_epoch_range_json_report() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
-    let (a, b) = v1_ids(&repo);
+    let repo = mails::kvm_single(tmp.path());
+    let (a, b) = single_ids(&repo);
     let range = format!("{}..{}", short(&a), short(&b));
     let r = run_json(&["report", "--archive", repo.path_str(), "--range", &range]);
-    insta::assert_snapshot!("v1_range_json", pretty(&r));
+    insta::assert_snapshot!("single_range_json", pretty(&r));
 
     assert!(
         str_of(&r["list"]).to_lowercase().starts_with("kvm"),
@@ -1027,13 +1027,13 @@ fn v1_range_json_report() {
 }
 
 // ---------------------------------------------------------------------------
-// v1: the same range named in different ways, and `--range B`.
+// single epoch: the same range named in different ways, and `--range B`.
 
 #[test]
-fn v1_range_spellings_agree() {
+fn single_epoch_range_spellings_agree() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
-    let (a, b) = v1_ids(&repo);
+    let repo = mails::kvm_single(tmp.path());
+    let (a, b) = single_ids(&repo);
     let p = repo.path_str();
     let by_short = run_json(&[
         "report",
@@ -1048,7 +1048,7 @@ fn v1_range_spellings_agree() {
         "--archive",
         p,
         "--range",
-        &format!("master~{}..master", v1::TIP),
+        &format!("master~{}..master", single::TIP),
     ]);
     let by_7 = run_json(&[
         "report",
@@ -1063,12 +1063,12 @@ fn v1_range_spellings_agree() {
 }
 
 #[test]
-fn v1_range_tip_only_is_whole_history() {
+fn single_epoch_range_tip_only_is_whole_history() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
-    let b = repo.commit(v1::TIP);
+    let repo = mails::kvm_single(tmp.path());
+    let b = repo.commit(single::TIP);
     insta::assert_snapshot!(
-        "v1_range_tip_only_text",
+        "single_range_tip_only_text",
         run_ok(&["report", "--archive", repo.path_str(), "--range", short(&b)])
     );
     let r = run_json(&["report", "--archive", repo.path_str(), "--range", short(&b)]);
@@ -1079,18 +1079,22 @@ fn v1_range_tip_only_is_whole_history() {
     series_by_title(&r, "KVM: x86: Remove a stale comment in the emulator");
 
     // Range ending mid-history: B = the in-body-From patch.
-    let mid = repo.commit(v1::IB);
+    let mid = repo.commit(single::IB);
     let text = run_ok(&[
         "report",
         "--archive",
         repo.path_str(),
         "--range",
-        &format!("{}..{}", short(&repo.commit(v1::A1)), short(&mid)),
+        &format!("{}..{}", short(&repo.commit(single::A1)), short(&mid)),
     ]);
     let report = parse_text(&text);
     assert_eq!(
         report.lines[0],
-        format!("From {} to {}", short(&repo.commit(v1::A1)), short(&mid))
+        format!(
+            "From {} to {}",
+            short(&repo.commit(single::A1)),
+            short(&mid)
+        )
     );
     assert!(!text.contains("guest_memfd"), "commits after B selected");
     assert!(
@@ -1120,12 +1124,12 @@ fn v1_range_tip_only_is_whole_history() {
 }
 
 // ---------------------------------------------------------------------------
-// v1: --since / --until.
+// single epoch: --since / --until.
 
 #[test]
-fn v1_since_until_dates() {
+fn single_epoch_since_until_dates() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
+    let repo = mails::kvm_single(tmp.path());
     let p = repo.path_str();
     // Friday 2 May only (nothing arrived on the 3rd, so either reading of
     // an inclusive/exclusive day bound gives the same selection).
@@ -1138,7 +1142,7 @@ fn v1_since_until_dates() {
         "--until",
         "2025-05-03",
     ]);
-    insta::assert_snapshot!("v1_since_until_dates_json", pretty(&r));
+    insta::assert_snapshot!("single_since_until_dates_json", pretty(&r));
     let s = &r["stats"];
     assert_eq!(s["messages"], 8, "{s}");
     assert_eq!(s["missing"], 0, "{s}");
@@ -1147,11 +1151,11 @@ fn v1_since_until_dates() {
     assert_eq!(s["replies"], 1, "{s}");
     assert_eq!(s["pull_requests"], 1, "{s}");
     assert!(
-        repo.commit(v1::K1).starts_with(&str_of(&r["from"])),
+        repo.commit(single::K1).starts_with(&str_of(&r["from"])),
         "from = first selected commit"
     );
     assert!(
-        repo.commit(v1::IB).starts_with(&str_of(&r["to"])),
+        repo.commit(single::IB).starts_with(&str_of(&r["to"])),
         "to = last selected commit"
     );
 
@@ -1166,21 +1170,21 @@ fn v1_since_until_dates() {
         "--format",
         "text",
     ]);
-    insta::assert_snapshot!("v1_since_until_dates_text", text);
+    insta::assert_snapshot!("single_since_until_dates_text", text);
     assert_eq!(
         text.lines().next().unwrap(),
         format!(
             "From {} to {}",
-            short(&repo.commit(v1::K1)),
-            short(&repo.commit(v1::IB))
+            short(&repo.commit(single::K1)),
+            short(&repo.commit(single::IB))
         )
     );
 }
 
 #[test]
-fn v1_since_until_datetimes() {
+fn single_epoch_since_until_datetimes() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
+    let repo = mails::kvm_single(tmp.path());
     // 12:00..19:00 on 1 May: B1, AW, B2, B3, J1 and the deletion.
     let r = run_json(&[
         "report",
@@ -1191,22 +1195,22 @@ fn v1_since_until_datetimes() {
         "--until",
         "2025-05-01T19:00:00Z",
     ]);
-    insta::assert_snapshot!("v1_since_until_datetimes_json", pretty(&r));
+    insta::assert_snapshot!("single_since_until_datetimes_json", pretty(&r));
     let s = &r["stats"];
     assert_eq!(s["messages"], 5, "{s}");
     assert_eq!(s["missing"], 1, "{s}");
     assert_eq!(s["patches"], 4, "{s}");
     assert_eq!(s["replies"], 1, "{s}");
-    assert!(repo.commit(v1::B1).starts_with(&str_of(&r["from"])));
-    assert!(repo.commit(v1::DELETION).starts_with(&str_of(&r["to"])));
+    assert!(repo.commit(single::B1).starts_with(&str_of(&r["from"])));
+    assert!(repo.commit(single::DELETION).starts_with(&str_of(&r["to"])));
     let bob = series_by_title(&r, "KVM: arm64: vgic-its: Rename the save/restore helpers");
     assert_eq!(indices(bob), [1, 2, 3]);
 }
 
 #[test]
-fn v1_since_open_ended() {
+fn single_epoch_since_open_ended() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
+    let repo = mails::kvm_single(tmp.path());
     let r = run_json(&[
         "report",
         "--archive",
@@ -1219,8 +1223,8 @@ fn v1_since_open_ended() {
     assert_eq!(s["patches"], 2, "{s}");
     assert_eq!(s["cover_letters"], 1, "{s}");
     assert_eq!(s["replies"], 1, "{s}");
-    assert!(repo.commit(v1::RFC0).starts_with(&str_of(&r["from"])));
-    assert!(repo.commit(v1::TIP).starts_with(&str_of(&r["to"])));
+    assert!(repo.commit(single::RFC0).starts_with(&str_of(&r["from"])));
+    assert!(repo.commit(single::TIP).starts_with(&str_of(&r["to"])));
 }
 
 #[test]
@@ -1256,13 +1260,13 @@ fn relative_since_and_directory_list_name() {
 }
 
 // ---------------------------------------------------------------------------
-// v1: --top and --list.
+// single epoch: --top and --list.
 
 #[test]
-fn v1_top_and_list() {
+fn single_epoch_top_and_list() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
-    let (a, b) = v1_ids(&repo);
+    let repo = mails::kvm_single(tmp.path());
+    let (a, b) = single_ids(&repo);
     let range = format!("{a}..{b}");
     let text = run_ok(&[
         "report",
@@ -1275,7 +1279,7 @@ fn v1_top_and_list() {
         "--list",
         "KVM-Fixture",
     ]);
-    insta::assert_snapshot!("v1_top3_text", text);
+    insta::assert_snapshot!("single_top3_text", text);
     let report = parse_text(&text);
     assert_eq!(
         report.lines[1],
@@ -1490,9 +1494,9 @@ fn v2_since_until_across_epochs() {
 #[test]
 fn input_errors_exit_2_with_one_line() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
+    let repo = mails::kvm_single(tmp.path());
     let p = repo.path_str();
-    let b = repo.commit(v1::TIP);
+    let b = repo.commit(single::TIP);
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let missing = tmp.path().join("does-not-exist");
@@ -1591,7 +1595,7 @@ fn input_errors_exit_2_with_one_line() {
 #[test]
 fn usage_errors_exit_2() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
+    let repo = mails::kvm_single(tmp.path());
     let p = repo.path_str();
     assert_input_error(&["report", "--archive", p], false);
     assert_input_error(&["report", "--range", "HEAD"], false);
@@ -1893,8 +1897,8 @@ fn v2_many_epochs_numeric_order() {
 #[test]
 fn reversed_range_is_empty() {
     let tmp = TempDir::new().unwrap();
-    let repo = mails::kvm_v1(tmp.path());
-    let (a, b) = v1_ids(&repo);
+    let repo = mails::kvm_single(tmp.path());
+    let (a, b) = single_ids(&repo);
     assert_input_error(
         &[
             "report",

@@ -17,7 +17,7 @@ pub fn mail(s: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// v1 archive, before the range: the base commit A.
+// Single-epoch archive, before the range: the base commit A.
 
 pub const OLD: &str = r#"
 From: Old Timer <old@archive.example>
@@ -956,10 +956,10 @@ Signed-off-by: Real Author <real.author@x.org>
 "#;
 
 // ---------------------------------------------------------------------------
-// The v1 archive.
+// The single-epoch archive.
 
-/// Index of each commit in [`kvm_v1`], oldest first.
-pub mod v1 {
+/// Index of each commit in [`kvm_single`], oldest first.
+pub mod single {
     pub const OLD: usize = 0;
     pub const A0: usize = 1;
     pub const A1: usize = 2;
@@ -976,7 +976,7 @@ pub mod v1 {
 ///
 /// Range `OLD..TIP` selects 27 commits: 26 mails and one deletion; 18 patches,
 /// 2 cover letters, 4 replies (Re/AW/SV/Fwd), 1 pull request, 1 other mail.
-pub fn kvm_v1_epoch() -> Epoch {
+pub fn kvm_single_epoch() -> Epoch {
     let may1 = T0;
     let may2 = T0 + DAY;
     let may4 = T0 + 3 * DAY;
@@ -1009,13 +1009,13 @@ pub fn kvm_v1_epoch() -> Epoch {
         .mail(mail(NOFROM), may4 + 10 * HOUR) // 25
         .mail(mail(GD), may4 + 11 * HOUR) // 26
         .mail(mail(FW), may4 + 12 * HOUR); // 27
-    assert_eq!(e.len(), v1::COUNT);
+    assert_eq!(e.len(), single::COUNT);
     e
 }
 
-/// Writes the v1 archive as a bare repository `dir/kvm-fixture.git`.
-pub fn kvm_v1(dir: &Path) -> Repo {
-    kvm_v1_epoch().write(&dir.join("kvm-fixture.git"))
+/// Writes the single-epoch archive as a bare repository `dir/kvm-fixture.git`.
+pub fn kvm_single(dir: &Path) -> Repo {
+    kvm_single_epoch().write(&dir.join("kvm-fixture.git"))
 }
 
 // ---------------------------------------------------------------------------

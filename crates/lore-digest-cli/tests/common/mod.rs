@@ -28,7 +28,7 @@ enum Entry {
     Deletion { time: i64 },
 }
 
-/// One public-inbox git repository: a v1 inbox, or one epoch of a v2 inbox.
+/// One public-inbox git repository: a lone epoch, or one epoch of a v2 inbox.
 #[derive(Default)]
 pub struct Epoch {
     entries: Vec<Entry>,

@@ -1,6 +1,9 @@
+use std::sync::mpsc;
+
 use rayon::prelude::*;
 
-use super::{Archive, SelectedCommit};
+use super::{Archive, Selected, SelectedCommit, Selection};
+use crate::Error;
 use crate::mail::{MailParser, Message};
 
 /// A mail read from the archive, with the commit that added it.
@@ -34,19 +37,109 @@ pub struct ReadOutcome {
     pub missing: Vec<(SelectedCommit, Missing)>,
 }
 
+/// Commits handed from the walk to the readers at a time: large enough that
+/// handing over costs nothing, small enough that readers start at once.
+const BATCH: usize = 256;
+
+/// A read commit with its place in the walk: (walk number, position in walk, commit, mail).
+type ReadEntry = (usize, usize, SelectedCommit, Result<Message, Missing>);
+
 impl Archive {
+    /// Selects and reads in one pass: worker threads read and parse mails
+    /// while the walk is still finding commits. Same result as
+    /// [`Archive::select`] followed by [`Archive::read_mails`].
+    pub fn read_selection(&self, selection: &Selection) -> Result<(Selected, ReadOutcome), Error> {
+        let plan = self.plan(selection)?;
+        // (walk number, position in walk) orders the results: walks oldest
+        // epoch first, each walk newest commit first.
+        type Batch = Vec<(usize, usize, SelectedCommit)>;
+        let (sender, receiver) = mpsc::sync_channel::<Batch>(16);
+        // Plain threads rather than rayon's bridge: a reader waiting for the
+        // walk blocks instead of spinning.
+        let receiver = std::sync::Mutex::new(receiver);
+        let (walked, results) = std::thread::scope(|scope| {
+            let walker = scope.spawn(|| -> Result<(), Error> {
+                let sender = sender;
+                for (walk_no, walk) in plan.walks.iter().enumerate() {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    let mut position = 0;
+                    self.walk(walk, &mut |commit| {
+                        batch.push((walk_no, position, commit));
+                        position += 1;
+                        if batch.len() == BATCH {
+                            // The readers only stop receiving once the walk is done.
+                            let _ = sender
+                                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                        }
+                    })?;
+                    if !batch.is_empty() {
+                        let _ = sender.send(batch);
+                    }
+                }
+                Ok(())
+            });
+            let readers: Vec<_> = (0..rayon::current_num_threads().max(1))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut state = ThreadState::new();
+                        let mut read = Vec::new();
+                        loop {
+                            let next = receiver
+                                .lock()
+                                .map_err(|_| ())
+                                .and_then(|r| r.recv().map_err(|_| ()));
+                            let Ok(batch) = next else { break };
+                            for (walk_no, position, commit) in batch {
+                                let (time, result) = state.read(self, &commit);
+                                read.push((
+                                    walk_no,
+                                    position,
+                                    SelectedCommit { time, ..commit },
+                                    result,
+                                ));
+                            }
+                        }
+                        read
+                    })
+                })
+                .collect();
+            let results: Option<Vec<Vec<ReadEntry>>> =
+                readers.into_iter().map(|r| r.join().ok()).collect();
+            let walked = walker.join().unwrap_or_else(|_| Err(self.thread_failed()));
+            (walked, results)
+        });
+        walked?;
+        let mut results: Vec<_> = results
+            .ok_or_else(|| self.thread_failed())?
+            .into_iter()
+            .flatten()
+            .collect();
+        results.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut outcome = ReadOutcome::default();
+        let mut commits = Vec::with_capacity(results.len());
+        for (_, _, commit, result) in results {
+            commits.push(commit);
+            match result {
+                Ok(message) => outcome.mails.push(MailRecord { commit, message }),
+                Err(missing) => outcome.missing.push((commit, missing)),
+            }
+        }
+        Ok((plan.finish(commits)?, outcome))
+    }
+
+    fn thread_failed(&self) -> Error {
+        Error::Git {
+            path: self.path.clone(),
+            message: "a reading thread stopped unexpectedly".into(),
+        }
+    }
+
     /// Reads and parses the mails of `commits` in parallel, keeping their
     /// order. A commit without a readable mail is recorded, never fatal.
     pub fn read_mails(&self, commits: &[SelectedCommit]) -> ReadOutcome {
         let results: Vec<(i64, Result<Message, Missing>)> = commits
             .par_iter()
-            .map_init(
-                || ThreadState {
-                    parser: MailParser::default(),
-                    repos: Vec::new(),
-                },
-                |state, commit| state.read(self, commit),
-            )
+            .map_init(ThreadState::new, |state, commit| state.read(self, commit))
             .collect();
         let mut outcome = ReadOutcome::default();
         for (commit, (time, result)) in commits.iter().zip(results) {
@@ -68,16 +161,33 @@ struct ThreadState {
 }
 
 impl ThreadState {
+    fn new() -> Self {
+        ThreadState {
+            parser: MailParser::default(),
+            repos: Vec::new(),
+        }
+    }
+
     /// Reads one commit's mail, returning the commit time with it.
-    fn read(&mut self, archive: &Archive, commit: &SelectedCommit) -> (i64, Result<Message, Missing>) {
+    fn read(
+        &mut self,
+        archive: &Archive,
+        commit: &SelectedCommit,
+    ) -> (i64, Result<Message, Missing>) {
         if self.repos.len() <= commit.epoch {
             self.repos.resize_with(commit.epoch + 1, || None);
         }
-        let repo = self.repos[commit.epoch].get_or_insert_with(|| archive.epochs[commit.epoch].repo());
-        let unreadable = |what: &str, e: &dyn std::fmt::Display| Missing::Unreadable(format!("{what}: {e}"));
+        let repo =
+            self.repos[commit.epoch].get_or_insert_with(|| archive.epochs[commit.epoch].repo());
+        let unreadable =
+            |what: &str, e: &dyn std::fmt::Display| Missing::Unreadable(format!("{what}: {e}"));
         let (time, tree_id) = match repo.find_commit(commit.id) {
             Ok(object) => {
-                let time = object.committer().ok().and_then(|c| seconds(c.time)).unwrap_or(commit.time);
+                let time = object
+                    .committer()
+                    .ok()
+                    .and_then(|c| seconds(c.time))
+                    .unwrap_or(commit.time);
                 match object.tree_id() {
                     Ok(tree) => (time, tree.detach()),
                     Err(e) => return (time, Err(unreadable("commit", &e))),
@@ -86,9 +196,17 @@ impl ThreadState {
             Err(e) => return (commit.time, Err(unreadable("commit", &e))),
         };
         let result = (|| {
-            let tree = repo.find_tree(tree_id).map_err(|e| unreadable("tree", &e))?;
-            let blob_id = tree.find_entry("m").ok_or(Missing::NoMailBlob)?.oid().to_owned();
-            let blob = repo.find_blob(blob_id).map_err(|e| unreadable("blob m", &e))?;
+            let tree = repo
+                .find_tree(tree_id)
+                .map_err(|e| unreadable("tree", &e))?;
+            let blob_id = tree
+                .find_entry("m")
+                .ok_or(Missing::NoMailBlob)?
+                .oid()
+                .to_owned();
+            let blob = repo
+                .find_blob(blob_id)
+                .map_err(|e| unreadable("blob m", &e))?;
             let message = self.parser.parse(&blob.data);
             if message.unparseable {
                 return Err(Missing::NotAMail);

@@ -71,30 +71,61 @@ pub struct Selected {
     pub to: ObjectId,
 }
 
+/// One walk of a selection: commits of one epoch reachable from `tip` and
+/// not from `hidden`, within the time bounds.
+#[derive(Clone, Debug)]
+pub(crate) struct WalkPlan {
+    epoch: usize,
+    tip: ObjectId,
+    hidden: Option<ObjectId>,
+    since: Option<i64>,
+    until: Option<i64>,
+}
+
+/// The walks a selection needs, oldest epoch first, and what its ends are.
+pub(crate) struct Plan {
+    pub(crate) walks: Vec<WalkPlan>,
+    base: Option<ObjectId>,
+    tip: Option<ObjectId>,
+    describe: String,
+}
+
 impl Archive {
     /// Resolves a selection to its commits. An empty selection is an error.
     pub fn select(&self, selection: &Selection) -> Result<Selected, Error> {
+        let plan = self.plan(selection)?;
+        let mut commits = Vec::new();
+        for walk in &plan.walks {
+            let start = commits.len();
+            self.walk(walk, &mut |commit| commits.push(commit))?;
+            commits[start..].reverse();
+        }
+        plan.finish(commits)
+    }
+
+    /// Resolves the revisions of a selection into the walks it needs.
+    pub(crate) fn plan(&self, selection: &Selection) -> Result<Plan, Error> {
         match selection {
-            Selection::Range { base, tip } => self.select_range(base.as_deref(), tip),
-            Selection::Window { since, until } => self.select_window(*since, *until),
+            Selection::Range { base, tip } => self.plan_range(base.as_deref(), tip),
+            Selection::Window { since, until } => self.plan_window(*since, *until),
         }
     }
 
-    fn select_range(&self, base: Option<&str>, tip: &str) -> Result<Selected, Error> {
+    fn plan_range(&self, base: Option<&str>, tip: &str) -> Result<Plan, Error> {
         let (tip_epoch, tip_id) = self.resolve(tip)?;
         let base = base.map(|b| self.resolve(b)).transpose()?;
+        let describe = format!("no commit in range {}..{tip}", base_label(base));
         let first_epoch = match base {
             Some((base_epoch, _)) if base_epoch > tip_epoch => {
                 return Err(Error::EmptySelection(format!(
                     "{} is in a later epoch than {tip}, nothing is reachable from {tip} and not from it",
-                    base.map(|(_, id)| id.to_hex_with_len(8).to_string())
-                        .unwrap_or_default()
+                    base_label(base)
                 )));
             }
             Some((base_epoch, _)) => base_epoch,
             None => 0,
         };
-        let mut commits = Vec::new();
+        let mut walks = Vec::new();
         for epoch in first_epoch..=tip_epoch {
             let walk_tip = if epoch == tip_epoch {
                 Some(tip_id)
@@ -105,55 +136,51 @@ impl Archive {
             let hidden = base
                 .filter(|(base_epoch, _)| *base_epoch == epoch)
                 .map(|(_, id)| id);
-            commits.extend(self.walk(epoch, walk_tip, hidden, None)?);
+            walks.push(WalkPlan {
+                epoch,
+                tip: walk_tip,
+                hidden,
+                since: None,
+                until: None,
+            });
         }
-        let Some(first) = commits.first() else {
-            return Err(Error::EmptySelection(format!(
-                "no commit in range {}..{tip}",
-                base_label(base)
-            )));
-        };
-        let from = base.map_or(first.id, |(_, id)| id);
-        Ok(Selected {
-            from,
-            to: tip_id,
-            commits,
+        Ok(Plan {
+            walks,
+            base: base.map(|(_, id)| id),
+            tip: Some(tip_id),
+            describe,
         })
     }
 
-    fn select_window(
+    fn plan_window(
         &self,
         since: Option<Timestamp>,
         until: Option<Timestamp>,
-    ) -> Result<Selected, Error> {
-        let since_s = since.map(|t| t.as_second());
-        let until_s = until.map(|t| t.as_second());
-        let mut commits = Vec::new();
+    ) -> Result<Plan, Error> {
+        let show = |t: Option<Timestamp>| t.map_or("…".to_string(), |t| t.to_string());
+        let describe = format!(
+            "no mail arrived between {} and {}",
+            show(since),
+            show(until)
+        );
+        let mut walks = Vec::new();
         for epoch in 0..self.epochs.len() {
             let Some(head) = self.head(epoch)? else {
                 continue;
             };
-            let in_window = |c: &SelectedCommit| {
-                since_s.is_none_or(|s| c.time >= s) && until_s.is_none_or(|u| c.time <= u)
-            };
-            commits.extend(
-                self.walk(epoch, head, None, since_s)?
-                    .into_iter()
-                    .filter(in_window),
-            );
+            walks.push(WalkPlan {
+                epoch,
+                tip: head,
+                hidden: None,
+                since: since.map(|t| t.as_second()),
+                until: until.map(|t| t.as_second()),
+            });
         }
-        let (Some(first), Some(last)) = (commits.first(), commits.last()) else {
-            let show = |t: Option<Timestamp>| t.map_or("…".to_string(), |t| t.to_string());
-            return Err(Error::EmptySelection(format!(
-                "no mail arrived between {} and {}",
-                show(since),
-                show(until)
-            )));
-        };
-        Ok(Selected {
-            from: first.id,
-            to: last.id,
-            commits,
+        Ok(Plan {
+            walks,
+            base: None,
+            tip: None,
+            describe,
         })
     }
 
@@ -185,39 +212,49 @@ impl Archive {
         }
     }
 
-    /// Commits reachable from `tip` and not from `hidden`, oldest first.
+    /// Hands the commits of one walk to `sink`, newest first.
     ///
-    /// With a `cutoff` the walk goes by commit time and stops at commits older
-    /// than it, and each commit carries its time. Without one it goes
+    /// A time-bounded walk goes by commit time, stops at commits older than
+    /// `since` and gives each commit its time. An unbounded one goes
     /// breadth-first, which is cheaper, and leaves `time` at 0 for the reader
     /// (which decodes each commit anyway) to fill in.
-    fn walk(
+    pub(crate) fn walk(
         &self,
-        epoch: usize,
-        tip: ObjectId,
-        hidden: Option<ObjectId>,
-        cutoff: Option<i64>,
-    ) -> Result<Vec<SelectedCommit>, Error> {
+        plan: &WalkPlan,
+        sink: &mut dyn FnMut(SelectedCommit),
+    ) -> Result<(), Error> {
         use gix::revision::walk::Sorting;
         use gix::traverse::commit::simple::CommitTimeOrder;
+        let epoch = plan.epoch;
         let repo = self.epochs[epoch].repo();
-        let sorting = match cutoff {
-            Some(seconds) => Sorting::ByCommitTimeCutoff { order: CommitTimeOrder::NewestFirst, seconds },
-            None => Sorting::BreadthFirst,
+        let sorting = match (plan.since, plan.until) {
+            (Some(seconds), _) => Sorting::ByCommitTimeCutoff {
+                order: CommitTimeOrder::NewestFirst,
+                seconds,
+            },
+            (None, Some(_)) => Sorting::ByCommitTime(CommitTimeOrder::NewestFirst),
+            (None, None) => Sorting::BreadthFirst,
         };
         let walk = repo
-            .rev_walk([tip])
-            .with_hidden(hidden)
+            .rev_walk([plan.tip])
+            .with_hidden(plan.hidden)
             .sorting(sorting)
             .all()
             .map_err(|e| self.git_error(epoch, e))?;
-        let mut commits = Vec::new();
         for info in walk {
             let info = info.map_err(|e| self.git_error(epoch, e))?;
-            commits.push(SelectedCommit { epoch, id: info.id, time: info.commit_time.unwrap_or(0) });
+            let time = info.commit_time.unwrap_or(0);
+            let in_window =
+                plan.since.is_none_or(|s| time >= s) && plan.until.is_none_or(|u| time <= u);
+            if in_window {
+                sink(SelectedCommit {
+                    epoch,
+                    id: info.id,
+                    time,
+                });
+            }
         }
-        commits.reverse();
-        Ok(commits)
+        Ok(())
     }
 
     fn git_error(&self, epoch: usize, error: impl std::fmt::Display) -> Error {
@@ -225,6 +262,18 @@ impl Archive {
             path: self.epochs[epoch].path.clone(),
             message: error.to_string(),
         }
+    }
+}
+
+impl Plan {
+    /// Builds the selection from its commits, oldest first; an empty one is an error.
+    pub(crate) fn finish(&self, commits: Vec<SelectedCommit>) -> Result<Selected, Error> {
+        let (Some(first), Some(last)) = (commits.first(), commits.last()) else {
+            return Err(Error::EmptySelection(self.describe.clone()));
+        };
+        let from = self.base.unwrap_or(first.id);
+        let to = self.tip.unwrap_or(last.id);
+        Ok(Selected { commits, from, to })
     }
 }
 

@@ -64,7 +64,10 @@ impl Default for MailParser {
             .header_id(HeaderName::MessageId)
             .header_id(HeaderName::InReplyTo)
             .header_id(HeaderName::References);
-        MailParser { inner, trimmed: Vec::new() }
+        MailParser {
+            inner,
+            trimmed: Vec::new(),
+        }
     }
 }
 
@@ -79,7 +82,11 @@ pub fn parse_message(raw: &[u8]) -> Message {
 impl MailParser {
     /// Parses a raw RFC 5322 mail; never fails (see [`parse_message`]).
     pub fn parse(&mut self, raw: &[u8]) -> Message {
-        let raw = if keep_read_headers(raw, &mut self.trimmed) { &self.trimmed[..] } else { raw };
+        let raw = if keep_read_headers(raw, &mut self.trimmed) {
+            &self.trimmed[..]
+        } else {
+            raw
+        };
         let Some(mail) = self.inner.parse(raw) else {
             return Message {
                 message_id: None,
@@ -139,7 +146,10 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
     let mut rest = raw;
     let mut first = true;
     while !rest.is_empty() {
-        let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |nl| nl + 1);
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |nl| nl + 1);
         let line = &rest[..end];
         if line == b"\n" || line == b"\r\n" {
             // The blank line that ends the headers, and the body.
@@ -317,7 +327,10 @@ mod tests {
         let raw = b"Received: from a\n\tby b\nFrom: A <a@b.org>\nX-Junk: 1\nSubject: [PATCH] x\n  y\n\nFrom: body line\n";
         let mut out = Vec::new();
         assert!(keep_read_headers(raw, &mut out));
-        assert_eq!(out, b"From: A <a@b.org>\nSubject: [PATCH] x\n  y\n\nFrom: body line\n");
+        assert_eq!(
+            out,
+            b"From: A <a@b.org>\nSubject: [PATCH] x\n  y\n\nFrom: body line\n"
+        );
         // Not a mail that opens with a header: left alone.
         assert!(!keep_read_headers(b"no header here\n\nbody\n", &mut out));
         assert!(!keep_read_headers(b" folded first\n", &mut out));

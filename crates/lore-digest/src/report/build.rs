@@ -15,8 +15,7 @@ pub struct Options {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
-    let selected = archive.select(selection)?;
-    let outcome = archive.read_mails(&selected.commits);
+    let (selected, outcome) = archive.read_selection(selection)?;
     Ok(from_mails(archive.name(), &selected, outcome, options))
 }
 
