@@ -29,8 +29,9 @@ RULES (the same ones the Rust tool follows):
   patch      not a reply, not a pull request, and one of the leading groups is a
              patch tag; in the first patch tag a word N/M gives index N, total M.
              index 0 -> cover letter, else (incl. no N/M) -> patch.
-  author     the in-body From if the first text/plain part has a git-am in-body
-             header block, else the header From. Lowercased; domain = after the
+  author     for a mail that is not a reply, the in-body From if the first
+             text/plain part has a git-am in-body header block, else the header
+             From (a reply's in-body block quotes the mail it answers). Lowercased; domain = after the
              last '@'. No address -> not counted. See inbody_from() for the
              block rules.
 """
@@ -396,10 +397,12 @@ def main(argv=None) -> int:
             elif kind == "patch":
                 stats["patches"] += 1
             hdr = header_from(msg)
-            try:
-                body = inbody_from(msg)
-            except Exception:
-                body = None
+            body = None
+            if kind != "reply":
+                try:
+                    body = inbody_from(msg)
+                except Exception:
+                    body = None
             author = body or hdr
             if author:
                 contributors[author] += 1

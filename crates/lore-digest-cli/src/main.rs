@@ -51,6 +51,7 @@ struct ReportArgs {
 
     /// Mails that arrived at or after WHEN (commit time): `2025-05-01`,
     /// `2025-05-01T12:00:00Z`, or a time ago such as `7d`, `24h`, `90m`.
+    /// Example: `--since 7d`.
     #[arg(long, value_name = "WHEN")]
     since: Option<String>,
 

@@ -1,7 +1,5 @@
 use std::sync::mpsc;
 
-use rayon::prelude::*;
-
 use super::{Archive, Selected, SelectedCommit, Selection};
 use crate::Error;
 use crate::mail::{MailParser, Message};
@@ -45,17 +43,18 @@ const BATCH: usize = 256;
 type ReadEntry = (usize, usize, SelectedCommit, Result<Message, Missing>);
 
 impl Archive {
-    /// Selects and reads in one pass: worker threads read and parse mails
-    /// while the walk is still finding commits. Same result as
-    /// [`Archive::select`] followed by [`Archive::read_mails`].
+    /// Selects and reads in one pass: one reader thread per core reads and
+    /// parses mails while the walk is still finding commits. The commits are
+    /// those of [`Archive::select`]; a commit without a readable mail is
+    /// recorded in [`ReadOutcome::missing`], never fatal.
     pub fn read_selection(&self, selection: &Selection) -> Result<(Selected, ReadOutcome), Error> {
         let plan = self.plan(selection)?;
         // (walk number, position in walk) orders the results: walks oldest
         // epoch first, each walk newest commit first.
         type Batch = Vec<(usize, usize, SelectedCommit)>;
         let (sender, receiver) = mpsc::sync_channel::<Batch>(16);
-        // Plain threads rather than rayon's bridge: a reader waiting for the
-        // walk blocks instead of spinning.
+        // Readers share the receiving end; one waiting for the walk blocks
+        // instead of spinning.
         let receiver = std::sync::Mutex::new(receiver);
         let (walked, results) = std::thread::scope(|scope| {
             let walker = scope.spawn(|| -> Result<(), Error> {
@@ -78,7 +77,8 @@ impl Archive {
                 }
                 Ok(())
             });
-            let readers: Vec<_> = (0..rayon::current_num_threads().max(1))
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let readers: Vec<_> = (0..threads)
                 .map(|_| {
                     scope.spawn(|| {
                         let mut state = ThreadState::new();
@@ -132,24 +132,6 @@ impl Archive {
             path: self.path.clone(),
             message: "a reading thread stopped unexpectedly".into(),
         }
-    }
-
-    /// Reads and parses the mails of `commits` in parallel, keeping their
-    /// order. A commit without a readable mail is recorded, never fatal.
-    pub fn read_mails(&self, commits: &[SelectedCommit]) -> ReadOutcome {
-        let results: Vec<(i64, Result<Message, Missing>)> = commits
-            .par_iter()
-            .map_init(ThreadState::new, |state, commit| state.read(self, commit))
-            .collect();
-        let mut outcome = ReadOutcome::default();
-        for (commit, (time, result)) in commits.iter().zip(results) {
-            let commit = SelectedCommit { time, ..*commit };
-            match result {
-                Ok(message) => outcome.mails.push(MailRecord { commit, message }),
-                Err(missing) => outcome.missing.push((commit, missing)),
-            }
-        }
-        outcome
     }
 }
 

@@ -55,7 +55,7 @@ pub struct SelectedCommit {
     /// The commit id.
     pub id: ObjectId,
     /// Commit time: when public-inbox received the mail, seconds since the
-    /// epoch. Filled in by [`Archive::read_mails`] for range selections.
+    /// epoch. Filled in by [`Archive::read_selection`] for range selections.
     pub time: i64,
 }
 
@@ -286,7 +286,8 @@ fn base_label(base: Option<(usize, ObjectId)>) -> String {
 /// means the end of that day: `--until 2025-05-03` includes mail of May 3.
 pub fn parse_until(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
     if let Ok(date) = input.trim().parse::<jiff::civil::Date>() {
-        let end_of_day = date.to_datetime(jiff::civil::Time::MAX);
+        // Commit times have whole seconds, so the day ends at its last second.
+        let end_of_day = date.to_datetime(jiff::civil::time(23, 59, 59, 0));
         return end_of_day
             .to_zoned(jiff::tz::TimeZone::UTC)
             .map(|z| z.timestamp())

@@ -1,4 +1,4 @@
-use mail_parser::{HeaderName, HeaderValue, MessageParser};
+use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 use super::address::from_address;
 use super::{
@@ -23,8 +23,8 @@ pub struct Message {
     pub subject: Subject,
     /// The header `From:`: who sent the mail.
     pub sender: Option<Person>,
-    /// Who wrote it: the in-body `From:` when the body opens with one (git
-    /// am's rule), else the sender.
+    /// Who wrote it: the in-body `From:` when the body of a mail that is not
+    /// a reply opens with one (git am's rule), else the sender.
     pub author: Option<Person>,
     /// The list identifier of `List-Id` (`kvm.vger.kernel.org`).
     pub list_id: Option<String>,
@@ -87,37 +87,94 @@ impl MailParser {
         } else {
             raw
         };
-        let Some(mail) = self.inner.parse(raw) else {
-            return Message {
-                message_id: None,
-                in_reply_to: None,
-                references: Vec::new(),
-                subject: parse_subject(""),
-                sender: None,
-                author: None,
-                list_id: None,
-                commit_message: None,
-                unparseable: true,
-            };
+        // Headers first: they say whether the body matters beyond its start.
+        let Some(head) = self.inner.parse_headers(raw) else {
+            return Message::unparseable();
         };
-        let subject = parse_subject(mail.subject().unwrap_or(""));
-        let sender = mail.from().and_then(from_address);
-        let body = mail.body_text(0).unwrap_or_default();
-        let (in_body, rest) = split_in_body_headers(&body);
-        let author = in_body.from.or_else(|| sender.clone());
-        let commit_message =
-            matches!(subject.kind, SubjectKind::Patch(_)).then(|| commit_message(rest));
+        let subject = parse_subject(head.subject().unwrap_or(""));
+        let is_patch = matches!(subject.kind, SubjectKind::Patch(_));
+        let (in_body_from, commit_message) = if subject.kind == SubjectKind::Reply {
+            // A reply that opens with `From:`/`Date:` lines quotes the mail
+            // it answers (netdev's habit); git am's rule is for patches.
+            (None, None)
+        } else {
+            // Of any other mail only the in-body From at the top of the body
+            // is read, so decoding can stop early. Multipart mail is read
+            // whole: its first text part may come late.
+            let multipart = head
+                .content_type()
+                .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+            let body_source = if is_patch || multipart {
+                raw
+            } else {
+                with_body_prefix(raw, IN_BODY_HEADER_BYTES)
+            };
+            match self.inner.parse(body_source) {
+                Some(mail) => {
+                    let body = mail.body_text(0).unwrap_or_default();
+                    let (in_body, rest) = split_in_body_headers(&body);
+                    (in_body.from, is_patch.then(|| commit_message(rest)))
+                }
+                None => (None, is_patch.then(CommitMessage::default)),
+            }
+        };
+        let sender = head.from().and_then(from_address);
         Message {
-            message_id: mail.message_id().map(clean_id).filter(|id| !id.is_empty()),
-            in_reply_to: ids(mail.in_reply_to()).into_iter().next(),
-            references: ids(mail.references()),
-            subject,
+            message_id: head.message_id().map(clean_id).filter(|id| !id.is_empty()),
+            in_reply_to: ids(head.in_reply_to()).into_iter().next(),
+            references: ids(head.references()),
+            author: in_body_from.or_else(|| sender.clone()),
             sender,
-            author,
-            list_id: list_id(mail.header(HeaderName::ListId)),
+            subject,
+            list_id: list_id(head.header(HeaderName::ListId)),
             commit_message,
             unparseable: false,
         }
+    }
+}
+
+impl Message {
+    fn unparseable() -> Message {
+        Message {
+            message_id: None,
+            in_reply_to: None,
+            references: Vec::new(),
+            subject: parse_subject(""),
+            sender: None,
+            author: None,
+            list_id: None,
+            commit_message: None,
+            unparseable: true,
+        }
+    }
+}
+
+/// How much of a body is decoded when only its in-body headers are read:
+/// far more than any `From:`/`Date:`/`Subject:` block takes.
+const IN_BODY_HEADER_BYTES: usize = 4096;
+
+/// `raw` cut after the first `limit` bytes of its body, at a line end (so
+/// quoted-printable and base64 lines stay whole).
+fn with_body_prefix(raw: &[u8], limit: usize) -> &[u8] {
+    // The blank line ending the headers: `\n\n` or `\n\r\n`, whichever comes first.
+    let blank = raw.iter().enumerate().find_map(|(i, &b)| {
+        let rest = &raw[i + 1..];
+        (b == b'\n').then(|| match rest {
+            [b'\n', ..] => Some(i + 2),
+            [b'\r', b'\n', ..] => Some(i + 3),
+            _ => None,
+        })?
+    });
+    let Some(body_start) = blank else {
+        return raw;
+    };
+    let end = body_start.saturating_add(limit);
+    if end >= raw.len() {
+        return raw;
+    }
+    match raw[body_start..end].iter().rposition(|&b| b == b'\n') {
+        Some(nl) => &raw[..body_start + nl + 1],
+        None => &raw[..end],
     }
 }
 
@@ -279,6 +336,16 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_opening_with_the_quoted_headers_keeps_its_sender() {
+        let m = parse(concat!(
+            "From: David Miller <davem@davemloft.net>\nSubject: Re: [PATCH net] x\n\n",
+            "From: Jane Dev <jane@example.com>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\n",
+            "> Fix the thing.\n\nApplied, thanks.\n"
+        ));
+        assert_eq!(m.author.unwrap().email, "davem@davemloft.net");
+    }
+
+    #[test]
     fn crlf_mail() {
         let m = parse(
             "From: A <a@b.org>\r\nSubject: [PATCH] x\r\n y\r\nMessage-ID: <id@b.org>\r\n\r\nText\r\n---\r\n 1 file changed, 1 deletion(-)\r\n",
@@ -334,6 +401,24 @@ mod tests {
         // Not a mail that opens with a header: left alone.
         assert!(!keep_read_headers(b"no header here\n\nbody\n", &mut out));
         assert!(!keep_read_headers(b" folded first\n", &mut out));
+    }
+
+    #[test]
+    fn only_the_top_of_a_non_patch_body_is_decoded() {
+        let raw = b"From: a@b.org\r\nSubject: Re: x\r\n\r\nline one\r\nline two\r\nline three\r\n";
+        assert_eq!(
+            with_body_prefix(raw, 12),
+            b"From: a@b.org\r\nSubject: Re: x\r\n\r\nline one\r\n"
+        );
+        assert_eq!(with_body_prefix(raw, 1000), raw);
+        assert_eq!(with_body_prefix(b"no blank line", 1), b"no blank line");
+        // The in-body From is still found, and a long text after it costs nothing.
+        let long = format!(
+            "From: a@b.org\nSubject: a question\n\nFrom: Real <r@x.org>\n\n{}",
+            "> quote\n".repeat(10_000)
+        );
+        let m = parse(&long);
+        assert_eq!(m.author.unwrap().email, "r@x.org");
     }
 
     #[test]

@@ -1,0 +1,361 @@
+//! End-to-end tests of `lore-digest report` on the real linux-hyperv
+//! public-inbox archive shared beside the repository clone
+//! (`../shared/corpus/linux-hyperv.git`, 26,431 commits, linear history).
+//!
+//! The expected figures are NOT produced by this tool: they were computed by
+//! `bench/py_digest.py`, an independent stdlib-Python implementation of the
+//! report rules, and cross-checked with plain `git log --format=%s` greps
+//! (see `bench/corpus_figures.md` for the commands). Commit counts and time
+//! windows are checked against `git` itself, spawned by the tests.
+//!
+//! When the archive is absent, every test prints a message and passes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const ARCHIVE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/corpus/linux-hyperv.git"
+);
+
+/// Tip of `master` when the figures were taken (root commit:
+/// 390fbdf7a05a1d1dde9657b67b44830aca3b49bd).
+const TIP: &str = "b22dfe3300dfffcf3c3db5b05e2fefae4595e467";
+/// The newest 500 commits: `git rev-list master | sed -n '1p;501p'`.
+const LAST500: &str =
+    "303e640adf799d45f4f6647e283de6b75e5acac5..b22dfe3300dfffcf3c3db5b05e2fefae4595e467";
+/// 2000 commits from late 2022 to mid 2023: `git rev-list master | sed -n '13001p;15001p'`.
+const MID2000: &str =
+    "e8f732ec07f992e5a81300d82c486c2eceb4d8eb..1bb1c3c2823b513515d8681a2ee9a2c834080a1a";
+
+/// Figures of one range, from `bench/py_digest.py` (independent reference).
+struct Expected {
+    range: &'static str,
+    messages: u64,
+    missing: u64,
+    patches: u64,
+    cover_letters: u64,
+    replies: u64,
+    pull_requests: u64,
+    distinct_domains: usize,
+    distinct_contributors: usize,
+    top_domains: [(&'static str, u64); 5],
+    top_contributors: [(&'static str, u64); 5],
+}
+
+/// All history up to [`TIP`] (= `master` when the figures were taken; the
+/// tip is named so that mail added to the archive later does not matter).
+const ALL: Expected = Expected {
+    range: TIP,
+    messages: 26431,
+    missing: 0,
+    patches: 9258,
+    cover_letters: 989,
+    replies: 15779,
+    pull_requests: 83,
+    distinct_domains: 314,
+    distinct_contributors: 1145,
+    top_domains: [
+        ("microsoft.com", 4656),
+        ("linux.microsoft.com", 3921),
+        ("kernel.org", 3297),
+        ("redhat.com", 2418),
+        ("gmail.com", 2111),
+    ],
+    top_contributors: [
+        ("mikelley@microsoft.com", 1448),
+        ("wei.liu@kernel.org", 1370),
+        ("vkuznets@redhat.com", 1204),
+        ("mhklinux@outlook.com", 1060),
+        ("decui@microsoft.com", 939),
+    ],
+};
+
+const LAST: Expected = Expected {
+    range: LAST500,
+    messages: 500,
+    missing: 0,
+    patches: 180,
+    cover_letters: 22,
+    replies: 294,
+    pull_requests: 2,
+    distinct_domains: 29,
+    distinct_contributors: 75,
+    top_domains: [
+        ("kernel.org", 102),
+        ("linux.microsoft.com", 77),
+        ("google.com", 67),
+        ("gmail.com", 56),
+        ("microsoft.com", 46),
+    ],
+    top_contributors: [
+        ("seanjc@google.com", 65),
+        ("sashiko-bot@kernel.org", 55),
+        ("skinsburskii@gmail.com", 38),
+        ("mhklinux@outlook.com", 30),
+        ("tzimmermann@suse.de", 23),
+    ],
+};
+
+const MID: Expected = Expected {
+    range: MID2000,
+    messages: 2000,
+    missing: 0,
+    patches: 614,
+    cover_letters: 76,
+    replies: 1280,
+    pull_requests: 6,
+    distinct_domains: 69,
+    distinct_contributors: 172,
+    top_domains: [
+        ("microsoft.com", 677),
+        ("linux.microsoft.com", 286),
+        ("kernel.org", 208),
+        ("gmail.com", 122),
+        ("redhat.com", 79),
+    ],
+    top_contributors: [
+        ("mikelley@microsoft.com", 298),
+        ("decui@microsoft.com", 190),
+        ("ssengar@linux.microsoft.com", 144),
+        ("wei.liu@kernel.org", 78),
+        ("tiala@microsoft.com", 69),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+/// The shared archive, or `None` (after saying so) when it is not there.
+fn archive() -> Option<PathBuf> {
+    let path = PathBuf::from(ARCHIVE);
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!("skipping: shared corpus not found at {}", path.display());
+        None
+    }
+}
+
+/// Runs `lore-digest report --archive ARCHIVE ARGS...`; returns stdout.
+fn report(archive: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+        .arg("report")
+        .arg("--archive")
+        .arg(archive)
+        .args(args)
+        .output()
+        .expect("run lore-digest");
+    assert!(
+        out.status.success(),
+        "lore-digest report {args:?} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("report is UTF-8")
+}
+
+fn report_json(archive: &Path, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let text = report(archive, &all);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON for {args:?}: {e}"))
+}
+
+/// Runs `git --git-dir ARCHIVE ARGS...`; returns stdout.
+fn git(archive: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("--git-dir")
+        .arg(archive)
+        .args(args)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("git output is UTF-8")
+}
+
+fn rev_list_count(archive: &Path, range: &str) -> u64 {
+    git(archive, &["rev-list", "--count", range, "--"])
+        .trim()
+        .parse()
+        .expect("rev-list --count prints a number")
+}
+
+/// Committer times (unix seconds) of all commits of `master`, from git.
+fn commit_times(archive: &Path) -> Vec<i64> {
+    git(archive, &["log", "--format=%ct", "master"])
+        .lines()
+        .map(|l| l.parse().expect("%ct is a number"))
+        .collect()
+}
+
+fn stat(json: &Value, name: &str) -> u64 {
+    json["stats"][name]
+        .as_u64()
+        .unwrap_or_else(|| panic!("stats.{name} missing or not a number"))
+}
+
+fn counted(list: &Value, key: &str) -> Vec<(String, u64)> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("{key} list is not an array"))
+        .iter()
+        .map(|e| {
+            (
+                e[key].as_str().expect("string key").to_string(),
+                e["count"].as_u64().expect("count"),
+            )
+        })
+        .collect()
+}
+
+/// Everything pinned for one range.
+fn check(archive: &Path, exp: &Expected) {
+    let json = report_json(archive, &["--range", exp.range]);
+    let r = exp.range;
+
+    let stats = [
+        ("messages", exp.messages),
+        ("missing", exp.missing),
+        ("patches", exp.patches),
+        ("cover_letters", exp.cover_letters),
+        ("replies", exp.replies),
+        ("pull_requests", exp.pull_requests),
+    ];
+    let got: Vec<_> = stats.iter().map(|(n, _)| (*n, stat(&json, n))).collect();
+    assert_eq!(got, stats, "stats of {r}");
+
+    // Independent of the tool and of the Python: every selected commit is
+    // either a message or missing.
+    assert_eq!(
+        stat(&json, "messages") + stat(&json, "missing"),
+        rev_list_count(archive, r),
+        "messages + missing vs git rev-list --count {r}"
+    );
+
+    let domains = counted(&json["domains"], "domain");
+    let contributors = counted(&json["contributors"], "email");
+    let top = |v: &[(String, u64)]| -> Vec<(String, u64)> { v.iter().take(5).cloned().collect() };
+    let want = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+        v.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+    };
+    assert_eq!(top(&domains), want(&exp.top_domains), "top domains of {r}");
+    assert_eq!(
+        top(&contributors),
+        want(&exp.top_contributors),
+        "top contributors of {r}"
+    );
+    assert_eq!(
+        domains.len(),
+        exp.distinct_domains,
+        "distinct domains of {r}"
+    );
+    assert_eq!(
+        contributors.len(),
+        exp.distinct_contributors,
+        "distinct contributors of {r}"
+    );
+    // Every mail of this archive has an author address.
+    assert_eq!(stat(&json, "without_author"), 0, "without_author of {r}");
+    let sum = |v: &[(String, u64)]| v.iter().map(|(_, n)| n).sum::<u64>();
+    assert_eq!(sum(&domains), exp.messages, "sum of domain counts of {r}");
+    assert_eq!(
+        sum(&contributors),
+        exp.messages,
+        "sum of contributor counts of {r}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Tests.
+
+#[test]
+fn last500_figures() {
+    let Some(archive) = archive() else { return };
+    check(&archive, &LAST);
+}
+
+#[test]
+fn mid2000_figures() {
+    let Some(archive) = archive() else { return };
+    check(&archive, &MID);
+}
+
+/// The whole history (the slow one: run once).
+#[test]
+fn whole_history_figures() {
+    let Some(archive) = archive() else { return };
+    check(&archive, &ALL);
+}
+
+#[test]
+fn last500_text_report_names_its_ends() {
+    let Some(archive) = archive() else { return };
+    let text = report(&archive, &["--range", LAST500]);
+    assert!(
+        text.starts_with("From 303e640a to b22dfe33"),
+        "text report starts with {:?}",
+        text.lines().next()
+    );
+}
+
+/// `--since`/`--until` select by committer time, both ends inclusive. The
+/// bounds are the exact commit times of two commits (the 11,000th and
+/// 10,000th newest), so an exclusive end would lose commits.
+#[test]
+fn window_counts_match_git_commit_times() {
+    let Some(archive) = archive() else { return };
+    // 319298b34c7da86a3982e827816d5aa8f8a1cbc0 2023-11-19T18:03:50+01:00
+    let since = ("2023-11-19T17:03:50Z", 1_700_413_430_i64);
+    // f8b1c44afc02dbfeab557ddc0cf24447e1c16e90 2024-04-18T08:04:25+02:00
+    let until = ("2024-04-18T06:04:25Z", 1_713_420_265_i64);
+    let times = commit_times(&archive);
+    assert!(times.contains(&since.1) && times.contains(&until.1));
+    let expected = times
+        .iter()
+        .filter(|t| (since.1..=until.1).contains(t))
+        .count() as u64;
+    // git's own window agrees (its --since/--until are inclusive too).
+    let by_git: u64 = git(
+        &archive,
+        &[
+            "rev-list",
+            "--count",
+            &format!("--since={}", since.1),
+            &format!("--until={}", until.1),
+            "master",
+        ],
+    )
+    .trim()
+    .parse()
+    .unwrap();
+    assert_eq!(by_git, expected, "git rev-list --since/--until vs %ct");
+
+    let json = report_json(&archive, &["--since", since.0, "--until", until.0]);
+    assert_eq!(stat(&json, "messages") + stat(&json, "missing"), expected);
+    assert_eq!(stat(&json, "missing"), 0);
+    assert_eq!(stat(&json, "messages"), expected);
+}
+
+/// A bare `--until` date means the end of that day, UTC.
+#[test]
+fn bare_until_date_includes_the_whole_day() {
+    let Some(archive) = archive() else { return };
+    // 2024-03-01T00:00:00Z ..= 2024-03-31T23:59:59Z
+    let (from, to) = (1_709_251_200_i64, 1_711_929_599_i64);
+    let expected = commit_times(&archive)
+        .iter()
+        .filter(|t| (from..=to).contains(t))
+        .count() as u64;
+    assert!(expected > 0);
+    let json = report_json(
+        &archive,
+        &["--since", "2024-03-01", "--until", "2024-03-31"],
+    );
+    assert_eq!(stat(&json, "messages") + stat(&json, "missing"), expected);
+}
