@@ -90,13 +90,8 @@ impl Archive {
                                 .and_then(|r| r.recv().map_err(|_| ()));
                             let Ok(batch) = next else { break };
                             for (walk_no, position, commit) in batch {
-                                let (time, result) = state.read(self, &commit);
-                                read.push((
-                                    walk_no,
-                                    position,
-                                    SelectedCommit { time, ..commit },
-                                    result,
-                                ));
+                                let result = state.read(self, &commit);
+                                read.push((walk_no, position, commit, result));
                             }
                         }
                         read
@@ -150,12 +145,8 @@ impl ThreadState {
         }
     }
 
-    /// Reads one commit's mail, returning the commit time with it.
-    fn read(
-        &mut self,
-        archive: &Archive,
-        commit: &SelectedCommit,
-    ) -> (i64, Result<Message, Missing>) {
+    /// Reads one commit's mail: its tree, then the blob `m`.
+    fn read(&mut self, archive: &Archive, commit: &SelectedCommit) -> Result<Message, Missing> {
         if self.repos.len() <= commit.epoch {
             self.repos.resize_with(commit.epoch + 1, || None);
         }
@@ -163,44 +154,21 @@ impl ThreadState {
             self.repos[commit.epoch].get_or_insert_with(|| archive.epochs[commit.epoch].repo());
         let unreadable =
             |what: &str, e: &dyn std::fmt::Display| Missing::Unreadable(format!("{what}: {e}"));
-        let (time, tree_id) = match repo.find_commit(commit.id) {
-            Ok(object) => {
-                let time = object
-                    .committer()
-                    .ok()
-                    .and_then(|c| seconds(c.time))
-                    .unwrap_or(commit.time);
-                match object.tree_id() {
-                    Ok(tree) => (time, tree.detach()),
-                    Err(e) => return (time, Err(unreadable("commit", &e))),
-                }
-            }
-            Err(e) => return (commit.time, Err(unreadable("commit", &e))),
-        };
-        let result = (|| {
-            let tree = repo
-                .find_tree(tree_id)
-                .map_err(|e| unreadable("tree", &e))?;
-            let blob_id = tree
-                .find_entry("m")
-                .ok_or(Missing::NoMailBlob)?
-                .oid()
-                .to_owned();
-            let blob = repo
-                .find_blob(blob_id)
-                .map_err(|e| unreadable("blob m", &e))?;
-            let message = self.parser.parse(&blob.data);
-            if message.unparseable {
-                return Err(Missing::NotAMail);
-            }
-            Ok(message)
-        })();
-        (time, result)
+        let tree = repo
+            .find_tree(commit.tree)
+            .map_err(|e| unreadable("tree", &e))?;
+        let blob_id = tree
+            .find_entry("m")
+            .ok_or(Missing::NoMailBlob)?
+            .oid()
+            .to_owned();
+        let blob = repo
+            .find_blob(blob_id)
+            .map_err(|e| unreadable("blob m", &e))?;
+        let message = self.parser.parse(&blob.data);
+        if message.unparseable {
+            return Err(Missing::NotAMail);
+        }
+        Ok(message)
     }
-}
-
-/// The seconds of a raw git signature time (`1715000000 +0200`). Read by
-/// hand because the offset is not needed and may be invalid.
-fn seconds(raw_time: &str) -> Option<i64> {
-    raw_time.split_whitespace().next()?.parse().ok()
 }

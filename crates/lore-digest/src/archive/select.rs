@@ -54,9 +54,10 @@ pub struct SelectedCommit {
     pub epoch: usize,
     /// The commit id.
     pub id: ObjectId,
-    /// Commit time: when public-inbox received the mail, seconds since the
-    /// epoch. Filled in by [`Archive::read_selection`] for range selections.
+    /// Commit time: when public-inbox received the mail, seconds since the epoch.
     pub time: i64,
+    /// The commit's tree, which holds the mail as `m`.
+    pub tree: ObjectId,
 }
 
 /// The commits of a selection, oldest first, with the labels a report
@@ -214,18 +215,18 @@ impl Archive {
 
     /// Hands the commits of one walk to `sink`, newest first.
     ///
-    /// A time-bounded walk goes by commit time, stops at commits older than
-    /// `since` and gives each commit its time. An unbounded one goes
-    /// breadth-first, which is cheaper, and leaves `time` at 0 for the reader
-    /// (which decodes each commit anyway) to fill in.
+    /// A time-bounded walk goes by commit time and stops at commits older
+    /// than `since`; an unbounded one goes breadth-first, which is cheaper.
+    /// The tree and time of each commit are read from the commit the walk
+    /// decoded anyway, so readers never decode a commit again.
     pub(crate) fn walk(
         &self,
         plan: &WalkPlan,
         sink: &mut dyn FnMut(SelectedCommit),
     ) -> Result<(), Error> {
-        use gix::revision::walk::Sorting;
-        use gix::traverse::commit::simple::CommitTimeOrder;
+        use gix::traverse::commit::simple::{CommitTimeOrder, Sorting};
         let epoch = plan.epoch;
+        let git_error = |e: &dyn std::fmt::Display| self.git_error(epoch, e);
         let repo = self.epochs[epoch].repo();
         let sorting = match (plan.since, plan.until) {
             (Some(seconds), _) => Sorting::ByCommitTimeCutoff {
@@ -235,15 +236,29 @@ impl Archive {
             (None, Some(_)) => Sorting::ByCommitTime(CommitTimeOrder::NewestFirst),
             (None, None) => Sorting::BreadthFirst,
         };
-        let walk = repo
-            .rev_walk([plan.tip])
-            .with_hidden(plan.hidden)
-            .sorting(sorting)
-            .all()
-            .map_err(|e| self.git_error(epoch, e))?;
-        for info in walk {
-            let info = info.map_err(|e| self.git_error(epoch, e))?;
-            let time = info.commit_time.unwrap_or(0);
+        // A shallow mirror ends where its history was cut: parents beyond
+        // the cut are not there to walk.
+        let shallow = repo.is_shallow().unwrap_or(false);
+        use gix::objs::Exists;
+        let objects = &repo.objects;
+        let mut walk = gix::traverse::commit::Simple::filtered([plan.tip], objects, |id| {
+            !shallow || objects.exists(id)
+        })
+        .sorting(sorting)
+        .map_err(|e| git_error(&e))?
+        .hide(plan.hidden)
+        .map_err(|e| git_error(&e))?;
+        while let Some(info) = walk.next() {
+            let info = info.map_err(|e| git_error(&e))?;
+            // The walk's buffer holds the commit it just returned.
+            let tree = walk.commit_iter().tree_id().map_err(|e| git_error(&e))?;
+            let time = walk
+                .commit_iter()
+                .committer()
+                .ok()
+                .and_then(|c| c.time.split_whitespace().next()?.parse().ok())
+                .or(info.commit_time)
+                .unwrap_or(0);
             let in_window =
                 plan.since.is_none_or(|s| time >= s) && plan.until.is_none_or(|u| time <= u);
             if in_window {
@@ -251,6 +266,7 @@ impl Archive {
                     epoch,
                     id: info.id,
                     time,
+                    tree,
                 });
             }
         }

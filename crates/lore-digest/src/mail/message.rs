@@ -157,13 +157,10 @@ const IN_BODY_HEADER_BYTES: usize = 4096;
 /// quoted-printable and base64 lines stay whole).
 fn with_body_prefix(raw: &[u8], limit: usize) -> &[u8] {
     // The blank line ending the headers: `\n\n` or `\n\r\n`, whichever comes first.
-    let blank = raw.iter().enumerate().find_map(|(i, &b)| {
-        let rest = &raw[i + 1..];
-        (b == b'\n').then(|| match rest {
-            [b'\n', ..] => Some(i + 2),
-            [b'\r', b'\n', ..] => Some(i + 3),
-            _ => None,
-        })?
+    let blank = memchr::memchr_iter(b'\n', raw).find_map(|i| match &raw[i + 1..] {
+        [b'\n', ..] => Some(i + 2),
+        [b'\r', b'\n', ..] => Some(i + 3),
+        _ => None,
     });
     let Some(body_start) = blank else {
         return raw;
@@ -172,7 +169,7 @@ fn with_body_prefix(raw: &[u8], limit: usize) -> &[u8] {
     if end >= raw.len() {
         return raw;
     }
-    match raw[body_start..end].iter().rposition(|&b| b == b'\n') {
+    match memchr::memrchr(b'\n', &raw[body_start..end]) {
         Some(nl) => &raw[..body_start + nl + 1],
         None => &raw[..end],
     }
@@ -203,10 +200,7 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
     let mut rest = raw;
     let mut first = true;
     while !rest.is_empty() {
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(rest.len(), |nl| nl + 1);
+        let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |nl| nl + 1);
         let line = &rest[..end];
         if line == b"\n" || line == b"\r\n" {
             // The blank line that ends the headers, and the body.
@@ -218,7 +212,7 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
                 return false;
             }
         } else {
-            let Some(colon) = line.iter().position(|&b| b == b':') else {
+            let Some(colon) = memchr::memchr(b':', line) else {
                 if first {
                     return false;
                 }
