@@ -90,18 +90,9 @@ pub fn tally(mails: &[MailRecord]) -> Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::SelectedCommit;
-    use crate::mail::parse_message;
 
     fn mail(raw: &str) -> MailRecord {
-        MailRecord {
-            commit: SelectedCommit {
-                epoch: 0,
-                id: gix::ObjectId::null(gix::hash::Kind::Sha1),
-                time: 0,
-            },
-            message: parse_message(raw.as_bytes()),
-        }
+        MailRecord::parsed(raw, 0)
     }
 
     #[test]

@@ -170,8 +170,6 @@ impl DisjointSets {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::SelectedCommit;
-    use crate::mail::parse_message;
 
     struct Mail<'a> {
         id: &'a str,
@@ -194,14 +192,7 @@ mod tests {
                     ));
                 }
                 raw.push_str("\nbody\n");
-                MailRecord {
-                    commit: SelectedCommit {
-                        epoch: 0,
-                        id: gix::ObjectId::null(gix::hash::Kind::Sha1),
-                        time: m.time,
-                    },
-                    message: parse_message(raw.as_bytes()),
-                }
+                MailRecord::parsed(&raw, m.time)
             })
             .collect()
     }

@@ -13,6 +13,24 @@ pub struct MailRecord {
     pub message: Message,
 }
 
+impl MailRecord {
+    /// A record of `raw` parsed, as if it arrived at `time` (for tests of
+    /// the analysis, which needs no archive).
+    #[cfg(test)]
+    pub(crate) fn parsed(raw: &str, time: i64) -> MailRecord {
+        let null = gix::ObjectId::null(gix::hash::Kind::Sha1);
+        MailRecord {
+            commit: SelectedCommit {
+                epoch: 0,
+                id: null,
+                time,
+                tree: null,
+            },
+            message: crate::mail::parse_message(raw.as_bytes()),
+        }
+    }
+}
+
 /// Why a selected commit gave no mail.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Missing {
