@@ -89,6 +89,18 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // A bug must still end in one line on stderr, not a backtrace; the
+    // library already turns a parser panic on one mail into a warning.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "lore-digest: internal error{place}: {}",
+            panic_message(info)
+        );
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => run_report(args),
@@ -100,6 +112,15 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+fn panic_message(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// An error ready for the user: one line and an exit code.
@@ -164,7 +185,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    // A temporary file is private (0600); the report gets the mode of the
+    // file it replaces, or the usual 0644 for a new one.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut file = builder.tempfile_in(dir).map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
     file.persist(path).map_err(|e| fail(e.error))?;

@@ -1910,3 +1910,99 @@ fn reversed_range_is_empty() {
         true,
     );
 }
+
+/// A minimal patch mail for the tests below.
+fn simple_patch(n: u32) -> String {
+    format!(
+        "From: Rita Recent <rita@recent.example>\nSubject: [PATCH] fix number {n}\nMessage-ID: <simple-{n}@recent.example>\n\nFix {n}.\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n"
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Revisions such as HEAD~3 name the newest epoch's history, never an older one.
+
+#[test]
+fn relative_revisions_resolve_in_the_newest_epoch() {
+    let tmp = TempDir::new().unwrap();
+    let mut e0 = common::Epoch::new();
+    for n in 0..5 {
+        e0 = e0.mail(simple_patch(n), common::T0 + i64::from(n) * common::HOUR);
+    }
+    let e1 = common::Epoch::new()
+        .mail(simple_patch(10), common::T0 + common::DAY)
+        .mail(simple_patch(11), common::T0 + common::DAY + common::HOUR);
+    let inbox = common::Inbox::v2(&tmp.path().join("two"), vec![e0, e1]);
+    let p = inbox.path_str();
+
+    let r = run_json(&["report", "--archive", p, "--range", "HEAD~1..HEAD"]);
+    assert_eq!(r["stats"]["messages"], 1);
+    // Epoch 1 has two commits: HEAD~3 does not exist there, and epoch 0's
+    // HEAD~3 is not what the user meant.
+    let err = assert_input_error(&["report", "--archive", p, "--range", "HEAD~3..HEAD"], true);
+    assert!(err.contains("unknown revision 'HEAD~3'"), "{err}");
+    // A commit id is found in whichever epoch holds it.
+    let old = inbox.epochs[0].commit(1);
+    let r = run_json(&[
+        "report",
+        "--archive",
+        p,
+        "--range",
+        &format!("{}..HEAD", short(&old)),
+    ]);
+    assert_eq!(r["stats"]["messages"], 3 + 2);
+}
+
+// ---------------------------------------------------------------------------
+// -o FILE: written whole or not at all, readable like any report.
+
+#[test]
+fn output_file_is_replaced_atomically() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_single(tmp.path());
+    let archive = repo.path_str();
+    let out = tmp.path().join("update.txt");
+    let out_s = out.to_str().unwrap();
+
+    let stdout = run_ok(&["report", "--archive", archive, "--range", "master"]);
+    run_ok(&[
+        "report",
+        "--archive",
+        archive,
+        "--range",
+        "master",
+        "-o",
+        out_s,
+    ]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), stdout);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "report not readable by others: {mode:o}"
+        );
+    }
+
+    // A failing run leaves the previous report as it was, and no temporary file.
+    assert_input_error(
+        &[
+            "report",
+            "--archive",
+            archive,
+            "--range",
+            "nope",
+            "-o",
+            out_s,
+        ],
+        true,
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != "update.txt" && n != "kvm-fixture.git")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -22,7 +22,8 @@ pub struct Tally {
 pub fn tally(mails: &[MailRecord]) -> Tally {
     struct Entry<'a> {
         count: usize,
-        names: Vec<(&'a str, usize)>,
+        /// Each display name: (uses, order first seen).
+        names: HashMap<&'a str, (usize, usize)>,
     }
     let mut people: HashMap<&str, Entry<'_>> = HashMap::new();
     let mut domains: HashMap<&str, usize> = HashMap::new();
@@ -34,17 +35,11 @@ pub fn tally(mails: &[MailRecord]) -> Tally {
         };
         let entry = people.entry(&author.email).or_insert_with(|| Entry {
             count: 0,
-            names: Vec::new(),
+            names: HashMap::new(),
         });
         entry.count += 1;
-        match entry
-            .names
-            .iter_mut()
-            .find(|(name, _)| *name == author.name)
-        {
-            Some((_, n)) => *n += 1,
-            None => entry.names.push((&author.name, 1)),
-        }
+        let seen = entry.names.len();
+        entry.names.entry(&author.name).or_insert((0, seen)).0 += 1;
         if let Some(domain) = author.domain() {
             *domains.entry(domain).or_default() += 1;
         }
@@ -53,12 +48,10 @@ pub fn tally(mails: &[MailRecord]) -> Tally {
     let mut contributors: Vec<(Person, usize)> = people
         .into_iter()
         .map(|(email, entry)| {
-            // max_by_key keeps the last maximum; reverse so the first seen wins ties.
             let name = entry
                 .names
                 .iter()
-                .rev()
-                .max_by_key(|(_, n)| *n)
+                .max_by_key(|(_, (uses, seen))| (*uses, std::cmp::Reverse(*seen)))
                 .map_or("", |(name, _)| *name);
             (
                 Person {

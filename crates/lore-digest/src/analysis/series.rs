@@ -3,6 +3,9 @@ use std::collections::HashMap;
 use crate::archive::MailRecord;
 use crate::mail::{PatchTag, Version};
 
+/// What patches of one posting share: (parent or author, version, total).
+type ShapeKey<'a> = (&'a str, Version, Option<u32>);
+
 /// How close in arrival time the patches of an unthreaded series must be.
 pub const UNTHREADED_WINDOW_SECS: i64 = 3600;
 
@@ -45,11 +48,18 @@ pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
     let patches: Vec<usize> = (0..mails.len())
         .filter(|&i| tag(i).is_some() && is_first_copy(i))
         .collect();
-    let same_series_shape =
-        |a: &PatchTag, b: &PatchTag| a.version == b.version && a.total == b.total;
+    // A patch continues the posting of an earlier-numbered patch of the same
+    // version and total: 1/3 after 0/3, or 3/3 after 2/3 when threaded deep.
+    // Two cover letters (a RESEND, a non-RFC posting in reply to the RFC)
+    // never make one series.
+    let continues = |p: &PatchTag, q: &PatchTag| {
+        p.version == q.version
+            && p.total == q.total
+            && matches!((q.index, p.index), (Some(qi), Some(pi)) if qi < pi)
+    };
 
     let mut sets = DisjointSets::new(mails.len());
-    let mut unknown_parents: HashMap<(&str, Version, Option<u32>), usize> = HashMap::new();
+    let mut shared_parents: HashMap<ShapeKey<'_>, usize> = HashMap::new();
     let mut unthreaded = Vec::new();
     for &p in &patches {
         let Some(p_tag) = tag(p) else { continue };
@@ -61,16 +71,18 @@ pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
             .chain(message.references.iter().rev());
         let threaded_to = ancestors
             .filter_map(|id| by_id.get(id.as_str()).copied())
-            .find(|&q| q != p && tag(q).is_some_and(|q_tag| same_series_shape(p_tag, q_tag)));
+            .find(|&q| q != p && tag(q).is_some_and(|q_tag| continues(p_tag, q_tag)));
         if let Some(q) = threaded_to {
             sets.union(p, q);
             continue;
         }
         let is_later_patch =
             p_tag.index.is_some_and(|i| i >= 1) && p_tag.total.is_some_and(|t| t >= 2);
+        // Later patches replying to the same mail that is no patch of theirs
+        // (a cover letter before the selection, a discussion) belong together.
         match message.in_reply_to.as_deref() {
-            Some(parent) if is_later_patch && !by_id.contains_key(parent) => {
-                let first = *unknown_parents
+            Some(parent) if is_later_patch => {
+                let first = *shared_parents
                     .entry((parent, p_tag.version, p_tag.total))
                     .or_insert(p);
                 sets.union(p, first);
@@ -80,8 +92,9 @@ pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
         }
     }
     // Keyed loosely on (author, version, total); the tag's other words
-    // (RFC, tree names) may be written differently on each patch.
-    let mut roots: HashMap<(&str, Version, Option<u32>), Vec<usize>> = HashMap::new();
+    // (RFC, tree names) may be written differently on each patch. Each list
+    // is sorted by arrival so a patch only looks at its own hour.
+    let mut roots: HashMap<ShapeKey<'_>, Vec<(i64, usize)>> = HashMap::new();
     for &q in &patches {
         let (Some(q_tag), Some(author)) = (tag(q), mails[q].message.author.as_ref()) else {
             continue;
@@ -90,8 +103,11 @@ pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
             roots
                 .entry((&author.email, q_tag.version, q_tag.total))
                 .or_default()
-                .push(q);
+                .push((mails[q].commit.time, q));
         }
+    }
+    for candidates in roots.values_mut() {
+        candidates.sort_unstable();
     }
     for p in unthreaded {
         let (Some(p_tag), Some(author)) = (tag(p), mails[p].message.author.as_ref()) else {
@@ -102,22 +118,18 @@ pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
             continue;
         };
         let p_time = mails[p].commit.time;
-        let nearest = candidates
+        let window_start =
+            candidates.partition_point(|&(t, _)| t < p_time.saturating_sub(UNTHREADED_WINDOW_SECS));
+        let nearest = candidates[window_start..]
             .iter()
-            .copied()
-            .filter(|&q| q != p)
+            .take_while(|&&(t, _)| t <= p_time.saturating_add(UNTHREADED_WINDOW_SECS))
+            .filter(|&&(_, q)| q != p)
             // Patch 1 joins a cover letter, never another patch 1.
-            .filter(|&q| {
+            .filter(|&&(_, q)| {
                 tag(q).and_then(|t| t.index) == Some(0) || p_tag.index.is_some_and(|i| i >= 2)
             })
-            .filter(|&q| (mails[q].commit.time - p_time).abs() <= UNTHREADED_WINDOW_SECS)
-            .min_by_key(|&q| {
-                (
-                    (mails[q].commit.time - p_time).abs(),
-                    tag(q).and_then(|t| t.index),
-                )
-            });
-        if let Some(q) = nearest {
+            .min_by_key(|&&(t, q)| (t.abs_diff(p_time), tag(q).and_then(|t| t.index)));
+        if let Some(&(_, q)) = nearest {
             sets.union(p, q);
         }
     }
@@ -439,6 +451,112 @@ mod tests {
             g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
             [vec![0], vec![1]]
         );
+    }
+
+    #[test]
+    fn a_resend_in_reply_to_the_original_is_another_series() {
+        let r = mails(&[
+            Mail {
+                id: "c",
+                subject: "[PATCH 0/2] Thing",
+                from: A,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "p1",
+                subject: "[PATCH 1/2] one",
+                from: A,
+                reply_to: Some("c"),
+                time: 1,
+            },
+            Mail {
+                id: "rc",
+                subject: "[RESEND PATCH 0/2] Thing",
+                from: A,
+                reply_to: Some("c"),
+                time: 50,
+            },
+            Mail {
+                id: "r1",
+                subject: "[RESEND PATCH 1/2] one",
+                from: A,
+                reply_to: Some("rc"),
+                time: 51,
+            },
+            Mail {
+                id: "x",
+                subject: "[RFC PATCH 0/2] Idea",
+                from: B,
+                reply_to: None,
+                time: 60,
+            },
+            Mail {
+                id: "y",
+                subject: "[PATCH 0/2] Idea",
+                from: B,
+                reply_to: Some("x"),
+                time: 70,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![0, 1], vec![2, 3], vec![4], vec![5]]
+        );
+    }
+
+    #[test]
+    fn patches_replying_to_a_discussion_stay_together() {
+        let r = mails(&[
+            Mail {
+                id: "q",
+                subject: "How should this work?",
+                from: B,
+                reply_to: None,
+                time: 0,
+            },
+            Mail {
+                id: "p1",
+                subject: "[PATCH 1/2] one",
+                from: A,
+                reply_to: Some("q"),
+                time: 1,
+            },
+            Mail {
+                id: "p2",
+                subject: "[PATCH 2/2] two",
+                from: A,
+                reply_to: Some("q"),
+                time: 2,
+            },
+        ]);
+        let g = group_series(&r);
+        assert_eq!(
+            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
+            [vec![1, 2]]
+        );
+    }
+
+    #[test]
+    fn extreme_arrival_times_do_not_overflow() {
+        let r = mails(&[
+            Mail {
+                id: "a",
+                subject: "[PATCH 1/2] one",
+                from: A,
+                reply_to: None,
+                time: i64::MIN,
+            },
+            Mail {
+                id: "b",
+                subject: "[PATCH 2/2] two",
+                from: A,
+                reply_to: None,
+                time: i64::MAX,
+            },
+        ]);
+        assert_eq!(group_series(&r).len(), 2);
     }
 
     #[test]

@@ -152,14 +152,43 @@ fn v2_epochs(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 fn archive_name(path: &Path) -> String {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file_name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut name = file_name(&path);
+    // An epoch of a v2 inbox, `kvm/git/1.git`, is named by its inbox.
+    let is_epoch = name
+        .strip_suffix(".git")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if let Some(inbox) = path
+        .parent()
+        .filter(|git| is_epoch && file_name(git) == "git")
+        .and_then(Path::parent)
+    {
+        name = file_name(inbox);
+    }
     let name = name.strip_suffix(".git").unwrap_or(&name);
     if name.is_empty() {
         "archive".to_string()
     } else {
         name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archive_names() {
+        assert_eq!(
+            archive_name(Path::new("/srv/lore/linux-hyperv.git")),
+            "linux-hyperv"
+        );
+        assert_eq!(archive_name(Path::new("/srv/lore/kvm/git/1.git")), "kvm");
+        assert_eq!(archive_name(Path::new("/srv/lore/kvm")), "kvm");
+        assert_eq!(archive_name(Path::new("/srv/lore/9.git")), "9");
     }
 }

@@ -1,4 +1,5 @@
-use std::sync::mpsc;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, mpsc};
 
 use super::{Archive, Selected, SelectedCommit, Selection};
 use crate::Error;
@@ -57,40 +58,44 @@ pub struct ReadOutcome {
 /// handing over costs nothing, small enough that readers start at once.
 const BATCH: usize = 256;
 
+/// Commits with their place in the walk: (walk number, position in walk, commit).
+type Batch = Vec<(usize, usize, SelectedCommit)>;
+
 /// A read commit with its place in the walk: (walk number, position in walk, commit, mail).
 type ReadEntry = (usize, usize, SelectedCommit, Result<Message, Missing>);
 
 impl Archive {
     /// Selects and reads in one pass: one reader thread per core reads and
-    /// parses mails while the walk is still finding commits. The commits are
-    /// those of [`Archive::select`]; a commit without a readable mail is
-    /// recorded in [`ReadOutcome::missing`], never fatal.
+    /// parses mails while the walk is still finding commits. A commit
+    /// without a readable mail is recorded in [`ReadOutcome::missing`],
+    /// never fatal; an empty selection is an error.
     pub fn read_selection(&self, selection: &Selection) -> Result<(Selected, ReadOutcome), Error> {
         let plan = self.plan(selection)?;
         // (walk number, position in walk) orders the results: walks oldest
         // epoch first, each walk newest commit first.
-        type Batch = Vec<(usize, usize, SelectedCommit)>;
         let (sender, receiver) = mpsc::sync_channel::<Batch>(16);
         // Readers share the receiving end; one waiting for the walk blocks
-        // instead of spinning.
-        let receiver = std::sync::Mutex::new(receiver);
+        // instead of spinning. When the last reader is gone the receiver is
+        // dropped with it, and the walk stops at its next send.
+        let receiver = Arc::new(Mutex::new(receiver));
+        let walks = &plan.walks;
         let (walked, results) = std::thread::scope(|scope| {
-            let walker = scope.spawn(|| -> Result<(), Error> {
-                let sender = sender;
-                for (walk_no, walk) in plan.walks.iter().enumerate() {
+            let walker = scope.spawn(move || -> Result<(), Error> {
+                for (walk_no, walk) in walks.iter().enumerate() {
                     let mut batch = Vec::with_capacity(BATCH);
                     let mut position = 0;
+                    let mut readers_gone = false;
                     self.walk(walk, &mut |commit| {
                         batch.push((walk_no, position, commit));
                         position += 1;
                         if batch.len() == BATCH {
-                            // The readers only stop receiving once the walk is done.
-                            let _ = sender
-                                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                            readers_gone = sender.send(full).is_err();
                         }
+                        !readers_gone
                     })?;
-                    if !batch.is_empty() {
-                        let _ = sender.send(batch);
+                    if readers_gone || (!batch.is_empty() && sender.send(batch).is_err()) {
+                        return Err(self.thread_failed());
                     }
                 }
                 Ok(())
@@ -98,39 +103,25 @@ impl Archive {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let readers: Vec<_> = (0..threads)
                 .map(|_| {
-                    scope.spawn(|| {
-                        let mut state = ThreadState::new();
-                        let mut read = Vec::new();
-                        loop {
-                            let next = receiver
-                                .lock()
-                                .map_err(|_| ())
-                                .and_then(|r| r.recv().map_err(|_| ()));
-                            let Ok(batch) = next else { break };
-                            for (walk_no, position, commit) in batch {
-                                let result = state.read(self, &commit);
-                                read.push((walk_no, position, commit, result));
-                            }
-                        }
-                        read
-                    })
+                    let receiver = Arc::clone(&receiver);
+                    scope.spawn(move || read_batches(self, &receiver))
                 })
                 .collect();
-            let results: Option<Vec<Vec<ReadEntry>>> =
-                readers.into_iter().map(|r| r.join().ok()).collect();
+            drop(receiver);
+            // Join every thread before looking at any result.
+            let results: Vec<_> = readers.into_iter().map(|r| r.join()).collect();
             let walked = walker.join().unwrap_or_else(|_| Err(self.thread_failed()));
             (walked, results)
         });
         walked?;
-        let mut results: Vec<_> = results
-            .ok_or_else(|| self.thread_failed())?
-            .into_iter()
-            .flatten()
-            .collect();
-        results.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut entries: Vec<ReadEntry> = Vec::new();
+        for read in results {
+            entries.extend(read.map_err(|_| self.thread_failed())?);
+        }
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut outcome = ReadOutcome::default();
-        let mut commits = Vec::with_capacity(results.len());
-        for (_, _, commit, result) in results {
+        let mut commits = Vec::with_capacity(entries.len());
+        for (_, _, commit, result) in entries {
             commits.push(commit);
             match result {
                 Ok(message) => outcome.mails.push(MailRecord { commit, message }),
@@ -146,6 +137,33 @@ impl Archive {
             message: "a reading thread stopped unexpectedly".into(),
         }
     }
+}
+
+/// A reader thread: takes batches until the walk is done, reads each mail.
+fn read_batches(archive: &Archive, receiver: &Mutex<mpsc::Receiver<Batch>>) -> Vec<ReadEntry> {
+    let mut state = ThreadState::new();
+    let mut read = Vec::new();
+    loop {
+        let next = match receiver.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => break,
+        };
+        let Ok(batch) = next else { break };
+        for (walk_no, position, commit) in batch {
+            // One mail that trips a bug in a parser must not cost the report:
+            // it is counted as unreadable and the thread starts afresh.
+            let result =
+                std::panic::catch_unwind(AssertUnwindSafe(|| state.read(archive, &commit)))
+                    .unwrap_or_else(|_| {
+                        state = ThreadState::new();
+                        Err(Missing::Unreadable(
+                            "the mail parser failed on this mail".into(),
+                        ))
+                    });
+            read.push((walk_no, position, commit, result));
+        }
+    }
+    read
 }
 
 /// What each worker thread keeps between mails: gitoxide repositories are

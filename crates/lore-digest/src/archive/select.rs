@@ -92,18 +92,6 @@ pub(crate) struct Plan {
 }
 
 impl Archive {
-    /// Resolves a selection to its commits. An empty selection is an error.
-    pub fn select(&self, selection: &Selection) -> Result<Selected, Error> {
-        let plan = self.plan(selection)?;
-        let mut commits = Vec::new();
-        for walk in &plan.walks {
-            let start = commits.len();
-            self.walk(walk, &mut |commit| commits.push(commit))?;
-            commits[start..].reverse();
-        }
-        plan.finish(commits)
-    }
-
     /// Resolves the revisions of a selection into the walks it needs.
     pub(crate) fn plan(&self, selection: &Selection) -> Result<Plan, Error> {
         match selection {
@@ -185,17 +173,26 @@ impl Archive {
         })
     }
 
-    /// Finds a revision in the newest epoch that knows it.
+    /// Finds a revision. A commit id (full or abbreviated) is looked up in
+    /// every epoch, newest first. Anything else (`master`, `HEAD~3`) names
+    /// history, so it is resolved in the newest epoch that has any: an
+    /// older epoch's `HEAD~3` is not three mails back.
     fn resolve(&self, spec: &str) -> Result<(usize, ObjectId), Error> {
+        let is_id = spec.len() >= 4 && spec.bytes().all(|b| b.is_ascii_hexdigit());
         for (index, epoch) in self.epochs.iter().enumerate().rev() {
             let repo = epoch.repo();
-            let Ok(id) = repo.rev_parse_single(spec) else {
+            if !is_id && repo.head().is_ok_and(|h| h.is_unborn()) {
                 continue;
-            };
-            let Ok(commit) = id.object().and_then(|o| o.peel_to_commit()) else {
-                continue;
-            };
-            return Ok((index, commit.id));
+            }
+            let commit = repo
+                .rev_parse_single(spec)
+                .ok()
+                .and_then(|id| id.object().and_then(|o| o.peel_to_commit()).ok());
+            match commit {
+                Some(commit) => return Ok((index, commit.id)),
+                None if is_id => continue,
+                None => break,
+            }
         }
         Err(Error::UnknownRevision {
             spec: spec.to_string(),
@@ -213,7 +210,8 @@ impl Archive {
         }
     }
 
-    /// Hands the commits of one walk to `sink`, newest first.
+    /// Hands the commits of one walk to `sink`, newest first, until `sink`
+    /// returns false.
     ///
     /// A time-bounded walk goes by commit time and stops at commits older
     /// than `since`; an unbounded one goes breadth-first, which is cheaper.
@@ -222,7 +220,7 @@ impl Archive {
     pub(crate) fn walk(
         &self,
         plan: &WalkPlan,
-        sink: &mut dyn FnMut(SelectedCommit),
+        sink: &mut dyn FnMut(SelectedCommit) -> bool,
     ) -> Result<(), Error> {
         use gix::traverse::commit::simple::{CommitTimeOrder, Sorting};
         let epoch = plan.epoch;
@@ -252,22 +250,19 @@ impl Archive {
             let info = info.map_err(|e| git_error(&e))?;
             // The walk's buffer holds the commit it just returned.
             let tree = walk.commit_iter().tree_id().map_err(|e| git_error(&e))?;
-            let time = walk
-                .commit_iter()
-                .committer()
-                .ok()
-                .and_then(|c| c.time.split_whitespace().next()?.parse().ok())
-                .or(info.commit_time)
-                .unwrap_or(0);
+            // Only the seconds: the offset may be invalid and is not needed.
+            let time = walk.commit_iter().committer().map_or(0, |c| c.seconds());
             let in_window =
                 plan.since.is_none_or(|s| time >= s) && plan.until.is_none_or(|u| time <= u);
-            if in_window {
-                sink(SelectedCommit {
+            if in_window
+                && !sink(SelectedCommit {
                     epoch,
                     id: info.id,
                     time,
                     tree,
-                });
+                })
+            {
+                break;
             }
         }
         Ok(())

@@ -192,7 +192,7 @@ pub fn commit_message(body: &str) -> CommitMessage {
     let leading_blank = kept.iter().take_while(|l| l.trim().is_empty()).count();
     let mut text = String::with_capacity(kept.iter().map(|l| l.len() + 1).sum());
     for line in &kept[leading_blank..] {
-        text.push_str(line.trim_end_matches('\r'));
+        text.push_str(line);
         text.push('\n');
     }
     CommitMessage { text, diffstat }
@@ -207,10 +207,7 @@ fn trim_trailing_blank(lines: &mut Vec<&str>) {
 /// Where a diff begins: git's `diff --git`, or the headers of other diff
 /// producers (quilt, plain `diff -u`).
 fn is_diff_start(line: &str) -> bool {
-    line.starts_with("diff --git ")
-        || line.starts_with("Index: ")
-        || line.starts_with("diff -")
-        || line.starts_with("--- a/")
+    line.starts_with("Index: ") || line.starts_with("diff -") || line.starts_with("--- a/")
 }
 
 #[cfg(test)]

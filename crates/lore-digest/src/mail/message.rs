@@ -192,11 +192,12 @@ const READ_HEADERS: &[&[u8]] = &[
 
 /// Copies `raw` into `out` without the headers no report reads, keeping
 /// folded lines with their header and the body as is. Returns false (and
-/// leaves `out` unspecified) when `raw` does not open with a header line,
-/// so that the parser sees such a mail exactly as it is.
+/// leaves `out` unspecified) when `raw` does not open with a header line or
+/// has none a report reads, so that the parser sees such a mail as it is.
 fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
     let mut keep = false;
+    let mut kept_any = false;
     let mut rest = raw;
     let mut first = true;
     while !rest.is_empty() {
@@ -205,7 +206,7 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
         if line == b"\n" || line == b"\r\n" {
             // The blank line that ends the headers, and the body.
             out.extend_from_slice(rest);
-            return true;
+            return kept_any;
         }
         if line[0] == b' ' || line[0] == b'\t' {
             if first {
@@ -227,11 +228,12 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
         }
         if keep {
             out.extend_from_slice(line);
+            kept_any = true;
         }
         first = false;
         rest = &rest[end..];
     }
-    true
+    kept_any
 }
 
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
@@ -395,6 +397,9 @@ mod tests {
         // Not a mail that opens with a header: left alone.
         assert!(!keep_read_headers(b"no header here\n\nbody\n", &mut out));
         assert!(!keep_read_headers(b" folded first\n", &mut out));
+        // Only headers a report does not read: parsed as it is, still a mail.
+        assert!(!keep_read_headers(b"X-Only: 1\n\nbody\n", &mut out));
+        assert!(!parse("X-Only: 1\n\nbody\n").unparseable);
     }
 
     #[test]

@@ -105,7 +105,7 @@ pub fn parse_subject(raw: &str) -> Subject {
 
     // `[EXTERNAL] Re: …`: a reply whose client put a marker before the prefix.
     let is_patch_group = |g: &&str| is_patch_group(g);
-    if is_reply(rest) && !groups.iter().any(is_patch_group) || is_reply(&full) {
+    if is_reply(rest) && !groups.iter().any(is_patch_group) {
         return Subject {
             full,
             title,

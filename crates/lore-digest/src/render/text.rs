@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::mail::Person;
+use crate::mail::{Person, Version};
 use crate::report::{PatchMail, Report, Series};
 
 const SEPARATOR_WIDTH: usize = 70;
@@ -57,7 +57,11 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     writeln!(out, "===== Patch Commit Messages ====")?;
     writeln!(out)?;
     for series in report.series.iter().filter(|s| s.starts_in_window) {
-        let first_patch = series.patches.first();
+        // Patch 1, or the lone patch; a later patch is not where a series starts.
+        let first_patch = series
+            .patches
+            .iter()
+            .find(|p| matches!(p.index, None | Some(1)));
         for mail in series.cover.iter().chain(first_patch) {
             write_commit_message(out, mail)?;
         }
@@ -67,10 +71,11 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
 
 /// `- [v3, 6 patches, RFC] Title`, the author, then the subjects seen.
 fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
-    let mut facts = vec![match series.version_minor {
-        Some(minor) => format!("v{}.{minor}", series.version),
-        None => format!("v{}", series.version),
-    }];
+    let version = Version {
+        major: series.version,
+        minor: series.version_minor,
+    };
+    let mut facts = vec![version.to_string()];
     let count = series.total.map_or(series.patches.len(), |t| t as usize);
     facts.push(format!(
         "{count} patch{}",

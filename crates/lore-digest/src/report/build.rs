@@ -56,13 +56,11 @@ pub fn from_mails(
         }
     }
 
-    let mut series: Vec<(usize, Series)> = groups
-        .iter()
-        .map(|g| (first_position(g), series(&mails, g)))
-        .collect();
-    // Newest first; the position of a series' first mail breaks ties so the
-    // order is the same on every run.
-    series.sort_by(|(a_pos, a), (b_pos, b)| b.first_seen.cmp(&a.first_seen).then(b_pos.cmp(a_pos)));
+    let mut series: Vec<((i64, usize), Series)> =
+        groups.iter().filter_map(|g| series(&mails, g)).collect();
+    // Newest first by arrival; the position of a series' first mail breaks
+    // ties so the order is the same on every run.
+    series.sort_by(|(a, _), (b, _)| b.cmp(a));
 
     Report {
         list: options
@@ -94,11 +92,8 @@ pub fn from_mails(
     }
 }
 
-fn first_position(group: &SeriesGroup) -> usize {
-    group.members.iter().min().copied().unwrap_or(0)
-}
-
-fn series(mails: &[MailRecord], group: &SeriesGroup) -> Series {
+/// The series of a group, with its sort key (first arrival, first position).
+fn series(mails: &[MailRecord], group: &SeriesGroup) -> Option<((i64, usize), Series)> {
     let patch_mail = |i: usize| -> PatchMail {
         let mail = &mails[i];
         let message = &mail.message;
@@ -128,19 +123,12 @@ fn series(mails: &[MailRecord], group: &SeriesGroup) -> Series {
         .copied()
         .filter(|&i| index_of(i) != Some(0))
         .collect();
-    // members is non-empty by construction; fall back to the first anyway.
-    let root = cover
-        .or_else(|| patches.first().copied())
-        .unwrap_or(group.members[0]);
+    let root = cover.or_else(|| patches.first().copied())?;
     let root_message = &mails[root].message;
     let tag = root_message.patch_tag().cloned().unwrap_or_default();
-    let first_seen = group
-        .members
-        .iter()
-        .map(|&i| mails[i].commit.time)
-        .min()
-        .unwrap_or(0);
-    Series {
+    let first_seen = group.members.iter().map(|&i| mails[i].commit.time).min()?;
+    let first_position = group.members.iter().copied().min()?;
+    let series = Series {
         title: root_message.subject.title.clone(),
         version: tag.version.major,
         version_minor: tag.version.minor,
@@ -158,7 +146,8 @@ fn series(mails: &[MailRecord], group: &SeriesGroup) -> Series {
             .any(|&i| matches!(index_of(i), None | Some(0) | Some(1))),
         cover: cover.map(patch_mail),
         patches: patches.into_iter().map(patch_mail).collect(),
-    }
+    };
+    Some(((first_seen, first_position), series))
 }
 
 /// The list named by most mails' `List-Id`: `kvm.vger.kernel.org` → `kvm`.
