@@ -183,30 +183,26 @@ impl DisjointSets {
 mod tests {
     use super::*;
 
-    struct Mail<'a> {
-        id: &'a str,
-        subject: &'a str,
-        from: &'a str,
-        reply_to: Option<&'a str>,
-        time: i64,
-    }
+    /// (Message-ID, subject, From, In-Reply-To, arrival time)
+    type Mail<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, i64);
 
     fn mails(list: &[Mail<'_>]) -> Vec<MailRecord> {
         list.iter()
-            .map(|m| {
-                let mut raw = format!(
-                    "From: {}\nSubject: {}\nMessage-ID: <{}>\n",
-                    m.from, m.subject, m.id
-                );
-                if let Some(parent) = m.reply_to {
+            .map(|&(id, subject, from, reply_to, time)| {
+                let mut raw = format!("From: {from}\nSubject: {subject}\nMessage-ID: <{id}>\n");
+                if let Some(parent) = reply_to {
                     raw.push_str(&format!(
                         "In-Reply-To: <{parent}>\nReferences: <{parent}>\n"
                     ));
                 }
                 raw.push_str("\nbody\n");
-                MailRecord::parsed(&raw, m.time)
+                MailRecord::parsed(&raw, time)
             })
             .collect()
+    }
+
+    fn members(groups: &[SeriesGroup]) -> Vec<Vec<usize>> {
+        groups.iter().map(|g| g.members.clone()).collect()
     }
 
     fn subjects(records: &[MailRecord], groups: &[SeriesGroup]) -> Vec<Vec<String>> {
@@ -227,34 +223,10 @@ mod tests {
     #[test]
     fn cover_letter_with_shallow_threaded_patches() {
         let r = mails(&[
-            Mail {
-                id: "c",
-                subject: "[PATCH v2 0/2] Thing",
-                from: A,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "p2",
-                subject: "[PATCH v2 2/2] two",
-                from: A,
-                reply_to: Some("c"),
-                time: 2,
-            },
-            Mail {
-                id: "p1",
-                subject: "[PATCH v2 1/2] one",
-                from: A,
-                reply_to: Some("c"),
-                time: 1,
-            },
-            Mail {
-                id: "r",
-                subject: "Re: [PATCH v2 1/2] one",
-                from: B,
-                reply_to: Some("p1"),
-                time: 3,
-            },
+            ("c", "[PATCH v2 0/2] Thing", A, None, 0),
+            ("p2", "[PATCH v2 2/2] two", A, Some("c"), 2),
+            ("p1", "[PATCH v2 1/2] one", A, Some("c"), 1),
+            ("r", "Re: [PATCH v2 1/2] one", B, Some("p1"), 3),
         ]);
         let g = group_series(&r);
         assert_eq!(
@@ -270,27 +242,9 @@ mod tests {
     #[test]
     fn deep_threading_without_cover() {
         let r = mails(&[
-            Mail {
-                id: "p1",
-                subject: "[PATCH 1/3] one",
-                from: A,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "p2",
-                subject: "[PATCH 2/3] two",
-                from: A,
-                reply_to: Some("p1"),
-                time: 1,
-            },
-            Mail {
-                id: "p3",
-                subject: "[PATCH 3/3] three",
-                from: A,
-                reply_to: Some("p2"),
-                time: 2,
-            },
+            ("p1", "[PATCH 1/3] one", A, None, 0),
+            ("p2", "[PATCH 2/3] two", A, Some("p1"), 1),
+            ("p3", "[PATCH 3/3] three", A, Some("p2"), 2),
         ]);
         assert_eq!(group_series(&r).len(), 1);
         assert_eq!(group_series(&r)[0].members, [0, 1, 2]);
@@ -299,262 +253,82 @@ mod tests {
     #[test]
     fn new_version_in_reply_to_the_old_one_is_its_own_series() {
         let r = mails(&[
-            Mail {
-                id: "c1",
-                subject: "[PATCH 0/1] Thing",
-                from: A,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "p1",
-                subject: "[PATCH 1/1] one",
-                from: A,
-                reply_to: Some("c1"),
-                time: 1,
-            },
-            Mail {
-                id: "c2",
-                subject: "[PATCH v2 0/1] Thing",
-                from: A,
-                reply_to: Some("c1"),
-                time: 100,
-            },
-            Mail {
-                id: "q1",
-                subject: "[PATCH v2 1/1] one",
-                from: A,
-                reply_to: Some("c2"),
-                time: 101,
-            },
+            ("c1", "[PATCH 0/1] Thing", A, None, 0),
+            ("p1", "[PATCH 1/1] one", A, Some("c1"), 1),
+            ("c2", "[PATCH v2 0/1] Thing", A, Some("c1"), 100),
+            ("q1", "[PATCH v2 1/1] one", A, Some("c2"), 101),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![0, 1], vec![2, 3]]
-        );
+        assert_eq!(members(&g), [vec![0, 1], vec![2, 3]]);
     }
 
     #[test]
     fn unthreaded_series_falls_back_to_author_version_total_and_time() {
         let r = mails(&[
-            Mail {
-                id: "p1",
-                subject: "[PATCH v3 1/3] one",
-                from: A,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "x",
-                subject: "[PATCH v3 1/3] unrelated",
-                from: B,
-                reply_to: None,
-                time: 5,
-            },
-            Mail {
-                id: "p2",
-                subject: "[PATCH v3 2/3] two",
-                from: A,
-                reply_to: None,
-                time: 10,
-            },
-            Mail {
-                id: "p3",
-                subject: "[PATCH v3 3/3] three",
-                from: A,
-                reply_to: None,
-                time: 20,
-            },
+            ("p1", "[PATCH v3 1/3] one", A, None, 0),
+            ("x", "[PATCH v3 1/3] unrelated", B, None, 5),
+            ("p2", "[PATCH v3 2/3] two", A, None, 10),
+            ("p3", "[PATCH v3 3/3] three", A, None, 20),
             // Same shape, but hours later: another series.
-            Mail {
-                id: "late",
-                subject: "[PATCH v3 2/3] late",
-                from: A,
-                reply_to: None,
-                time: 20_000,
-            },
+            ("late", "[PATCH v3 2/3] late", A, None, 20_000),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![0, 2, 3], vec![1], vec![4]]
-        );
+        assert_eq!(members(&g), [vec![0, 2, 3], vec![1], vec![4]]);
     }
 
     #[test]
     fn patches_whose_cover_is_outside_the_window_stay_together() {
         let r = mails(&[
-            Mail {
-                id: "p2",
-                subject: "[PATCH 2/3] two",
-                from: A,
-                reply_to: Some("gone"),
-                time: 0,
-            },
-            Mail {
-                id: "p3",
-                subject: "[PATCH 3/3] three",
-                from: A,
-                reply_to: Some("gone"),
-                time: 1,
-            },
-            Mail {
-                id: "o",
-                subject: "[PATCH 2/2] other",
-                from: A,
-                reply_to: Some("gone2"),
-                time: 2,
-            },
+            ("p2", "[PATCH 2/3] two", A, Some("gone"), 0),
+            ("p3", "[PATCH 3/3] three", A, Some("gone"), 1),
+            ("o", "[PATCH 2/2] other", A, Some("gone2"), 2),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![0, 1], vec![2]]
-        );
+        assert_eq!(members(&g), [vec![0, 1], vec![2]]);
     }
 
     #[test]
     fn single_patches_and_non_patches() {
         let r = mails(&[
-            Mail {
-                id: "a",
-                subject: "[PATCH] one",
-                from: A,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "b",
-                subject: "[PATCH] two",
-                from: A,
-                reply_to: None,
-                time: 1,
-            },
-            Mail {
-                id: "c",
-                subject: "question",
-                from: B,
-                reply_to: None,
-                time: 2,
-            },
-            Mail {
-                id: "d",
-                subject: "[GIT PULL] stuff",
-                from: B,
-                reply_to: None,
-                time: 3,
-            },
+            ("a", "[PATCH] one", A, None, 0),
+            ("b", "[PATCH] two", A, None, 1),
+            ("c", "question", B, None, 2),
+            ("d", "[GIT PULL] stuff", B, None, 3),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![0], vec![1]]
-        );
+        assert_eq!(members(&g), [vec![0], vec![1]]);
     }
 
     #[test]
     fn a_resend_in_reply_to_the_original_is_another_series() {
         let r = mails(&[
-            Mail {
-                id: "c",
-                subject: "[PATCH 0/2] Thing",
-                from: A,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "p1",
-                subject: "[PATCH 1/2] one",
-                from: A,
-                reply_to: Some("c"),
-                time: 1,
-            },
-            Mail {
-                id: "rc",
-                subject: "[RESEND PATCH 0/2] Thing",
-                from: A,
-                reply_to: Some("c"),
-                time: 50,
-            },
-            Mail {
-                id: "r1",
-                subject: "[RESEND PATCH 1/2] one",
-                from: A,
-                reply_to: Some("rc"),
-                time: 51,
-            },
-            Mail {
-                id: "x",
-                subject: "[RFC PATCH 0/2] Idea",
-                from: B,
-                reply_to: None,
-                time: 60,
-            },
-            Mail {
-                id: "y",
-                subject: "[PATCH 0/2] Idea",
-                from: B,
-                reply_to: Some("x"),
-                time: 70,
-            },
+            ("c", "[PATCH 0/2] Thing", A, None, 0),
+            ("p1", "[PATCH 1/2] one", A, Some("c"), 1),
+            ("rc", "[RESEND PATCH 0/2] Thing", A, Some("c"), 50),
+            ("r1", "[RESEND PATCH 1/2] one", A, Some("rc"), 51),
+            ("x", "[RFC PATCH 0/2] Idea", B, None, 60),
+            ("y", "[PATCH 0/2] Idea", B, Some("x"), 70),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![0, 1], vec![2, 3], vec![4], vec![5]]
-        );
+        assert_eq!(members(&g), [vec![0, 1], vec![2, 3], vec![4], vec![5]]);
     }
 
     #[test]
     fn patches_replying_to_a_discussion_stay_together() {
         let r = mails(&[
-            Mail {
-                id: "q",
-                subject: "How should this work?",
-                from: B,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "p1",
-                subject: "[PATCH 1/2] one",
-                from: A,
-                reply_to: Some("q"),
-                time: 1,
-            },
-            Mail {
-                id: "p2",
-                subject: "[PATCH 2/2] two",
-                from: A,
-                reply_to: Some("q"),
-                time: 2,
-            },
+            ("q", "How should this work?", B, None, 0),
+            ("p1", "[PATCH 1/2] one", A, Some("q"), 1),
+            ("p2", "[PATCH 2/2] two", A, Some("q"), 2),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![1, 2]]
-        );
+        assert_eq!(members(&g), [vec![1, 2]]);
     }
 
     #[test]
     fn extreme_arrival_times_do_not_overflow() {
         let r = mails(&[
-            Mail {
-                id: "a",
-                subject: "[PATCH 1/2] one",
-                from: A,
-                reply_to: None,
-                time: i64::MIN,
-            },
-            Mail {
-                id: "b",
-                subject: "[PATCH 2/2] two",
-                from: A,
-                reply_to: None,
-                time: i64::MAX,
-            },
+            ("a", "[PATCH 1/2] one", A, None, i64::MIN),
+            ("b", "[PATCH 2/2] two", A, None, i64::MAX),
         ]);
         assert_eq!(group_series(&r).len(), 2);
     }
@@ -562,57 +336,21 @@ mod tests {
     #[test]
     fn a_patch_delivered_twice_is_listed_once() {
         let r = mails(&[
-            Mail {
-                id: "a",
-                subject: "[PATCH] one",
-                from: A,
-                reply_to: None,
-                time: 0,
-            },
-            Mail {
-                id: "a",
-                subject: "[PATCH] one",
-                from: A,
-                reply_to: None,
-                time: 1,
-            },
+            ("a", "[PATCH] one", A, None, 0),
+            ("a", "[PATCH] one", A, None, 1),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![0]]
-        );
+        assert_eq!(members(&g), [vec![0]]);
     }
 
     #[test]
     fn reference_loops_and_self_references_terminate() {
         let r = mails(&[
-            Mail {
-                id: "a",
-                subject: "[PATCH 1/2] one",
-                from: A,
-                reply_to: Some("b"),
-                time: 0,
-            },
-            Mail {
-                id: "b",
-                subject: "[PATCH 2/2] two",
-                from: A,
-                reply_to: Some("a"),
-                time: 1,
-            },
-            Mail {
-                id: "s",
-                subject: "[PATCH 1/2] self",
-                from: B,
-                reply_to: Some("s"),
-                time: 2,
-            },
+            ("a", "[PATCH 1/2] one", A, Some("b"), 0),
+            ("b", "[PATCH 2/2] two", A, Some("a"), 1),
+            ("s", "[PATCH 1/2] self", B, Some("s"), 2),
         ]);
         let g = group_series(&r);
-        assert_eq!(
-            g.iter().map(|g| g.members.clone()).collect::<Vec<_>>(),
-            [vec![0, 1], vec![2]]
-        );
+        assert_eq!(members(&g), [vec![0, 1], vec![2]]);
     }
 }
