@@ -1,5 +1,8 @@
 use std::path::PathBuf;
 
+/// The underlying error of a failure to read a repository.
+pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Everything that stops a report from being made.
 ///
 /// One broken mail never becomes an `Error`: it is counted and reported as a
@@ -39,12 +42,13 @@ pub enum Error {
     EmptySelection(String),
     /// Reading the git repository failed in a way that stops the whole report
     /// (a missing mail blob is not this: it is counted in `stats.missing`).
-    #[error("{path}: {message}")]
+    #[error("{path}: {source}")]
     Git {
         /// The epoch repository being read.
         path: PathBuf,
-        /// What git reported.
-        message: String,
+        /// What gitoxide reported.
+        #[source]
+        source: Source,
     },
 }
 

@@ -112,7 +112,7 @@ impl Archive {
         };
         let tree = head.tree().map_err(|e| Error::Git {
             path: newest.path.clone(),
-            message: e.to_string(),
+            source: e.into(),
         })?;
         if tree.find_entry("m").is_some() || tree.find_entry("d").is_some() {
             return Ok(());

@@ -134,7 +134,7 @@ impl Archive {
     fn thread_failed(&self) -> Error {
         Error::Git {
             path: self.path.clone(),
-            message: "a reading thread stopped unexpectedly".into(),
+            source: "a reading thread stopped unexpectedly".into(),
         }
     }
 }

@@ -224,7 +224,6 @@ impl Archive {
     ) -> Result<(), Error> {
         use gix::traverse::commit::simple::{CommitTimeOrder, Sorting};
         let epoch = plan.epoch;
-        let git_error = |e: &dyn std::fmt::Display| self.git_error(epoch, e);
         let repo = self.epochs[epoch].repo();
         let sorting = match (plan.since, plan.until) {
             (Some(seconds), _) => Sorting::ByCommitTimeCutoff {
@@ -243,13 +242,16 @@ impl Archive {
             !shallow || objects.exists(id)
         })
         .sorting(sorting)
-        .map_err(|e| git_error(&e))?
+        .map_err(|e| self.git_error(epoch, e))?
         .hide(plan.hidden)
-        .map_err(|e| git_error(&e))?;
+        .map_err(|e| self.git_error(epoch, e))?;
         while let Some(info) = walk.next() {
-            let info = info.map_err(|e| git_error(&e))?;
+            let info = info.map_err(|e| self.git_error(epoch, e))?;
             // The walk's buffer holds the commit it just returned.
-            let tree = walk.commit_iter().tree_id().map_err(|e| git_error(&e))?;
+            let tree = walk
+                .commit_iter()
+                .tree_id()
+                .map_err(|e| self.git_error(epoch, e))?;
             // Only the seconds: the offset may be invalid and is not needed.
             let time = walk.commit_iter().committer().map_or(0, |c| c.seconds());
             let in_window =
@@ -268,10 +270,10 @@ impl Archive {
         Ok(())
     }
 
-    fn git_error(&self, epoch: usize, error: impl std::fmt::Display) -> Error {
+    fn git_error(&self, epoch: usize, error: impl Into<crate::error::Source>) -> Error {
         Error::Git {
             path: self.epochs[epoch].path.clone(),
-            message: error.to_string(),
+            source: error.into(),
         }
     }
 }
