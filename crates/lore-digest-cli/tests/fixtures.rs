@@ -2006,3 +2006,40 @@ fn output_file_is_replaced_atomically() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+// ---------------------------------------------------------------------------
+// An archive that lacks a mail blob: counted as missing, warned about once,
+// and the report goes on.
+
+#[test]
+fn a_missing_blob_is_counted_and_the_report_goes_on() {
+    let tmp = TempDir::new().unwrap();
+    let mut epoch = common::Epoch::new();
+    for n in 0..3 {
+        epoch = epoch.mail(simple_patch(n), common::T0 + i64::from(n) * common::HOUR);
+    }
+    let repo = epoch.write(&tmp.path().join("damaged.git"));
+    let damaged = repo.commit(1);
+    repo.remove_object(&format!("{damaged}:m"));
+
+    let (code, stdout, stderr) = run(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        "master",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["stats"]["messages"], 2);
+    assert_eq!(r["stats"]["missing"], 1);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("could not be read") && warnings[0].contains(&damaged),
+        "{stderr}"
+    );
+    assert_eq!(r["warnings"].as_array().unwrap().len(), 1);
+}

@@ -161,6 +161,35 @@ impl Repo {
     pub fn path_str(&self) -> &str {
         self.path.to_str().unwrap()
     }
+
+    /// Removes one object from the repository, as a damaged or partial
+    /// mirror lacks it: the packs are unpacked into loose objects first, so
+    /// the object is one file.
+    pub fn remove_object(&self, spec: &str) {
+        let id = git(&self.path, &["rev-parse", "--verify", spec])
+            .trim()
+            .to_string();
+        let pack_dir = self.path.join("objects/pack");
+        let packs: Vec<PathBuf> = std::fs::read_dir(&pack_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+            .collect();
+        for pack in packs {
+            let moved = self.path.join("unpacking.pack");
+            std::fs::rename(&pack, &moved).unwrap();
+            std::fs::remove_file(pack.with_extension("idx")).unwrap();
+            let status = git_cmd(&self.path)
+                .arg("unpack-objects")
+                .stdin(std::fs::File::open(&moved).unwrap())
+                .status()
+                .expect("run git unpack-objects");
+            assert!(status.success());
+            std::fs::remove_file(&moved).unwrap();
+        }
+        let (dir, file) = id.split_at(2);
+        std::fs::remove_file(self.path.join("objects").join(dir).join(file)).unwrap();
+    }
 }
 
 /// A v2 inbox: `dir/git/0.git`, `dir/git/1.git`, ...

@@ -40,7 +40,7 @@ pub enum Missing {
     NoMailBlob,
     /// The blob `m` holds no header block: empty, or not a mail at all.
     NotAMail,
-    /// An object (commit, tree or blob) is not in the repository, or could
+    /// The commit's tree or its blob `m` is not in the repository, or could
     /// not be decoded.
     Unreadable(String),
 }
