@@ -74,6 +74,11 @@ struct ReportArgs {
     #[arg(long, value_name = "NAME")]
     list: Option<String>,
 
+    /// Link every series, patch and pull request to the web archive at BASE:
+    /// `BASE/<message-id>/`. Example: `--url https://lore.kernel.org/kvm`.
+    #[arg(long, value_name = "BASE")]
+    url: Option<String>,
+
     /// Write the report to FILE (atomically: a failed run leaves any previous
     /// FILE untouched) instead of standard output. Example: `-o update.txt`.
     #[arg(short, long, value_name = "FILE")]
@@ -159,6 +164,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         &selection,
         &report::Options {
             list: args.list.clone(),
+            url: args.url.clone(),
         },
     )?;
     for warning in &report.warnings {

@@ -2043,3 +2043,73 @@ fn a_missing_blob_is_counted_and_the_report_goes_on() {
     );
     assert_eq!(r["warnings"].as_array().unwrap().len(), 1);
 }
+
+// ---------------------------------------------------------------------------
+// --url: every series, patch and pull request links to the web archive.
+
+#[test]
+fn links_to_the_web_archive_and_subsystems() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_single(tmp.path());
+    let archive = repo.path_str();
+    let base = "https://lore.kernel.org/kvm";
+
+    let r = run_json(&[
+        "report",
+        "--archive",
+        archive,
+        "--range",
+        "master",
+        "--url",
+        base,
+    ]);
+    let series = r["series"].as_array().unwrap();
+    for s in series {
+        let expected = format!("{base}/{}/", str_of(&s["message_id"]).replace('/', "%2F"));
+        assert_eq!(str_of(&s["url"]), expected);
+        for p in s["patches"].as_array().unwrap() {
+            assert!(str_of(&p["url"]).starts_with(&format!("{base}/")), "{p}");
+        }
+    }
+    for pr in r["pull_requests"].as_array().unwrap() {
+        assert!(str_of(&pr["url"]).ends_with('/'), "{pr}");
+    }
+    // Subsystems count every series once.
+    let subsystem_series: u64 = r["subsystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["series"].as_u64().unwrap())
+        .sum();
+    assert_eq!(subsystem_series, r["stats"]["series"].as_u64().unwrap());
+    let vgic = series_by_title(&r, "KVM: arm64: vgic-its: Rename the save/restore helpers");
+    assert_eq!(str_of(&vgic["subsystem"]), "KVM: arm64: vgic-its");
+
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        archive,
+        "--range",
+        "master",
+        "--url",
+        base,
+    ]);
+    let links = text
+        .lines()
+        .filter(|l| {
+            l.trim_start()
+                .starts_with("Link: https://lore.kernel.org/kvm/")
+        })
+        .count();
+    let entries = text.lines().filter(|l| l.starts_with("New:  ")).count();
+    assert_eq!(links, series.len() + entries);
+    // Without --url, no links at all.
+    let plain = run_json(&["report", "--archive", archive, "--range", "master"]);
+    assert!(
+        plain["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["url"].is_null())
+    );
+}

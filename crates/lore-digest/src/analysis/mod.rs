@@ -1,7 +1,10 @@
-//! What the mails of a selection add up to: patch series and contributor counts.
+//! What the mails of a selection add up to: patch series, subsystems and
+//! contributor counts.
 
 mod contributors;
 mod series;
+mod subsystems;
 
 pub use contributors::{Tally, tally};
 pub use series::{SeriesGroup, UNTHREADED_WINDOW_SECS, group_series};
+pub use subsystems::{SubsystemCount, count_subsystems, subsystem};

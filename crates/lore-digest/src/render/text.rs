@@ -45,6 +45,18 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     }
     writeln!(out)?;
 
+    writeln!(out, "Top {top} subsystems (by patch series)")?;
+    writeln!(out)?;
+    for s in report.subsystems.iter().take(top) {
+        let plural = if s.patches == 1 { "" } else { "es" };
+        writeln!(
+            out,
+            "{:7}  {} ({} patch{plural})",
+            s.series, s.name, s.patches
+        )?;
+    }
+    writeln!(out)?;
+
     writeln!(out, "===== Patch list in this time period =====")?;
     writeln!(out)?;
     for series in &report.series {
@@ -93,6 +105,9 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
         "  Author: {}",
         author_line(series.author.as_ref(), series.sender.as_ref())
     )?;
+    if let Some(url) = &series.url {
+        writeln!(out, "  Link: {url}")?;
+    }
     for mail in series.cover.iter().chain(&series.patches) {
         writeln!(out, "    {}", mail.subject)?;
     }
@@ -107,6 +122,9 @@ fn write_commit_message(out: &mut String, mail: &PatchMail) -> std::fmt::Result 
         "Author: {}",
         author_line(mail.author.as_ref(), mail.sender.as_ref())
     )?;
+    if let Some(url) = &mail.url {
+        writeln!(out, "Link: {url}")?;
+    }
     writeln!(out)?;
     out.push_str(&mail.commit_message);
     writeln!(out)?;

@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
+use super::links::message_url;
 use super::model::{ContributorCount, DomainCount, PatchMail, PullRequest, Report, Series, Stats};
 use crate::Error;
-use crate::analysis::{SeriesGroup, group_series, tally};
+use crate::analysis::{SeriesGroup, count_subsystems, group_series, subsystem, tally};
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::SubjectKind;
 
@@ -11,6 +12,9 @@ use crate::mail::SubjectKind;
 pub struct Options {
     /// The list's name; derived from `List-Id` or the archive's name when `None`.
     pub list: Option<String>,
+    /// The web archive mails link to (`https://lore.kernel.org/kvm`); no
+    /// links when `None`.
+    pub url: Option<String>,
 }
 
 /// Selects, reads and analyses; the whole pipeline for one report.
@@ -27,6 +31,9 @@ pub fn from_mails(
     options: &Options,
 ) -> Report {
     let ReadOutcome { mails, missing } = outcome;
+    let link = |id: &Option<String>| -> Option<String> {
+        Some(message_url(options.url.as_deref()?, id.as_deref()?))
+    };
     let tally = tally(&mails);
     let groups = group_series(&mails);
 
@@ -49,6 +56,7 @@ pub fn from_mails(
                     subject: mail.message.subject.full.clone(),
                     author: mail.message.author.clone(),
                     message_id: mail.message.message_id.clone(),
+                    url: link(&mail.message.message_id),
                     arrived: timestamp(mail.commit.time),
                 });
             }
@@ -56,8 +64,10 @@ pub fn from_mails(
         }
     }
 
-    let mut series: Vec<((i64, usize), Series)> =
-        groups.iter().filter_map(|g| series(&mails, g)).collect();
+    let mut series: Vec<((i64, usize), Series)> = groups
+        .iter()
+        .filter_map(|g| series(&mails, g, &link))
+        .collect();
     // Newest first by arrival; the position of a series' first mail breaks
     // ties so the order is the same on every run.
     series.sort_by(|(a, _), (b, _)| b.cmp(a));
@@ -86,6 +96,11 @@ pub fn from_mails(
                 count,
             })
             .collect(),
+        subsystems: count_subsystems(
+            series
+                .iter()
+                .map(|(_, s)| (s.title.as_str(), s.patches.len())),
+        ),
         series: series.into_iter().map(|(_, s)| s).collect(),
         pull_requests,
         warnings: warnings(&mails, &missing),
@@ -93,7 +108,11 @@ pub fn from_mails(
 }
 
 /// The series of a group, with its sort key (first arrival, first position).
-fn series(mails: &[MailRecord], group: &SeriesGroup) -> Option<((i64, usize), Series)> {
+fn series(
+    mails: &[MailRecord],
+    group: &SeriesGroup,
+    link: &dyn Fn(&Option<String>) -> Option<String>,
+) -> Option<((i64, usize), Series)> {
     let patch_mail = |i: usize| -> PatchMail {
         let mail = &mails[i];
         let message = &mail.message;
@@ -105,6 +124,7 @@ fn series(mails: &[MailRecord], group: &SeriesGroup) -> Option<((i64, usize), Se
             author: message.author.clone(),
             sender: message.sender.clone(),
             message_id: message.message_id.clone(),
+            url: link(&message.message_id),
             commit: mail.commit.id.to_string(),
             arrived: timestamp(mail.commit.time),
             commit_message: commit_message.text,
@@ -140,6 +160,8 @@ fn series(mails: &[MailRecord], group: &SeriesGroup) -> Option<((i64, usize), Se
         sender: root_message.sender.clone(),
         first_seen: timestamp(first_seen),
         message_id: root_message.message_id.clone(),
+        url: link(&root_message.message_id),
+        subsystem: subsystem(&root_message.subject.title),
         starts_in_window: group
             .members
             .iter()

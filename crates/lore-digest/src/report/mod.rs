@@ -5,7 +5,9 @@
 //! documented in the README.
 
 mod build;
+mod links;
 mod model;
 
 pub use build::{Options, build, from_mails};
+pub use links::message_url;
 pub use model::{ContributorCount, DomainCount, PatchMail, PullRequest, Report, Series, Stats};

@@ -1,5 +1,6 @@
 use serde::Serialize;
 
+use crate::analysis::SubsystemCount;
 use crate::mail::{Diffstat, Person};
 
 /// A mailing-list update: what arrived between two archive commits.
@@ -22,6 +23,9 @@ pub struct Report {
     pub domains: Vec<DomainCount>,
     /// Messages per author, most first; every entry.
     pub contributors: Vec<ContributorCount>,
+    /// Series per subsystem (the title's prefixes, `KVM: x86/mmu`), most
+    /// series first; every entry.
+    pub subsystems: Vec<SubsystemCount>,
     /// Every series with a patch in the selection, newest first.
     pub series: Vec<Series>,
     /// `[GIT PULL]` mails, oldest first.
@@ -97,6 +101,10 @@ pub struct Series {
     pub first_seen: String,
     /// Message-ID of the cover letter or first patch.
     pub message_id: Option<String>,
+    /// Web archive link of the cover letter or first patch (with `--url`).
+    pub url: Option<String>,
+    /// The subsystem its title names (`KVM: x86/mmu`), if any.
+    pub subsystem: Option<String>,
     /// The cover letter, when it is in the selection.
     pub cover: Option<PatchMail>,
     /// The patches in the selection, by index.
@@ -120,6 +128,8 @@ pub struct PatchMail {
     pub sender: Option<Person>,
     /// Its Message-ID.
     pub message_id: Option<String>,
+    /// Web archive link (with `--url`).
+    pub url: Option<String>,
     /// The archive commit that added it.
     pub commit: String,
     /// Arrival time (RFC 3339, UTC).
@@ -139,6 +149,8 @@ pub struct PullRequest {
     pub author: Option<Person>,
     /// Its Message-ID.
     pub message_id: Option<String>,
+    /// Web archive link (with `--url`).
+    pub url: Option<String>,
     /// Arrival time (RFC 3339, UTC).
     pub arrived: String,
 }
