@@ -288,9 +288,10 @@ fn patch_list_blocks(text: &str) -> Vec<String> {
     let (_, rest) = text
         .split_once("===== Patch list in this time period =====\n")
         .expect("patch list heading");
+    // The list ends where the next section (discussion or commit messages) begins.
     let (list, _) = rest
-        .split_once("===== Patch Commit Messages ====")
-        .expect("commit messages heading");
+        .split_once("\n=====")
+        .expect("a section after the patch list");
     let mut blocks: Vec<String> = Vec::new();
     for line in list.lines().filter(|l| !l.trim().is_empty()) {
         if !line.starts_with(' ') || blocks.is_empty() {
@@ -725,6 +726,22 @@ fn single_epoch_range_json_report() {
     let range = format!("{}..{}", short(&a), short(&b));
     let r = run_json(&["report", "--archive", repo.path_str(), "--range", &range]);
     insta::assert_snapshot!("single_range_json", pretty(&r));
+
+    // Discussion: Rachel's review of Alice's v2 counts for that series.
+    let alice = series_by_title(&r, "KVM: x86/mmu: Allocate the hashed page list on demand");
+    assert_eq!(alice["replies"], 1);
+    let people: Vec<String> = alice["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| str_of(&p["email"]))
+        .collect();
+    assert_eq!(people, ["alice@kernel-dev.org", "rachel@reviewers.example"]);
+    assert_eq!(r["pull_requests"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        str_of(&r["discussions"][0]["subject"]),
+        "Question about nested VMX preemption timer"
+    );
 
     assert!(
         str_of(&r["list"]).to_lowercase().starts_with("kvm"),
@@ -1355,8 +1372,14 @@ fn v2_range_across_epochs() {
     );
     assert_eq!(g["starts_in_window"], true);
     series_by_title(&r, "KVM: x86: Use kvm_rip_read() in the emulator");
+    // Commit A (the base) is not selected: its patch is no series here, only
+    // the thread a reply in the range continues.
     assert!(
-        !r.to_string().contains("svm_get_lbr_vmcb() helper\""),
+        r["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| !str_of(&s["title"]).contains("svm_get_lbr_vmcb() helper")),
         "commit A selected"
     );
 

@@ -1,10 +1,12 @@
-//! What the mails of a selection add up to: patch series, subsystems and
-//! contributor counts.
+//! What the mails of a selection add up to: patch series, threads,
+//! subsystems and contributor counts.
 
 mod contributors;
 mod series;
 mod subsystems;
+mod threads;
 
 pub use contributors::{Tally, tally};
 pub use series::{SeriesGroup, UNTHREADED_WINDOW_SECS, group_series};
 pub use subsystems::{SubsystemCount, count_subsystems, subsystem};
+pub use threads::{ThreadRoot, is_bug_report, thread_roots};

@@ -13,4 +13,7 @@ mod subject;
 pub use address::{Person, parse_address};
 pub use body::{CommitMessage, Diffstat, InBodyHeaders, commit_message, split_in_body_headers};
 pub use message::{MailParser, Message, parse_message};
-pub use subject::{PatchTag, Subject, SubjectKind, Version, normalize_whitespace, parse_subject};
+pub use subject::{
+    PatchTag, Subject, SubjectKind, Version, normalize_whitespace, parse_subject,
+    strip_reply_prefixes,
+};

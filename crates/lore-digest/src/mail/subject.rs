@@ -125,11 +125,16 @@ pub fn parse_subject(raw: &str) -> Subject {
 /// Whether the subject starts with a reply or forward prefix such as `Re:`,
 /// `RE[2]:`, `Aw:`, `Fwd:`.
 fn is_reply(s: &str) -> bool {
+    after_reply_prefix(s).is_some()
+}
+
+/// The subject after one reply or forward prefix, `None` without one.
+fn after_reply_prefix(s: &str) -> Option<&str> {
     let s = s.trim_start();
     let word_len = s.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
     let (word, mut rest) = s.split_at(word_len);
     if !REPLY_PREFIXES.iter().any(|p| p.eq_ignore_ascii_case(word)) {
-        return false;
+        return None;
     }
     rest = rest.trim_start();
     // Counted replies: `Re[2]:`, `Re(2):`.
@@ -142,7 +147,26 @@ fn is_reply(s: &str) -> bool {
             rest = after.trim_start();
         }
     }
-    rest.starts_with(':')
+    rest.strip_prefix(':')
+}
+
+/// The subject without its reply and forward prefixes: `Re: AW: [PATCH] x`
+/// → `[PATCH] x`, the subject of the mail a thread started with.
+pub fn strip_reply_prefixes(subject: &str) -> &str {
+    let mut rest = subject;
+    loop {
+        // `[EXTERNAL] RE: …`: a marker a mail system put before the prefix.
+        let (groups, after_groups) = leading_bracket_groups(rest);
+        let markers_only = !groups.iter().any(|g| is_patch_group(g) || is_pull_group(g));
+        match after_reply_prefix(rest).or_else(|| {
+            markers_only
+                .then(|| after_reply_prefix(after_groups))
+                .flatten()
+        }) {
+            Some(after) => rest = after,
+            None => return rest.trim(),
+        }
+    }
 }
 
 /// Splits `[a][b c] title` into `["a", "b c"]` and `title`.
@@ -381,6 +405,18 @@ mod tests {
         // A word that merely starts like a prefix is not one.
         assert_eq!(parse_subject("Regression in 6.9").kind, SubjectKind::Other);
         assert_eq!(parse_subject("Resent: x").kind, SubjectKind::Other);
+    }
+
+    #[test]
+    fn reply_prefixes_are_stripped() {
+        assert_eq!(
+            strip_reply_prefixes("Re: AW: RE[2]: [PATCH v2 1/3] x"),
+            "[PATCH v2 1/3] x"
+        );
+        assert_eq!(
+            strip_reply_prefixes("Regression in 6.9"),
+            "Regression in 6.9"
+        );
     }
 
     #[test]

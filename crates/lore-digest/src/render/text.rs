@@ -66,6 +66,33 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         writeln!(out)?;
     }
 
+    let mut discussed: Vec<&Series> = report.series.iter().filter(|s| s.replies > 0).collect();
+    // Stable: among equals the newer series (listed first) stays first.
+    discussed.sort_by_key(|s| std::cmp::Reverse(s.replies));
+    let discussed: Vec<(usize, usize, String)> = discussed
+        .iter()
+        .map(|s| {
+            (
+                s.replies,
+                s.participants.len(),
+                format!("{} ({})", s.title, version(s)),
+            )
+        })
+        .collect();
+    write_threads(out, "Most discussed series", &discussed, top)?;
+    for (heading, threads) in [
+        ("Pull requests", &report.pull_requests),
+        ("Bug reports", &report.bug_reports),
+        ("Discussions", &report.discussions),
+        ("Replies to earlier series", &report.earlier_series),
+    ] {
+        let rows: Vec<(usize, usize, String)> = threads
+            .iter()
+            .map(|t| (t.replies, t.participants.len(), t.subject.clone()))
+            .collect();
+        write_threads(out, heading, &rows, top)?;
+    }
+
     writeln!(out, "===== Patch Commit Messages ====")?;
     writeln!(out)?;
     for series in report.series.iter().filter(|s| s.starts_in_window) {
@@ -81,13 +108,36 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     Ok(())
 }
 
-/// `- [v3, 6 patches, RFC] Title`, the author, then the subjects seen.
-fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
-    let version = Version {
+/// A section of threads: `replies  participants  subject`, at most `top`
+/// rows; nothing at all when there are none.
+fn write_threads(
+    out: &mut String,
+    heading: &str,
+    rows: &[(usize, usize, String)],
+    top: usize,
+) -> std::fmt::Result {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "===== {heading} (replies, people) =====")?;
+    writeln!(out)?;
+    for (replies, people, subject) in rows.iter().take(top) {
+        writeln!(out, "{replies:7} {people:4}  {subject}")?;
+    }
+    writeln!(out)
+}
+
+fn version(series: &Series) -> String {
+    Version {
         major: series.version,
         minor: series.version_minor,
-    };
-    let mut facts = vec![version.to_string()];
+    }
+    .to_string()
+}
+
+/// `- [v3, 6 patches, RFC] Title`, the author, then the subjects seen.
+fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
+    let mut facts = vec![version(series)];
     let count = series.total.map_or(series.patches.len(), |t| t as usize);
     facts.push(format!(
         "{count} patch{}",

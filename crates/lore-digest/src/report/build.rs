@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
 use super::links::message_url;
-use super::model::{ContributorCount, DomainCount, PatchMail, PullRequest, Report, Series, Stats};
+use super::model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats};
+use super::threads::discussion;
 use crate::Error;
 use crate::analysis::{SeriesGroup, count_subsystems, group_series, subsystem, tally};
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
@@ -44,29 +45,32 @@ pub fn from_mails(
         without_author: tally.without_author,
         ..Stats::default()
     };
-    let mut pull_requests = Vec::new();
     for mail in &mails {
         match &mail.message.subject.kind {
             SubjectKind::Reply => stats.replies += 1,
             SubjectKind::Patch(tag) if tag.is_cover_letter() => stats.cover_letters += 1,
             SubjectKind::Patch(_) => stats.patches += 1,
-            SubjectKind::PullRequest => {
-                stats.pull_requests += 1;
-                pull_requests.push(PullRequest {
-                    subject: mail.message.subject.full.clone(),
-                    author: mail.message.author.clone(),
-                    message_id: mail.message.message_id.clone(),
-                    url: link(&mail.message.message_id),
-                    arrived: timestamp(mail.commit.time),
-                });
-            }
+            SubjectKind::PullRequest => stats.pull_requests += 1,
             SubjectKind::Other => {}
         }
     }
 
+    let series_of_mail: HashMap<usize, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.members.iter().map(move |&m| (m, g)))
+        .collect();
+    let discussion = discussion(&mails, &series_of_mail, groups.len(), &link, &timestamp);
     let mut series: Vec<((i64, usize), Series)> = groups
         .iter()
-        .filter_map(|g| series(&mails, g, &link))
+        .zip(discussion.series)
+        .filter_map(|(g, activity)| {
+            let (key, mut series) = series(&mails, g, &link)?;
+            series.replies = activity.replies;
+            series.participants = activity.participants;
+            series.last_activity = timestamp(activity.last.unwrap_or_default());
+            Some((key, series))
+        })
         .collect();
     // Newest first by arrival; the position of a series' first mail breaks
     // ties so the order is the same on every run.
@@ -102,7 +106,10 @@ pub fn from_mails(
                 .map(|(_, s)| (s.title.as_str(), s.patches.len())),
         ),
         series: series.into_iter().map(|(_, s)| s).collect(),
-        pull_requests,
+        pull_requests: discussion.pull_requests,
+        bug_reports: discussion.bug_reports,
+        discussions: discussion.discussions,
+        earlier_series: discussion.earlier_series,
         warnings: warnings(&mails, &missing),
     }
 }
@@ -166,6 +173,10 @@ fn series(
             .members
             .iter()
             .any(|&i| matches!(index_of(i), None | Some(0) | Some(1))),
+        // Filled in from the discussion once every thread is known.
+        replies: 0,
+        participants: Vec::new(),
+        last_activity: String::new(),
         cover: cover.map(patch_mail),
         patches: patches.into_iter().map(patch_mail).collect(),
     };

@@ -7,7 +7,8 @@
 mod build;
 mod links;
 mod model;
+mod threads;
 
 pub use build::{Options, build, from_mails};
 pub use links::message_url;
-pub use model::{ContributorCount, DomainCount, PatchMail, PullRequest, Report, Series, Stats};
+pub use model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats, Thread};

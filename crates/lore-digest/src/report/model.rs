@@ -28,8 +28,14 @@ pub struct Report {
     pub subsystems: Vec<SubsystemCount>,
     /// Every series with a patch in the selection, newest first.
     pub series: Vec<Series>,
-    /// `[GIT PULL]` mails, oldest first.
-    pub pull_requests: Vec<PullRequest>,
+    /// `[GIT PULL]` threads, most replies first.
+    pub pull_requests: Vec<Thread>,
+    /// Bug reports (syzbot, `[BUG]`, regressions) and their replies.
+    pub bug_reports: Vec<Thread>,
+    /// Other threads that are not patches.
+    pub discussions: Vec<Thread>,
+    /// Threads on patches posted before the selection that drew replies in it.
+    pub earlier_series: Vec<Thread>,
     /// One line per kind of trouble met while reading (broken or missing mail).
     pub warnings: Vec<String>,
 }
@@ -111,6 +117,13 @@ pub struct Series {
     pub patches: Vec<PatchMail>,
     /// Whether its cover letter or first patch (or the lone patch) is in the selection.
     pub starts_in_window: bool,
+    /// Replies to its mails in the selection.
+    pub replies: usize,
+    /// Everyone who wrote a patch of it or a reply to it in the selection,
+    /// in order of appearance.
+    pub participants: Vec<Person>,
+    /// Arrival of its newest patch or reply (RFC 3339, UTC).
+    pub last_activity: String,
 }
 
 /// One patch or cover letter.
@@ -140,17 +153,26 @@ pub struct PatchMail {
     pub diffstat: Option<Diffstat>,
 }
 
-/// A `[GIT PULL]` mail.
+/// A thread that is not a patch series: a pull request, a bug report, a
+/// discussion, or replies to patches from before the selection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PullRequest {
-    /// The whole subject.
+pub struct Thread {
+    /// The subject of the mail that started it, reply prefixes removed.
     pub subject: String,
-    /// Who wrote it.
+    /// Who started it; null when that was before the selection.
     pub author: Option<Person>,
-    /// Its Message-ID.
+    /// The Message-ID it started with (possibly before the selection).
     pub message_id: Option<String>,
     /// Web archive link (with `--url`).
     pub url: Option<String>,
-    /// Arrival time (RFC 3339, UTC).
-    pub arrived: String,
+    /// Whether its first mail is in the selection.
+    pub started_in_window: bool,
+    /// Arrival of its first mail in the selection (RFC 3339, UTC).
+    pub first_seen: String,
+    /// Arrival of its newest mail in the selection.
+    pub last_activity: String,
+    /// Replies in the selection.
+    pub replies: usize,
+    /// Everyone who wrote in it in the selection, in order of appearance.
+    pub participants: Vec<Person>,
 }
