@@ -294,12 +294,14 @@ fn patch_list_blocks(text: &str) -> Vec<String> {
         .expect("a section after the patch list");
     let mut blocks: Vec<String> = Vec::new();
     for line in list.lines().filter(|l| !l.trim().is_empty()) {
-        if !line.starts_with(' ') || blocks.is_empty() {
+        // Each series starts with "- "; the summary line above them is not one.
+        if line.starts_with("- ") {
             blocks.push(String::new());
         }
-        let b = blocks.last_mut().unwrap();
-        b.push_str(line);
-        b.push('\n');
+        if let Some(b) = blocks.last_mut() {
+            b.push_str(line);
+            b.push('\n');
+        }
     }
     blocks
 }

@@ -20,6 +20,13 @@ pub struct Tally {
 /// name came in; the name shown is the one used most often (the first seen
 /// on a tie).
 pub fn tally(mails: &[MailRecord]) -> Tally {
+    let authors = mails.iter().map(|m| m.message.author.as_ref());
+    tally_people(authors)
+}
+
+/// Counts people (and their domains) as [`tally`] counts authors; `None`
+/// and address-less people are counted in `without_author`.
+pub fn tally_people<'a>(people_seen: impl IntoIterator<Item = Option<&'a Person>>) -> Tally {
     struct Entry<'a> {
         count: usize,
         /// Each display name: (uses, order first seen).
@@ -28,8 +35,8 @@ pub fn tally(mails: &[MailRecord]) -> Tally {
     let mut people: HashMap<&str, Entry<'_>> = HashMap::new();
     let mut domains: HashMap<&str, usize> = HashMap::new();
     let mut without_author = 0;
-    for mail in mails {
-        let Some(author) = mail.message.author.as_ref().filter(|a| !a.email.is_empty()) else {
+    for person in people_seen {
+        let Some(author) = person.filter(|a| !a.email.is_empty()) else {
             without_author += 1;
             continue;
         };

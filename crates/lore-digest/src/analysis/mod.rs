@@ -6,7 +6,7 @@ mod series;
 mod subsystems;
 mod threads;
 
-pub use contributors::{Tally, tally};
+pub use contributors::{Tally, tally, tally_people};
 pub use series::{SeriesGroup, UNTHREADED_WINDOW_SECS, group_series};
 pub use subsystems::{SubsystemCount, count_subsystems, subsystem};
 pub use threads::{ThreadRoot, is_bug_report, thread_roots};

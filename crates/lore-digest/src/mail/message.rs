@@ -2,8 +2,8 @@ use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 use super::address::from_address;
 use super::{
-    CommitMessage, Person, Subject, SubjectKind, commit_message, parse_subject,
-    split_in_body_headers,
+    CommitMessage, Person, Subject, SubjectKind, Trailer, commit_message, may_hold_trailers,
+    parse_subject, split_in_body_headers, trailers,
 };
 
 /// One mail, reduced to what a report uses.
@@ -30,6 +30,9 @@ pub struct Message {
     pub list_id: Option<String>,
     /// For patches and cover letters: the commit message and diffstat.
     pub commit_message: Option<CommitMessage>,
+    /// Trailers (`Reviewed-by:` …) of a patch's commit message or of a
+    /// reply's own (unquoted) text.
+    pub trailers: Vec<Trailer>,
     /// The mail had no header block at all.
     pub unparseable: bool,
 }
@@ -93,17 +96,32 @@ impl MailParser {
         };
         let subject = parse_subject(head.subject().unwrap_or(""));
         let is_patch = matches!(subject.kind, SubjectKind::Patch(_));
-        let (in_body_from, commit_message) = if subject.kind == SubjectKind::Reply {
+        let multipart = head
+            .content_type()
+            .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+        let (in_body_from, commit_message, trailers) = if subject.kind == SubjectKind::Reply {
             // A reply that opens with `From:`/`Date:` lines quotes the mail
-            // it answers (netdev's habit); git am's rule is for patches.
-            (None, None)
+            // it answers (netdev's habit); git am's rule is for patches. Its
+            // body matters only for the trailers it gives, and most replies
+            // plainly have none.
+            let base64 = head
+                .header(HeaderName::ContentTransferEncoding)
+                .and_then(|v| v.as_text())
+                .is_some_and(|cte| cte.trim().eq_ignore_ascii_case("base64"));
+            let body = body_start(raw).map_or(&raw[raw.len()..], |start| &raw[start..]);
+            let found = if may_hold_trailers(body, base64 || multipart) {
+                self.inner
+                    .parse(raw)
+                    .map(|mail| trailers(&mail.body_text(0).unwrap_or_default()))
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            (None, None, found)
         } else {
             // Of any other mail only the in-body From at the top of the body
             // is read, so decoding can stop early. Multipart mail is read
             // whole: its first text part may come late.
-            let multipart = head
-                .content_type()
-                .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
             let body_source = if is_patch || multipart {
                 raw
             } else {
@@ -113,9 +131,14 @@ impl MailParser {
                 Some(mail) => {
                     let body = mail.body_text(0).unwrap_or_default();
                     let (in_body, rest) = split_in_body_headers(&body);
-                    (in_body.from, is_patch.then(|| commit_message(rest)))
+                    let commit_message = is_patch.then(|| commit_message(rest));
+                    let found = commit_message
+                        .as_ref()
+                        .map(|c| trailers(&c.text))
+                        .unwrap_or_default();
+                    (in_body.from, commit_message, found)
                 }
-                None => (None, is_patch.then(CommitMessage::default)),
+                None => (None, is_patch.then(CommitMessage::default), Vec::new()),
             }
         };
         let sender = head.from().and_then(from_address);
@@ -128,6 +151,7 @@ impl MailParser {
             subject,
             list_id: list_id(head.header(HeaderName::ListId)),
             commit_message,
+            trailers,
             unparseable: false,
         }
     }
@@ -144,6 +168,7 @@ impl Message {
             author: None,
             list_id: None,
             commit_message: None,
+            trailers: Vec::new(),
             unparseable: true,
         }
     }
@@ -156,13 +181,7 @@ const IN_BODY_HEADER_BYTES: usize = 4096;
 /// `raw` cut after the first `limit` bytes of its body, at a line end (so
 /// quoted-printable and base64 lines stay whole).
 fn with_body_prefix(raw: &[u8], limit: usize) -> &[u8] {
-    // The blank line ending the headers: `\n\n` or `\n\r\n`, whichever comes first.
-    let blank = memchr::memchr_iter(b'\n', raw).find_map(|i| match &raw[i + 1..] {
-        [b'\n', ..] => Some(i + 2),
-        [b'\r', b'\n', ..] => Some(i + 3),
-        _ => None,
-    });
-    let Some(body_start) = blank else {
+    let Some(body_start) = body_start(raw) else {
         return raw;
     };
     let end = body_start.saturating_add(limit);
@@ -173,6 +192,16 @@ fn with_body_prefix(raw: &[u8], limit: usize) -> &[u8] {
         Some(nl) => &raw[..body_start + nl + 1],
         None => &raw[..end],
     }
+}
+
+/// Where the body starts: after the blank line ending the headers, `\n\n`
+/// or `\n\r\n`, whichever comes first.
+fn body_start(raw: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\n', raw).find_map(|i| match &raw[i + 1..] {
+        [b'\n', ..] => Some(i + 2),
+        [b'\r', b'\n', ..] => Some(i + 3),
+        _ => None,
+    })
 }
 
 /// Headers a report reads. List mail carries dozens more (Received, DKIM,
@@ -339,6 +368,27 @@ mod tests {
             "> Fix the thing.\n\nApplied, thanks.\n"
         ));
         assert_eq!(m.author.unwrap().email, "davem@davemloft.net");
+    }
+
+    #[test]
+    fn trailers_of_replies_in_any_encoding() {
+        let qp = parse(concat!(
+            "From: Rev <rev@y.org>\nSubject: Re: [PATCH] x\n",
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n",
+            "> Reviewed-by: Quoted <q@q.org>\nReviewed-by: Ren=C3=A9 <rene@y.org>\n"
+        ));
+        let got: Vec<_> = qp.trailers.iter().map(|t| t.person.display()).collect();
+        assert_eq!(got, ["René <rene@y.org>"]);
+        // "Acked-by: Bob <bob@b.org>" in base64.
+        let b64 = parse(concat!(
+            "From: Bob <bob@b.org>\nSubject: Re: [PATCH] x\nContent-Transfer-Encoding: base64\n\n",
+            "QWNrZWQtYnk6IEJvYiA8Ym9iQGIub3JnPgo=\n"
+        ));
+        assert_eq!(b64.trailers.len(), 1);
+        assert_eq!(
+            parse("From: a@b.org\nSubject: Re: x\n\nThanks!\n").trailers,
+            []
+        );
     }
 
     #[test]

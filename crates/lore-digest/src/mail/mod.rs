@@ -9,6 +9,7 @@ mod address;
 mod body;
 mod message;
 mod subject;
+mod trailers;
 
 pub use address::{Person, parse_address};
 pub use body::{CommitMessage, Diffstat, InBodyHeaders, commit_message, split_in_body_headers};
@@ -17,3 +18,4 @@ pub use subject::{
     PatchTag, Subject, SubjectKind, Version, normalize_whitespace, parse_subject,
     strip_reply_prefixes,
 };
+pub use trailers::{Trailer, TrailerKind, may_hold_trailers, trailers};

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::mail::{Person, Version};
+use crate::mail::{Diffstat, Person, TrailerKind, Version};
 use crate::report::{PatchMail, Report, Series};
 
 const SEPARATOR_WIDTH: usize = 70;
@@ -45,6 +45,28 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     }
     writeln!(out)?;
 
+    if !report.reviewers.is_empty() {
+        writeln!(
+            out,
+            "Top {top} reviewer Email domains (Reviewed/Acked/Tested-by given)"
+        )?;
+        writeln!(out)?;
+        for d in report.reviewer_domains.iter().take(top) {
+            writeln!(out, "{:7} {}", d.count, d.domain)?;
+        }
+        writeln!(out)?;
+        writeln!(out, "Top {top} reviewers (Reviewed/Acked/Tested-by given)")?;
+        writeln!(out)?;
+        for c in report.reviewers.iter().take(top) {
+            let person = Person {
+                name: c.name.clone(),
+                email: c.email.clone(),
+            };
+            writeln!(out, "{:7}  {}", c.count, person.display())?;
+        }
+        writeln!(out)?;
+    }
+
     writeln!(out, "Top {top} subsystems (by patch series)")?;
     writeln!(out)?;
     for s in report.subsystems.iter().take(top) {
@@ -59,6 +81,15 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
 
     writeln!(out, "===== Patch list in this time period =====")?;
     writeln!(out)?;
+    if !report.series.is_empty() {
+        let s = &report.stats;
+        writeln!(
+            out,
+            "{} series, {} patches, {} without review in this time period",
+            s.series, s.patches, s.unreviewed_patches
+        )?;
+        writeln!(out)?;
+    }
     for series in &report.series {
         write_series_entry(out, series)?;
     }
@@ -127,6 +158,19 @@ fn write_threads(
     writeln!(out)
 }
 
+/// git's diffstat summary: `1 file changed, 4 insertions(+)`.
+fn diffstat_line(d: &Diffstat) -> String {
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![plural(d.files, "file changed", "files changed")];
+    if d.insertions > 0 {
+        parts.push(plural(d.insertions, "insertion(+)", "insertions(+)"));
+    }
+    if d.deletions > 0 {
+        parts.push(plural(d.deletions, "deletion(-)", "deletions(-)"));
+    }
+    parts.join(", ")
+}
+
 fn version(series: &Series) -> String {
     Version {
         major: series.version,
@@ -157,6 +201,39 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
     )?;
     if let Some(url) = &series.url {
         writeln!(out, "  Link: {url}")?;
+    }
+    let d = &series.diffstat;
+    if d.files > 0 {
+        writeln!(out, "  Diffstat: {}", diffstat_line(d))?;
+    }
+    for kind in [
+        TrailerKind::ReviewedBy,
+        TrailerKind::AckedBy,
+        TrailerKind::TestedBy,
+    ] {
+        let mut names: Vec<String> = Vec::new();
+        for t in series.trailers.iter().filter(|t| t.kind == kind) {
+            let name = if t.person.name.is_empty() {
+                t.person.email.clone()
+            } else {
+                t.person.name.clone()
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        if !names.is_empty() {
+            writeln!(out, "  {}: {}", kind.name(), names.join(", "))?;
+        }
+    }
+    // All or none unreviewed is plain from the review lines; a mix is not.
+    let n = series.patches.len();
+    if series.unreviewed_patches > 0 && series.unreviewed_patches < n {
+        writeln!(
+            out,
+            "  Without review: {} of {n} patches",
+            series.unreviewed_patches
+        )?;
     }
     for mail in series.cover.iter().chain(&series.patches) {
         writeln!(out, "    {}", mail.subject)?;

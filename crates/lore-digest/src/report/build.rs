@@ -2,10 +2,13 @@ use std::collections::HashMap;
 
 use super::links::message_url;
 use super::model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats};
-use super::threads::discussion;
+use super::threads::{discussion, given};
 use crate::Error;
-use crate::analysis::{SeriesGroup, count_subsystems, group_series, subsystem, tally};
+use crate::analysis::{
+    SeriesGroup, Tally, count_subsystems, group_series, subsystem, tally, tally_people,
+};
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
+use crate::mail::Diffstat;
 use crate::mail::SubjectKind;
 
 /// What a report is built with, beyond the selection.
@@ -69,12 +72,23 @@ pub fn from_mails(
             series.replies = activity.replies;
             series.participants = activity.participants;
             series.last_activity = timestamp(activity.last.unwrap_or_default());
+            series.trailers.extend(activity.trailers);
+            series.unreviewed_patches = unreviewed(&series);
             Some((key, series))
         })
         .collect();
     // Newest first by arrival; the position of a series' first mail breaks
     // ties so the order is the same on every run.
     series.sort_by(|(a, _), (b, _)| b.cmp(a));
+    stats.unreviewed_patches = series.iter().map(|(_, s)| s.unreviewed_patches).sum();
+    // Reviews given in the selection: in replies, whatever they answer.
+    let reviews = mails
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !series_of_mail.contains_key(i))
+        .flat_map(|(_, m)| m.message.trailers.iter().filter(|t| t.kind.is_review()))
+        .map(|t| Some(&t.person));
+    let reviewers = tally_people(reviews);
 
     Report {
         list: options
@@ -86,20 +100,10 @@ pub fn from_mails(
         from_commit: selected.from.to_string(),
         to_commit: selected.to.to_string(),
         stats,
-        domains: tally
-            .domains
-            .into_iter()
-            .map(|(domain, count)| DomainCount { domain, count })
-            .collect(),
-        contributors: tally
-            .contributors
-            .into_iter()
-            .map(|(p, count)| ContributorCount {
-                name: p.name,
-                email: p.email,
-                count,
-            })
-            .collect(),
+        domains: domains(&tally),
+        contributors: people(&tally),
+        reviewers: people(&reviewers),
+        reviewer_domains: domains(&reviewers),
         subsystems: count_subsystems(
             series
                 .iter()
@@ -177,10 +181,58 @@ fn series(
         replies: 0,
         participants: Vec::new(),
         last_activity: String::new(),
+        trailers: group
+            .members
+            .iter()
+            .flat_map(|&i| given(&mails[i], index_of(i), false))
+            .collect(),
+        diffstat: patches
+            .iter()
+            .filter_map(|&i| mails[i].message.commit_message.as_ref()?.diffstat)
+            .fold(Diffstat::default(), |sum, d| Diffstat {
+                files: sum.files + d.files,
+                insertions: sum.insertions + d.insertions,
+                deletions: sum.deletions + d.deletions,
+            }),
+        unreviewed_patches: 0,
         cover: cover.map(patch_mail),
         patches: patches.into_iter().map(patch_mail).collect(),
     };
     Some(((first_seen, first_position), series))
+}
+
+fn domains(tally: &Tally) -> Vec<DomainCount> {
+    let rows = tally.domains.iter();
+    rows.map(|(domain, count)| DomainCount {
+        domain: domain.clone(),
+        count: *count,
+    })
+    .collect()
+}
+
+fn people(tally: &Tally) -> Vec<ContributorCount> {
+    let rows = tally.contributors.iter();
+    rows.map(|(p, count)| ContributorCount {
+        name: p.name.clone(),
+        email: p.email.clone(),
+        count: *count,
+    })
+    .collect()
+}
+
+/// Patches of a series with no review trailer on them or on its cover letter.
+fn unreviewed(series: &Series) -> usize {
+    let reviewed_on = |index: Option<u32>| {
+        series
+            .trailers
+            .iter()
+            .any(|t| t.kind.is_review() && (t.patch == index || t.patch == Some(0)))
+    };
+    series
+        .patches
+        .iter()
+        .filter(|p| !reviewed_on(p.index))
+        .count()
 }
 
 /// The list named by most mails' `List-Id`: `kvm.vger.kernel.org` → `kvm`.
@@ -262,4 +314,138 @@ fn timestamp(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.to_string())
         .unwrap_or_else(|_| seconds.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(
+        id: &str,
+        from: &str,
+        subject: &str,
+        parent: Option<&str>,
+        body: &str,
+        time: i64,
+    ) -> MailRecord {
+        let mut raw = format!("From: {from}\nSubject: {subject}\nMessage-ID: <{id}>\n");
+        if let Some(parent) = parent {
+            raw.push_str(&format!(
+                "In-Reply-To: <{parent}>\nReferences: <{parent}>\n"
+            ));
+        }
+        raw.push_str(&format!("\n{body}"));
+        MailRecord::parsed(&raw, time)
+    }
+
+    fn report(mails: Vec<MailRecord>) -> Report {
+        let null = gix::ObjectId::null(gix::hash::Kind::Sha1);
+        let selected = Selected {
+            commits: Vec::new(),
+            from: null,
+            to: null,
+        };
+        from_mails(
+            "test",
+            &selected,
+            ReadOutcome {
+                mails,
+                missing: Vec::new(),
+            },
+            &Options::default(),
+        )
+    }
+
+    const PATCH_BODY: &str = "Change.\n\nSigned-off-by: Ann <ann@x.org>\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n";
+
+    #[test]
+    fn reviews_on_the_cover_cover_every_patch_and_are_attributed_to_who_is_named() {
+        let ann = "Ann <ann@x.org>";
+        let r = report(vec![
+            mail("c", ann, "[PATCH 0/2] Thing", None, "Cover.\n", 0),
+            mail("p1", ann, "[PATCH 1/2] one", Some("c"), PATCH_BODY, 1),
+            mail(
+                "p2",
+                ann,
+                "[PATCH 2/2] two",
+                Some("c"),
+                &PATCH_BODY.replace("Change.", "Change.\n\nTested-by: Tia <tia@t.org>"),
+                2,
+            ),
+            mail(
+                "r1",
+                "Rev <rev@y.org>",
+                "Re: [PATCH 1/2] one",
+                Some("p1"),
+                "> Reviewed-by: Quoted <q@q.org>\nReviewed-by: Rev <rev@y.org>\n",
+                3,
+            ),
+            mail(
+                "r2",
+                "Maint <m@k.org>",
+                "Re: [PATCH 0/2] Thing",
+                Some("c"),
+                "Acked-by: Other Person <other@z.org>\n",
+                4,
+            ),
+        ]);
+        let s = &r.series[0];
+        assert_eq!(
+            s.diffstat,
+            Diffstat {
+                files: 2,
+                insertions: 2,
+                deletions: 2
+            }
+        );
+        let given: Vec<(&str, Option<u32>, bool, Option<&str>)> = s
+            .trailers
+            .iter()
+            .map(|t| {
+                (
+                    t.person.email.as_str(),
+                    t.patch,
+                    t.in_reply,
+                    t.sent_by.as_ref().map(|p| p.email.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            given,
+            [
+                ("tia@t.org", Some(2), false, Some("ann@x.org")),
+                ("rev@y.org", Some(1), true, None),
+                ("other@z.org", Some(0), true, Some("m@k.org")),
+            ]
+        );
+        assert_eq!(s.unreviewed_patches, 0);
+        assert_eq!(s.replies, 2);
+        // Only reviews given in the selection's replies count for reviewers.
+        let reviewers: Vec<(&str, usize)> = r
+            .reviewers
+            .iter()
+            .map(|c| (c.email.as_str(), c.count))
+            .collect();
+        assert_eq!(reviewers, [("other@z.org", 1), ("rev@y.org", 1)]);
+        assert_eq!(r.reviewer_domains.len(), 2);
+    }
+
+    #[test]
+    fn patches_without_any_review_are_counted() {
+        let ann = "Ann <ann@x.org>";
+        let r = report(vec![
+            mail("p1", ann, "[PATCH 1/2] one", None, PATCH_BODY, 1),
+            mail("p2", ann, "[PATCH 2/2] two", Some("p1"), PATCH_BODY, 2),
+            mail(
+                "r",
+                "Rev <rev@y.org>",
+                "Re: [PATCH 2/2] two",
+                Some("p2"),
+                "Reviewed-by: Rev <rev@y.org>\n",
+                3,
+            ),
+        ]);
+        assert_eq!(r.series[0].unreviewed_patches, 1);
+        assert_eq!(r.stats.unreviewed_patches, 1);
+    }
 }

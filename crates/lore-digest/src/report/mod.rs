@@ -11,4 +11,6 @@ mod threads;
 
 pub use build::{Options, build, from_mails};
 pub use links::message_url;
-pub use model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats, Thread};
+pub use model::{
+    ContributorCount, DomainCount, GivenTrailer, PatchMail, Report, Series, Stats, Thread,
+};

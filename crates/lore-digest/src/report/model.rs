@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use crate::analysis::SubsystemCount;
-use crate::mail::{Diffstat, Person};
+use crate::mail::{Diffstat, Person, TrailerKind};
 
 /// A mailing-list update: what arrived between two archive commits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -23,6 +23,11 @@ pub struct Report {
     pub domains: Vec<DomainCount>,
     /// Messages per author, most first; every entry.
     pub contributors: Vec<ContributorCount>,
+    /// Reviewed-by, Acked-by and Tested-by given in replies in the
+    /// selection, per person, most first.
+    pub reviewers: Vec<ContributorCount>,
+    /// The same per domain of the person named.
+    pub reviewer_domains: Vec<DomainCount>,
     /// Series per subsystem (the title's prefixes, `KVM: x86/mmu`), most
     /// series first; every entry.
     pub subsystems: Vec<SubsystemCount>,
@@ -58,6 +63,8 @@ pub struct Stats {
     pub pull_requests: usize,
     /// Distinct series with a patch in the selection.
     pub series: usize,
+    /// Patches in the selection without any review (see `Series`).
+    pub unreviewed_patches: usize,
     /// Mails without an author address, left out of the contributor counts.
     pub without_author: usize,
 }
@@ -124,6 +131,13 @@ pub struct Series {
     pub participants: Vec<Person>,
     /// Arrival of its newest patch or reply (RFC 3339, UTC).
     pub last_activity: String,
+    /// Trailers carried by its patches and given in replies, in that order.
+    pub trailers: Vec<GivenTrailer>,
+    /// Totals of the diffstats of its patches in the selection.
+    pub diffstat: Diffstat,
+    /// Patches (not the cover letter) with no Reviewed-by, Acked-by or
+    /// Tested-by on them or on the cover letter.
+    pub unreviewed_patches: usize,
 }
 
 /// One patch or cover letter.
@@ -151,6 +165,22 @@ pub struct PatchMail {
     pub commit_message: String,
     /// The diffstat totals, when there is a diffstat.
     pub diffstat: Option<Diffstat>,
+}
+
+/// A trailer as given on a series.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GivenTrailer {
+    /// `Reviewed-by` and the like.
+    pub kind: TrailerKind,
+    /// The person it names, to whom it is attributed.
+    pub person: Person,
+    /// The index of the patch it was given on: 0 for the cover letter (the
+    /// whole series), null for a lone patch.
+    pub patch: Option<u32>,
+    /// Given in a reply in the selection, rather than carried by the patch.
+    pub in_reply: bool,
+    /// Who sent the mail carrying it, when that is not the person named.
+    pub sent_by: Option<Person>,
 }
 
 /// A thread that is not a patch series: a pull request, a bug report, a

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::model::Thread;
+use super::model::{GivenTrailer, Thread};
 use crate::analysis::{ThreadRoot, is_bug_report, thread_roots};
 use crate::archive::MailRecord;
 use crate::mail::{Person, SubjectKind, parse_subject, strip_reply_prefixes};
@@ -15,6 +15,8 @@ pub(super) struct Activity {
     seen: HashSet<String>,
     pub first: Option<i64>,
     pub last: Option<i64>,
+    /// Trailers given in replies, with the patch index of the mail replied to.
+    pub trailers: Vec<GivenTrailer>,
 }
 
 impl Activity {
@@ -29,6 +31,23 @@ impl Activity {
             self.participants.push(author.clone());
         }
     }
+}
+
+/// The trailers a mail gives, as given on patch `on` (0: the cover letter,
+/// so the whole series; `None`: a lone patch).
+pub(super) fn given(mail: &MailRecord, on: Option<u32>, in_reply: bool) -> Vec<GivenTrailer> {
+    let sender = mail.message.sender.as_ref();
+    mail.message
+        .trailers
+        .iter()
+        .map(|t| GivenTrailer {
+            kind: t.kind,
+            person: t.person.clone(),
+            patch: on,
+            in_reply,
+            sent_by: sender.filter(|s| s.email != t.person.email).cloned(),
+        })
+        .collect()
 }
 
 /// The threads of a selection, sorted into the report's lists.
@@ -83,13 +102,15 @@ pub(super) fn discussion(
             .iter()
             .chain(message.references.iter().rev());
         let in_series = nearest
-            .filter_map(|id| by_id.get(id.as_str()))
-            .find_map(|m| series_of_mail.get(m))
-            .or_else(|| match roots[i] {
-                ThreadRoot::Mail(root) => series_of_mail.get(&root),
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .chain(match roots[i] {
+                ThreadRoot::Mail(root) => Some(root),
                 _ => None,
-            });
-        if let Some(&s) = in_series {
+            })
+            .find_map(|m| Some((m, *series_of_mail.get(&m)?)));
+        if let Some((patch, s)) = in_series {
+            let on = mails[patch].message.patch_tag().and_then(|t| t.index);
+            series[s].trailers.extend(given(mail, on, true));
             series[s].add(mail, true);
             continue;
         }

@@ -1,0 +1,129 @@
+use serde::Serialize;
+
+use super::{Person, parse_address};
+
+/// The trailers a report collects: who reviewed, acked, tested, reported,
+/// suggested or co-developed a patch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum TrailerKind {
+    /// `Reviewed-by:`
+    #[serde(rename = "Reviewed-by")]
+    ReviewedBy,
+    /// `Acked-by:`
+    #[serde(rename = "Acked-by")]
+    AckedBy,
+    /// `Tested-by:`
+    #[serde(rename = "Tested-by")]
+    TestedBy,
+    /// `Reported-by:`
+    #[serde(rename = "Reported-by")]
+    ReportedBy,
+    /// `Suggested-by:`
+    #[serde(rename = "Suggested-by")]
+    SuggestedBy,
+    /// `Co-developed-by:`
+    #[serde(rename = "Co-developed-by")]
+    CoDevelopedBy,
+}
+
+impl TrailerKind {
+    const ALL: [(TrailerKind, &'static str); 6] = [
+        (TrailerKind::ReviewedBy, "Reviewed-by"),
+        (TrailerKind::AckedBy, "Acked-by"),
+        (TrailerKind::TestedBy, "Tested-by"),
+        (TrailerKind::ReportedBy, "Reported-by"),
+        (TrailerKind::SuggestedBy, "Suggested-by"),
+        (TrailerKind::CoDevelopedBy, "Co-developed-by"),
+    ];
+
+    /// The trailer's name as written in mail.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("", |(_, n)| n)
+    }
+
+    /// Whether the trailer says the patch was looked at: reviewed, acked or tested.
+    pub fn is_review(self) -> bool {
+        matches!(
+            self,
+            TrailerKind::ReviewedBy | TrailerKind::AckedBy | TrailerKind::TestedBy
+        )
+    }
+}
+
+/// One trailer line: its kind and the person it names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trailer {
+    /// `Reviewed-by` and the like.
+    pub kind: TrailerKind,
+    /// The person named in it.
+    pub person: Person,
+}
+
+/// The trailers of a body: lines such as `Reviewed-by: Name <address>`,
+/// anywhere in it except in quoted (`>`) lines, which repeat someone else's.
+/// A trailer naming no address is skipped.
+pub fn trailers(body: &str) -> Vec<Trailer> {
+    let mut found = Vec::new();
+    for line in body.lines() {
+        let line = line.trim();
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let Some(kind) = TrailerKind::ALL
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name.trim_end()))
+            .map(|(k, _)| *k)
+        else {
+            continue;
+        };
+        if let Some(person) = parse_address(value) {
+            found.push(Trailer { kind, person });
+        }
+    }
+    found
+}
+
+/// Whether a raw body may hold a trailer: a cheap test on the undecoded
+/// bytes before paying for decoding a reply. An encoding that hides the
+/// text (base64, or parts of a multipart body) always may.
+pub fn may_hold_trailers(raw_body: &[u8], hidden: bool) -> bool {
+    hidden
+        || memchr::memmem::find(raw_body, b"-by:").is_some()
+        || memchr::memmem::find(raw_body, b"-By:").is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_named_trailers_and_skips_quotes() {
+        let body = "Looks good.\n\n> Reviewed-by: Quoted <q@x.org>\nReviewed-by: Rachel Reviewer <rachel@example.org>\n\
+                    acked-by: Ann <ANN@x.org>\nTested-by: nobody\nSigned-off-by: S <s@x.org>\nCo-developed-by: C <c@x.org>\n";
+        let t = trailers(body);
+        let got: Vec<(&str, &str)> = t
+            .iter()
+            .map(|t| (t.kind.name(), t.person.email.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Reviewed-by", "rachel@example.org"),
+                ("Acked-by", "ann@x.org"),
+                ("Co-developed-by", "c@x.org")
+            ]
+        );
+        assert!(t[0].kind.is_review() && !t[2].kind.is_review());
+    }
+
+    #[test]
+    fn raw_prefilter() {
+        assert!(may_hold_trailers(b"x\nReviewed-by: a <a@b>\n", false));
+        assert!(may_hold_trailers(b"x\nREVIEWED-By: a <a@b>\n", false));
+        assert!(!may_hold_trailers(b"just words\n", false));
+        assert!(may_hold_trailers(b"UmV2aWV3ZWQ=", true));
+    }
+}
