@@ -87,12 +87,21 @@ pub fn trailers(body: &str) -> Vec<Trailer> {
 }
 
 /// Whether a raw body may hold a trailer: a cheap test on the undecoded
-/// bytes before paying for decoding a reply. An encoding that hides the
+/// bytes before paying for decoding a reply. Most replies quote the patch
+/// they answer, `Signed-off-by:` and all, so only an unquoted line that
+/// starts with a collected trailer's name counts. An encoding that hides the
 /// text (base64, or parts of a multipart body) always may.
 pub fn may_hold_trailers(raw_body: &[u8], hidden: bool) -> bool {
     hidden
-        || memchr::memmem::find(raw_body, b"-by:").is_some()
-        || memchr::memmem::find(raw_body, b"-By:").is_some()
+        || memchr::memmem::find_iter(raw_body, b"-by:")
+            .chain(memchr::memmem::find_iter(raw_body, b"-By:"))
+            .any(|at| {
+                let line_start = memchr::memrchr(b'\n', &raw_body[..at]).map_or(0, |nl| nl + 1);
+                let name = raw_body[line_start..at].trim_ascii();
+                TrailerKind::ALL.iter().any(|(_, full)| {
+                    full.len() > 3 && name.eq_ignore_ascii_case(&full.as_bytes()[..full.len() - 3])
+                })
+            })
 }
 
 #[cfg(test)]
@@ -124,6 +133,11 @@ mod tests {
         assert!(may_hold_trailers(b"x\nReviewed-by: a <a@b>\n", false));
         assert!(may_hold_trailers(b"x\nREVIEWED-By: a <a@b>\n", false));
         assert!(!may_hold_trailers(b"just words\n", false));
+        assert!(!may_hold_trailers(
+            b"> Reviewed-by: q <q@q>\n> Signed-off-by: a <a@b>\n",
+            false
+        ));
+        assert!(!may_hold_trailers(b"Signed-off-by: a <a@b>\n", false));
         assert!(may_hold_trailers(b"UmV2aWV3ZWQ=", true));
     }
 }
