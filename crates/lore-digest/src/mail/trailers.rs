@@ -66,8 +66,21 @@ pub struct Trailer {
 /// anywhere in it except in quoted (`>`) lines, which repeat someone else's.
 /// A trailer naming no address is skipped.
 pub fn trailers(body: &str) -> Vec<Trailer> {
+    // Nearly every line is prose or code: find the few with `-by:` first.
+    let bytes = body.as_bytes();
+    let mut line_starts: Vec<usize> = memchr::memmem::find_iter(bytes, b"-by:")
+        .chain(memchr::memmem::find_iter(bytes, b"-By:"))
+        .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1))
+        .collect();
+    line_starts.sort_unstable();
+    line_starts.dedup();
     let mut found = Vec::new();
-    for line in body.lines() {
+    for start in line_starts {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |nl| start + nl);
+        // Both ends sit next to '\n' or at the ends of the text: char boundaries.
+        let Some(line) = body.get(start..end) else {
+            continue;
+        };
         let line = line.trim();
         let Some((name, value)) = line.split_once(':') else {
             continue;
