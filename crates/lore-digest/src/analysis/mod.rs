@@ -2,11 +2,13 @@
 //! subsystems and contributor counts.
 
 mod contributors;
+mod index;
 mod series;
 mod subsystems;
 mod threads;
 
 pub use contributors::{Tally, tally, tally_people};
+pub use index::{MessageIndex, message_index};
 pub use series::{SeriesGroup, UNTHREADED_WINDOW_SECS, group_series};
 pub use subsystems::{SubsystemCount, count_subsystems, subsystem};
 pub use threads::{ThreadRoot, is_bug_report, thread_roots};

@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use super::MessageIndex;
 use crate::archive::MailRecord;
 use crate::mail::{PatchTag, Version};
 
@@ -29,14 +30,8 @@ pub struct SeriesGroup {
 /// and total, sent within [`UNTHREADED_WINDOW_SECS`].
 ///
 /// Groups come out in order of their first mail.
-pub fn group_series(mails: &[MailRecord]) -> Vec<SeriesGroup> {
+pub fn group_series(mails: &[MailRecord], by_id: &MessageIndex<'_>) -> Vec<SeriesGroup> {
     let tag = |i: usize| mails[i].message.patch_tag();
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
-    for (i, mail) in mails.iter().enumerate() {
-        if let Some(id) = mail.message.message_id.as_deref() {
-            by_id.entry(id).or_insert(i);
-        }
-    }
     // A mail delivered twice (same Message-ID) is one patch, not two.
     let is_first_copy = |i: usize| {
         mails[i]
@@ -182,6 +177,7 @@ impl DisjointSets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::message_index;
 
     /// (Message-ID, subject, From, In-Reply-To, arrival time)
     type Mail<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, i64);
@@ -228,7 +224,7 @@ mod tests {
             ("p1", "[PATCH v2 1/2] one", A, Some("c"), 1),
             ("r", "Re: [PATCH v2 1/2] one", B, Some("p1"), 3),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(
             subjects(&r, &g),
             [[
@@ -246,8 +242,8 @@ mod tests {
             ("p2", "[PATCH 2/3] two", A, Some("p1"), 1),
             ("p3", "[PATCH 3/3] three", A, Some("p2"), 2),
         ]);
-        assert_eq!(group_series(&r).len(), 1);
-        assert_eq!(group_series(&r)[0].members, [0, 1, 2]);
+        assert_eq!(group_series(&r, &message_index(&r)).len(), 1);
+        assert_eq!(group_series(&r, &message_index(&r))[0].members, [0, 1, 2]);
     }
 
     #[test]
@@ -258,7 +254,7 @@ mod tests {
             ("c2", "[PATCH v2 0/1] Thing", A, Some("c1"), 100),
             ("q1", "[PATCH v2 1/1] one", A, Some("c2"), 101),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0, 1], vec![2, 3]]);
     }
 
@@ -272,7 +268,7 @@ mod tests {
             // Same shape, but hours later: another series.
             ("late", "[PATCH v3 2/3] late", A, None, 20_000),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0, 2, 3], vec![1], vec![4]]);
     }
 
@@ -283,7 +279,7 @@ mod tests {
             ("p3", "[PATCH 3/3] three", A, Some("gone"), 1),
             ("o", "[PATCH 2/2] other", A, Some("gone2"), 2),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0, 1], vec![2]]);
     }
 
@@ -295,7 +291,7 @@ mod tests {
             ("c", "question", B, None, 2),
             ("d", "[GIT PULL] stuff", B, None, 3),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0], vec![1]]);
     }
 
@@ -309,7 +305,7 @@ mod tests {
             ("x", "[RFC PATCH 0/2] Idea", B, None, 60),
             ("y", "[PATCH 0/2] Idea", B, Some("x"), 70),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0, 1], vec![2, 3], vec![4], vec![5]]);
     }
 
@@ -320,7 +316,7 @@ mod tests {
             ("p1", "[PATCH 1/2] one", A, Some("q"), 1),
             ("p2", "[PATCH 2/2] two", A, Some("q"), 2),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![1, 2]]);
     }
 
@@ -330,7 +326,7 @@ mod tests {
             ("a", "[PATCH 1/2] one", A, None, i64::MIN),
             ("b", "[PATCH 2/2] two", A, None, i64::MAX),
         ]);
-        assert_eq!(group_series(&r).len(), 2);
+        assert_eq!(group_series(&r, &message_index(&r)).len(), 2);
     }
 
     #[test]
@@ -339,7 +335,7 @@ mod tests {
             ("a", "[PATCH] one", A, None, 0),
             ("a", "[PATCH] one", A, None, 1),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0]]);
     }
 
@@ -350,7 +346,7 @@ mod tests {
             ("b", "[PATCH 2/2] two", A, Some("a"), 1),
             ("s", "[PATCH 1/2] self", B, Some("s"), 2),
         ]);
-        let g = group_series(&r);
+        let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0, 1], vec![2]]);
     }
 }

@@ -1,5 +1,4 @@
-use std::collections::HashMap;
-
+use super::MessageIndex;
 use crate::archive::MailRecord;
 
 /// How far up a thread [`thread_roots`] follows parents; deeper chains (or
@@ -23,13 +22,7 @@ pub enum ThreadRoot {
 /// A mail's parent is the oldest mail it references that is among the
 /// mails; its root is the parent's root. A mail referencing only mails
 /// outside starts a thread whose root is outside.
-pub fn thread_roots(mails: &[MailRecord]) -> Vec<ThreadRoot> {
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
-    for (i, mail) in mails.iter().enumerate() {
-        if let Some(id) = mail.message.message_id.as_deref() {
-            by_id.entry(id).or_insert(i);
-        }
-    }
+pub fn thread_roots(mails: &[MailRecord], by_id: &MessageIndex<'_>) -> Vec<ThreadRoot> {
     let ancestors = |i: usize| {
         let message = &mails[i].message;
         message.references.iter().chain(message.in_reply_to.iter())
@@ -86,6 +79,7 @@ pub fn is_bug_report(subject: &str, author_email: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::message_index;
 
     fn mail(id: &str, refs: &[&str]) -> MailRecord {
         let mut raw = format!("From: a@b.org\nSubject: x\nMessage-ID: <{id}>\n");
@@ -108,7 +102,7 @@ mod tests {
             mail("broken-refs", &["r2"]),
         ];
         assert_eq!(
-            thread_roots(&mails),
+            thread_roots(&mails, &message_index(&mails)),
             [
                 ThreadRoot::Own,
                 ThreadRoot::Mail(0),
@@ -122,7 +116,7 @@ mod tests {
     #[test]
     fn loops_terminate() {
         let mails = [mail("a", &["b"]), mail("b", &["a"]), mail("s", &["s"])];
-        let roots = thread_roots(&mails);
+        let roots = thread_roots(&mails, &message_index(&mails));
         assert_eq!(roots.len(), 3);
         assert_eq!(roots[2], ThreadRoot::Outside("s".into()));
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::mail::{Diffstat, Person, TrailerKind, Version};
-use crate::report::{PatchMail, Report, Series};
+use crate::report::{ContributorCount, DomainCount, PatchMail, Report, Series};
 
 const SEPARATOR_WIDTH: usize = 70;
 
@@ -24,47 +24,15 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     )?;
     writeln!(out)?;
 
-    writeln!(
-        out,
-        "Top {top} contributor Email domains (Based on Email Body)"
-    )?;
-    writeln!(out)?;
-    for d in report.domains.iter().take(top) {
-        writeln!(out, "{:7} {}", d.count, d.domain)?;
-    }
-    writeln!(out)?;
-
-    writeln!(out, "Top {top} contributors (Based on Email Body)")?;
-    writeln!(out)?;
-    for c in report.contributors.iter().take(top) {
-        let person = Person {
-            name: c.name.clone(),
-            email: c.email.clone(),
-        };
-        writeln!(out, "{:7}  {}", c.count, person.display())?;
-    }
-    writeln!(out)?;
-
+    let heading = format!("Top {top} contributor Email domains (Based on Email Body)");
+    write_domains(out, &heading, &report.domains, top)?;
+    let heading = format!("Top {top} contributors (Based on Email Body)");
+    write_people(out, &heading, &report.contributors, top)?;
     if !report.reviewers.is_empty() {
-        writeln!(
-            out,
-            "Top {top} reviewer Email domains (Reviewed/Acked/Tested-by given)"
-        )?;
-        writeln!(out)?;
-        for d in report.reviewer_domains.iter().take(top) {
-            writeln!(out, "{:7} {}", d.count, d.domain)?;
-        }
-        writeln!(out)?;
-        writeln!(out, "Top {top} reviewers (Reviewed/Acked/Tested-by given)")?;
-        writeln!(out)?;
-        for c in report.reviewers.iter().take(top) {
-            let person = Person {
-                name: c.name.clone(),
-                email: c.email.clone(),
-            };
-            writeln!(out, "{:7}  {}", c.count, person.display())?;
-        }
-        writeln!(out)?;
+        let heading = format!("Top {top} reviewer Email domains (Reviewed/Acked/Tested-by given)");
+        write_domains(out, &heading, &report.reviewer_domains, top)?;
+        let heading = format!("Top {top} reviewers (Reviewed/Acked/Tested-by given)");
+        write_people(out, &heading, &report.reviewers, top)?;
     }
 
     writeln!(out, "Top {top} subsystems (by patch series)")?;
@@ -137,6 +105,40 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         }
     }
     Ok(())
+}
+
+/// `heading`, then `%7d domain` lines, at most `top`.
+fn write_domains(
+    out: &mut String,
+    heading: &str,
+    rows: &[DomainCount],
+    top: usize,
+) -> std::fmt::Result {
+    writeln!(out, "{heading}")?;
+    writeln!(out)?;
+    for d in rows.iter().take(top) {
+        writeln!(out, "{:7} {}", d.count, d.domain)?;
+    }
+    writeln!(out)
+}
+
+/// `heading`, then `%7d  Name <email>` lines, at most `top`.
+fn write_people(
+    out: &mut String,
+    heading: &str,
+    rows: &[ContributorCount],
+    top: usize,
+) -> std::fmt::Result {
+    writeln!(out, "{heading}")?;
+    writeln!(out)?;
+    for c in rows.iter().take(top) {
+        let person = Person {
+            name: c.name.clone(),
+            email: c.email.clone(),
+        };
+        writeln!(out, "{:7}  {}", c.count, person.display())?;
+    }
+    writeln!(out)
 }
 
 /// A section of threads: `replies  participants  subject`, at most `top`

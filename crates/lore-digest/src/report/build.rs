@@ -5,7 +5,8 @@ use super::model::{ContributorCount, DomainCount, PatchMail, Report, Series, Sta
 use super::threads::{discussion, given};
 use crate::Error;
 use crate::analysis::{
-    SeriesGroup, Tally, count_subsystems, group_series, subsystem, tally, tally_people,
+    SeriesGroup, Tally, count_subsystems, group_series, message_index, subsystem, tally,
+    tally_people,
 };
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::Diffstat;
@@ -39,7 +40,8 @@ pub fn from_mails(
         Some(message_url(options.url.as_deref()?, id.as_deref()?))
     };
     let tally = tally(&mails);
-    let groups = group_series(&mails);
+    let by_id = message_index(&mails);
+    let groups = group_series(&mails, &by_id);
 
     let mut stats = Stats {
         messages: mails.len(),
@@ -63,7 +65,14 @@ pub fn from_mails(
         .enumerate()
         .flat_map(|(g, group)| group.members.iter().map(move |&m| (m, g)))
         .collect();
-    let discussion = discussion(&mails, &series_of_mail, groups.len(), &link, &timestamp);
+    let discussion = discussion(
+        &mails,
+        &by_id,
+        &series_of_mail,
+        groups.len(),
+        &link,
+        &timestamp,
+    );
     let mut series: Vec<((i64, usize), Series)> = groups
         .iter()
         .zip(discussion.series)

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::model::{GivenTrailer, Thread};
-use crate::analysis::{ThreadRoot, is_bug_report, thread_roots};
+use crate::analysis::{MessageIndex, ThreadRoot, is_bug_report, thread_roots};
 use crate::archive::MailRecord;
 use crate::mail::{Person, SubjectKind, parse_subject, strip_reply_prefixes};
 
@@ -65,18 +65,13 @@ pub(super) struct Discussion {
 /// mails that are patches of a series to that series' index.
 pub(super) fn discussion(
     mails: &[MailRecord],
+    by_id: &MessageIndex<'_>,
     series_of_mail: &HashMap<usize, usize>,
     series_count: usize,
     link: &dyn Fn(&Option<String>) -> Option<String>,
     timestamp: &dyn Fn(i64) -> String,
 ) -> Discussion {
-    let roots = thread_roots(mails);
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
-    for (i, mail) in mails.iter().enumerate() {
-        if let Some(id) = mail.message.message_id.as_deref() {
-            by_id.entry(id).or_insert(i);
-        }
-    }
+    let roots = thread_roots(mails, by_id);
     let mut series = vec![Activity::default(); series_count];
     // In mail order, so participants are listed as they appeared.
     let mut members: Vec<(usize, usize)> = series_of_mail.iter().map(|(&m, &s)| (m, s)).collect();
@@ -237,15 +232,21 @@ mod tests {
             mail("pull", a, "[GIT PULL] fixes", &[], 10),
             mail("fwd", r, "Fwd: [PATCH] forwarded", &[], 11),
         ];
-        let groups = group_series(&mails);
+        let index = crate::analysis::message_index(&mails);
+        let groups = group_series(&mails, &index);
         let series_of_mail: HashMap<usize, usize> = groups
             .iter()
             .enumerate()
             .flat_map(|(g, group)| group.members.iter().map(move |&m| (m, g)))
             .collect();
-        let d = discussion(&mails, &series_of_mail, groups.len(), &|_| None, &|t| {
-            t.to_string()
-        });
+        let d = discussion(
+            &mails,
+            &index,
+            &series_of_mail,
+            groups.len(),
+            &|_| None,
+            &|t| t.to_string(),
+        );
 
         assert_eq!(d.series.len(), 1);
         assert_eq!(d.series[0].replies, 2);
