@@ -80,12 +80,14 @@ pub(super) fn discussion(
         series[s].add(&mails[mail], false);
     }
 
+    /// A thread's root: a mail of the selection, or an id before it.
+    #[derive(PartialEq, Eq, Hash)]
     enum Key {
         Mail(usize),
         Outside(String),
     }
-    // (thread key as text for the map, first mail, activity)
-    let mut threads: HashMap<String, (Key, usize, Activity)> = HashMap::new();
+    // root → (first mail in the selection, activity)
+    let mut threads: HashMap<Key, (usize, Activity)> = HashMap::new();
     for (i, mail) in mails.iter().enumerate() {
         if series_of_mail.contains_key(&i) {
             continue;
@@ -118,27 +120,29 @@ pub(super) fn discussion(
             },
             other => other.clone(),
         };
-        let (key_text, key) = match root {
-            ThreadRoot::Own => (format!("mail {i}"), Key::Mail(i)),
-            ThreadRoot::Mail(root) => (format!("mail {root}"), Key::Mail(root)),
-            ThreadRoot::Outside(id) => (format!("id {id}"), Key::Outside(id)),
+        let key = match root {
+            ThreadRoot::Own => Key::Mail(i),
+            ThreadRoot::Mail(root) => Key::Mail(root),
+            ThreadRoot::Outside(id) => Key::Outside(id),
         };
-        let entry = threads
-            .entry(key_text)
-            .or_insert_with(|| (key, i, Activity::default()));
         // The mail that starts a thread is not a reply to it.
-        let starts_it = matches!(entry.0, Key::Mail(root) if root == i);
-        entry.2.add(mail, !starts_it);
+        let starts_it = key == Key::Mail(i);
+        let entry = threads
+            .entry(key)
+            .or_insert_with(|| (i, Activity::default()));
+        entry.1.add(mail, !starts_it);
     }
 
     let mut out = Discussion {
         series,
         ..Discussion::default()
     };
-    let mut sorted: Vec<_> = threads.into_values().collect();
+    let mut sorted: Vec<_> = threads.into_iter().collect();
     // Most replies first; the first mail's position keeps ties stable.
-    sorted.sort_by(|a, b| b.2.replies.cmp(&a.2.replies).then(a.1.cmp(&b.1)));
-    for (key, first_mail, activity) in sorted {
+    sorted.sort_by(|(_, (a_first, a)), (_, (b_first, b))| {
+        b.replies.cmp(&a.replies).then(a_first.cmp(b_first))
+    });
+    for (key, (first_mail, activity)) in sorted {
         let (subject_mail, started_in_window, author, message_id) = match key {
             Key::Mail(root) => {
                 let m = &mails[root].message;
