@@ -18,6 +18,8 @@ const DASHES: &str = "----------------------------------------------------------
 
 #[derive(Debug)]
 struct Entry {
+    /// `New:` or, for a revision, `v3 (v2 posted …):`.
+    label: String,
     title: String,
     subject: String,
     author: String,
@@ -30,6 +32,15 @@ struct TextReport {
     domains: Vec<(u64, String)>,
     contributors: Vec<(u64, String)>,
     entries: Vec<Entry>,
+}
+
+/// The first line of a commit-message entry: `New:  title` for a first
+/// version, `v3:  title` or `v3 (v2 posted …):  title` for a revision.
+fn is_entry_heading(line: &str) -> bool {
+    line.starts_with("New:  ")
+        || (line.starts_with('v')
+            && line[1..].starts_with(|c: char| c.is_ascii_digit())
+            && line.contains(":  "))
 }
 
 /// Lines after `heading` (and the blank line under it) up to the next blank.
@@ -98,11 +109,13 @@ fn parse_text(report: &str) -> TextReport {
             continue;
         }
         let mut it = chunk.lines();
-        let new = it.next().unwrap();
-        let title = new
-            .strip_prefix("New:  ")
-            .unwrap_or_else(|| panic!("entry does not start with 'New:  ': {new:?}"))
-            .to_string();
+        let heading = it.next().unwrap();
+        assert!(
+            is_entry_heading(heading),
+            "entry does not start with 'New:' or 'vN…:': {heading:?}"
+        );
+        let (label, title) = heading.split_once(":  ").expect("label and title");
+        let (label, title) = (format!("{label}:"), title.to_string());
         let subject = it.next().expect("subject line").to_string();
         let author = it.next().expect("author line").to_string();
         assert_eq!(
@@ -112,6 +125,7 @@ fn parse_text(report: &str) -> TextReport {
         );
         let message = it.collect::<Vec<_>>().join("\n").trim_end().to_string();
         entries.push(Entry {
+            label,
             title,
             subject,
             author,
@@ -2126,7 +2140,7 @@ fn links_to_the_web_archive_and_subsystems() {
                 .starts_with("Link: https://lore.kernel.org/kvm/")
         })
         .count();
-    let entries = text.lines().filter(|l| l.starts_with("New:  ")).count();
+    let entries = text.lines().filter(|l| is_entry_heading(l)).count();
     assert_eq!(links, series.len() + entries);
     // Without --url, no links at all.
     let plain = run_json(&["report", "--archive", archive, "--range", "master"]);
@@ -2136,5 +2150,92 @@ fn links_to_the_web_archive_and_subsystems() {
             .unwrap()
             .iter()
             .all(|s| s["url"].is_null())
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Revisions: a v2 posted as a reply to its v1, both in the selection.
+
+fn revision_mail(id: &str, subject: &str, reply_to: Option<&str>, body: &str) -> String {
+    let threading = reply_to.map_or(String::new(), |p| {
+        format!("In-Reply-To: <{p}>\nReferences: <{p}>\n")
+    });
+    format!(
+        "From: Vic Version <vic@versions.example>\nSubject: {subject}\nMessage-ID: <{id}>\n{threading}\n{body}"
+    )
+}
+
+#[test]
+fn revisions_in_the_selection_are_linked() {
+    let tmp = TempDir::new().unwrap();
+    let patch_body = "Do it.\n\nSigned-off-by: Vic Version <vic@versions.example>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n";
+    let v2_cover = "Second try.\n\nChanges in v2:\n - Rename the helper. [Rachel]\n - Drop patch 3.\n\nVic Version (1):\n  mm: do it\n";
+    let epoch = common::Epoch::new()
+        .mail(
+            revision_mail(
+                "v1c",
+                "[PATCH 0/1] mm: Teach the thing",
+                None,
+                "First try.\n",
+            ),
+            common::T0,
+        )
+        .mail(
+            revision_mail("v1p", "[PATCH 1/1] mm: do it", Some("v1c"), patch_body),
+            common::T0 + 60,
+        )
+        .mail(
+            revision_mail(
+                "v2c",
+                "[PATCH v2 0/1] mm: Teach the  thing.",
+                Some("v1c"),
+                v2_cover,
+            ),
+            common::T0 + 3 * common::DAY,
+        )
+        .mail(
+            revision_mail("v2p", "[PATCH v2 1/1] mm: do it", Some("v2c"), patch_body),
+            common::T0 + 3 * common::DAY + 60,
+        );
+    let repo = epoch.write(&tmp.path().join("revisions.git"));
+
+    let r = run_json(&["report", "--archive", repo.path_str(), "--range", "master"]);
+    let series = r["series"].as_array().unwrap();
+    assert_eq!(series.len(), 2);
+    let (v2, v1) = (&series[0], &series[1]);
+    assert_eq!(
+        (v2["version"].as_u64(), v1["version"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(str_of(&v1["superseded_by"]["message_id"]), "v2c");
+    assert!(v2["superseded_by"].is_null());
+    assert_eq!(str_of(&v2["earlier_versions"][0]["message_id"]), "v1c");
+    assert_eq!(
+        str_of(&v2["changelog"]),
+        " - Rename the helper. [Rachel]\n - Drop patch 3."
+    );
+    assert!(v1["changelog"].is_null());
+
+    let text = run_ok(&["report", "--archive", repo.path_str(), "--range", "master"]);
+    let report = parse_text(&text);
+    let labels: Vec<&str> = report.entries.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "v2 (v1 posted 2025-05-01, 3 days earlier):",
+            "v2 (v1 posted 2025-05-01, 3 days earlier):",
+            "New:",
+            "New:"
+        ]
+    );
+    assert!(
+        text.contains("  Superseded by v2 (posted 2025-05-04)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  Changes in v2:\n     - Rename the helper. [Rachel]\n     - Drop patch 3.\n"
+        ),
+        "{text}"
     );
 }

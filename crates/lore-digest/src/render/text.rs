@@ -1,6 +1,7 @@
 //! The plain-text format, in the layout of the original KVM list updates.
 
 use std::fmt::Write;
+use std::str::FromStr;
 
 use crate::mail::{Diffstat, Person, TrailerKind, Version};
 use crate::report::{ContributorCount, DomainCount, PatchMail, Report, Series};
@@ -101,7 +102,7 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
             .iter()
             .find(|p| matches!(p.index, None | Some(1)));
         for mail in series.cover.iter().chain(first_patch) {
-            write_commit_message(out, mail)?;
+            write_commit_message(out, &revision_label(series), mail)?;
         }
     }
     Ok(())
@@ -174,11 +175,46 @@ fn diffstat_line(d: &Diffstat) -> String {
 }
 
 fn version(series: &Series) -> String {
-    Version {
-        major: series.version,
-        minor: series.version_minor,
+    version_of(series.version, series.version_minor)
+}
+
+fn version_of(major: u32, minor: Option<u32>) -> String {
+    Version { major, minor }.to_string()
+}
+
+/// The date of an RFC 3339 timestamp.
+fn day(timestamp: &str) -> &str {
+    timestamp.get(..10).unwrap_or(timestamp)
+}
+
+/// `New:` for a first version; for a revision, its version and the earlier
+/// ones posted: `v3 (v2 posted 2025-05-08, 6 days earlier; v1 2025-01-11):`.
+fn revision_label(series: &Series) -> String {
+    if series.version <= 1 && series.version_minor.is_none() {
+        return "New:".to_string();
     }
-    .to_string()
+    let mut earlier = series.earlier_versions.iter().rev();
+    let Some(previous) = earlier.next() else {
+        return format!("{}:", version(series));
+    };
+    let seconds = |t: &str| jiff::Timestamp::from_str(t).map(|t| t.as_second());
+    let days = match (seconds(&series.first_seen), seconds(&previous.first_seen)) {
+        (Ok(now), Ok(then)) => now.saturating_sub(then) / 86_400,
+        _ => 0,
+    };
+    let mut label = format!(
+        "{} ({} posted {}, {days} day{} earlier",
+        version(series),
+        version_of(previous.version, previous.version_minor),
+        day(&previous.first_seen),
+        if days == 1 { "" } else { "s" }
+    );
+    for older in earlier {
+        let older_version = version_of(older.version, older.version_minor);
+        label.push_str(&format!("; {older_version} {}", day(&older.first_seen)));
+    }
+    label.push_str("):");
+    label
 }
 
 /// `- [v3, 6 patches, RFC] Title`, the author, then the subjects seen.
@@ -228,6 +264,20 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
             writeln!(out, "  {}: {}", kind.name(), names.join(", "))?;
         }
     }
+    if let Some(newer) = &series.superseded_by {
+        writeln!(
+            out,
+            "  Superseded by {} (posted {})",
+            version_of(newer.version, newer.version_minor),
+            day(&newer.first_seen)
+        )?;
+    }
+    if let Some(changelog) = &series.changelog {
+        writeln!(out, "  Changes in {}:", version(series))?;
+        for line in changelog.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
     // All or none unreviewed is plain from the review lines; a mix is not.
     let n = series.patches.len();
     if series.unreviewed_patches > 0 && series.unreviewed_patches < n {
@@ -243,8 +293,8 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
     writeln!(out)
 }
 
-fn write_commit_message(out: &mut String, mail: &PatchMail) -> std::fmt::Result {
-    writeln!(out, "New:  {}", mail.title)?;
+fn write_commit_message(out: &mut String, label: &str, mail: &PatchMail) -> std::fmt::Result {
+    writeln!(out, "{label}  {}", mail.title)?;
     writeln!(out, "{}", mail.subject)?;
     writeln!(
         out,

@@ -1,12 +1,12 @@
 use std::collections::HashMap;
 
 use super::links::message_url;
-use super::model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats};
+use super::model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats, VersionRef};
 use super::threads::{discussion, given};
 use crate::Error;
 use crate::analysis::{
-    SeriesGroup, Tally, count_subsystems, group_series, message_index, subsystem, tally,
-    tally_people,
+    SeriesGroup, Tally, changelog, count_subsystems, group_series, message_index, revision_key,
+    subsystem, tally, tally_people,
 };
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::Diffstat;
@@ -86,6 +86,7 @@ pub fn from_mails(
             Some((key, series))
         })
         .collect();
+    link_versions(&mut series);
     // Newest first by arrival; the position of a series' first mail breaks
     // ties so the order is the same on every run.
     series.sort_by(|(a, _), (b, _)| b.cmp(a));
@@ -204,6 +205,11 @@ fn series(
                 deletions: sum.deletions + d.deletions,
             }),
         unreviewed_patches: 0,
+        changelog: cover
+            .and_then(|c| mails[c].message.commit_message.as_ref())
+            .and_then(|c| changelog(&c.text, tag.version.major)),
+        earlier_versions: Vec::new(),
+        superseded_by: None,
         cover: cover.map(patch_mail),
         patches: patches.into_iter().map(patch_mail).collect(),
     };
@@ -227,6 +233,54 @@ fn people(tally: &Tally) -> Vec<ContributorCount> {
         count: *count,
     })
     .collect()
+}
+
+/// Links the versions of one series posted in the selection: same author,
+/// same title once case, spacing and a final period are set aside.
+fn link_versions(series: &mut [((i64, usize), Series)]) {
+    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, (_, s)) in series.iter().enumerate() {
+        let author = s
+            .author
+            .as_ref()
+            .map(|a| a.email.clone())
+            .unwrap_or_default();
+        by_key
+            .entry((author, revision_key(&s.title)))
+            .or_default()
+            .push(i);
+    }
+    for mut versions in by_key.into_values().filter(|v| v.len() > 1) {
+        versions.sort_by_key(|&i| (series[i].1.version, series[i].1.version_minor, series[i].0));
+        let refs: Vec<(i64, u32, VersionRef)> = versions
+            .iter()
+            .map(|&i| {
+                let ((time, _), s) = &series[i];
+                let version_ref = VersionRef {
+                    version: s.version,
+                    version_minor: s.version_minor,
+                    first_seen: s.first_seen.clone(),
+                    message_id: s.message_id.clone(),
+                    url: s.url.clone(),
+                };
+                (*time, s.version, version_ref)
+            })
+            .collect();
+        for &i in &versions {
+            let ((time, _), s) = &mut series[i];
+            let (time, version) = (*time, s.version);
+            s.earlier_versions = refs
+                .iter()
+                .filter(|(t, v, _)| *v < version && *t <= time)
+                .map(|(_, _, r)| r.clone())
+                .collect();
+            s.superseded_by = refs
+                .iter()
+                .rev()
+                .find(|(t, v, _)| *v > version && *t >= time)
+                .map(|(_, _, r)| r.clone());
+        }
+    }
 }
 
 /// Patches of a series with no review trailer on them or on its cover letter.

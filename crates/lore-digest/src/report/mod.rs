@@ -13,4 +13,5 @@ pub use build::{Options, build, from_mails};
 pub use links::message_url;
 pub use model::{
     ContributorCount, DomainCount, GivenTrailer, PatchMail, Report, Series, Stats, Thread,
+    VersionRef,
 };

@@ -138,6 +138,14 @@ pub struct Series {
     /// Patches (not the cover letter) with no Reviewed-by, Acked-by or
     /// Tested-by on them or on the cover letter.
     pub unreviewed_patches: usize,
+    /// The cover letter's changelog block for this version (`v3:`,
+    /// `Changes in v3:`, `Changes since v2:` …).
+    pub changelog: Option<String>,
+    /// Earlier versions of the series (same author, same title) found in
+    /// the selection, oldest first.
+    pub earlier_versions: Vec<VersionRef>,
+    /// The newest later version posted in the selection, if any.
+    pub superseded_by: Option<VersionRef>,
 }
 
 /// One patch or cover letter.
@@ -165,6 +173,21 @@ pub struct PatchMail {
     pub commit_message: String,
     /// The diffstat totals, when there is a diffstat.
     pub diffstat: Option<Diffstat>,
+}
+
+/// Another version of a series.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VersionRef {
+    /// Its version number.
+    pub version: u32,
+    /// Its partial-reroll number, if any.
+    pub version_minor: Option<u32>,
+    /// When its first mail arrived (RFC 3339, UTC).
+    pub first_seen: String,
+    /// Message-ID of its cover letter or first patch.
+    pub message_id: Option<String>,
+    /// Web archive link (with `--url`).
+    pub url: Option<String>,
 }
 
 /// A trailer as given on a series.
