@@ -9,8 +9,8 @@ use crate::analysis::{
     subsystem, tally, tally_people,
 };
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
-use crate::mail::Diffstat;
 use crate::mail::SubjectKind;
+use crate::mail::{CommitMessage, Diffstat};
 
 /// What a report is built with, beyond the selection.
 #[derive(Clone, Debug, Default)]
@@ -35,7 +35,7 @@ pub fn from_mails(
     outcome: ReadOutcome,
     options: &Options,
 ) -> Report {
-    let ReadOutcome { mails, missing } = outcome;
+    let ReadOutcome { mut mails, missing } = outcome;
     let link = |id: &Option<String>| -> Option<String> {
         Some(message_url(options.url.as_deref()?, id.as_deref()?))
     };
@@ -73,11 +73,17 @@ pub fn from_mails(
         &link,
         &timestamp,
     );
+    // Commit messages move into the report rather than being copied: they
+    // are most of the text a report holds.
+    let mut commit_messages: Vec<Option<CommitMessage>> = mails
+        .iter_mut()
+        .map(|m| m.message.commit_message.take())
+        .collect();
     let mut series: Vec<((i64, usize), Series)> = groups
         .iter()
         .zip(discussion.series)
         .filter_map(|(g, activity)| {
-            let (key, mut series) = series(&mails, g, &link)?;
+            let (key, mut series) = series(&mails, &mut commit_messages, g, &link)?;
             series.replies = activity.replies;
             series.participants = activity.participants;
             series.last_activity = timestamp(activity.last.unwrap_or_default());
@@ -100,7 +106,7 @@ pub fn from_mails(
         .map(|t| Some(&t.person));
     let reviewers = tally_people(reviews);
 
-    Report {
+    let report = Report {
         list: options
             .list
             .clone()
@@ -125,33 +131,21 @@ pub fn from_mails(
         discussions: discussion.discussions,
         earlier_series: discussion.earlier_series,
         warnings: warnings(&mails, &missing),
-    }
+    };
+    // Freeing tens of thousands of parsed mails one by one takes longer
+    // than anything left to do; a thread does it while the report is
+    // rendered.
+    std::thread::spawn(move || drop(mails));
+    report
 }
 
 /// The series of a group, with its sort key (first arrival, first position).
 fn series(
     mails: &[MailRecord],
+    commit_messages: &mut [Option<CommitMessage>],
     group: &SeriesGroup,
     link: &dyn Fn(&Option<String>) -> Option<String>,
 ) -> Option<((i64, usize), Series)> {
-    let patch_mail = |i: usize| -> PatchMail {
-        let mail = &mails[i];
-        let message = &mail.message;
-        let commit_message = message.commit_message.clone().unwrap_or_default();
-        PatchMail {
-            index: message.patch_tag().and_then(|t| t.index),
-            subject: message.subject.full.clone(),
-            title: message.subject.title.clone(),
-            author: message.author.clone(),
-            sender: message.sender.clone(),
-            message_id: message.message_id.clone(),
-            url: link(&message.message_id),
-            commit: mail.commit.id.to_string(),
-            arrived: timestamp(mail.commit.time),
-            commit_message: commit_message.text,
-            diffstat: commit_message.diffstat,
-        }
-    };
     let index_of = |i: usize| mails[i].message.patch_tag().and_then(|t| t.index);
     let cover = group
         .members
@@ -169,6 +163,35 @@ fn series(
     let tag = root_message.patch_tag().cloned().unwrap_or_default();
     let first_seen = group.members.iter().map(|&i| mails[i].commit.time).min()?;
     let first_position = group.members.iter().copied().min()?;
+    let diffstat = patches
+        .iter()
+        .filter_map(|&i| commit_messages[i].as_ref()?.diffstat)
+        .fold(Diffstat::default(), |sum, d| Diffstat {
+            files: sum.files + d.files,
+            insertions: sum.insertions + d.insertions,
+            deletions: sum.deletions + d.deletions,
+        });
+    let changelog = cover
+        .and_then(|c| commit_messages[c].as_ref())
+        .and_then(|c| changelog(&c.text, tag.version.major));
+    let mut patch_mail = |i: usize| -> PatchMail {
+        let mail = &mails[i];
+        let message = &mail.message;
+        let commit_message = commit_messages[i].take().unwrap_or_default();
+        PatchMail {
+            index: message.patch_tag().and_then(|t| t.index),
+            subject: message.subject.full.clone(),
+            title: message.subject.title.clone(),
+            author: message.author.clone(),
+            sender: message.sender.clone(),
+            message_id: message.message_id.clone(),
+            url: link(&message.message_id),
+            commit: mail.commit.id.to_string(),
+            arrived: timestamp(mail.commit.time),
+            commit_message: commit_message.text,
+            diffstat: commit_message.diffstat,
+        }
+    };
     let series = Series {
         title: root_message.subject.title.clone(),
         version: tag.version.major,
@@ -196,21 +219,12 @@ fn series(
             .iter()
             .flat_map(|&i| given(&mails[i], index_of(i), false))
             .collect(),
-        diffstat: patches
-            .iter()
-            .filter_map(|&i| mails[i].message.commit_message.as_ref()?.diffstat)
-            .fold(Diffstat::default(), |sum, d| Diffstat {
-                files: sum.files + d.files,
-                insertions: sum.insertions + d.insertions,
-                deletions: sum.deletions + d.deletions,
-            }),
+        diffstat,
         unreviewed_patches: 0,
-        changelog: cover
-            .and_then(|c| mails[c].message.commit_message.as_ref())
-            .and_then(|c| changelog(&c.text, tag.version.major)),
+        changelog,
         earlier_versions: Vec::new(),
         superseded_by: None,
-        cover: cover.map(patch_mail),
+        cover: cover.map(&mut patch_mail),
         patches: patches.into_iter().map(patch_mail).collect(),
     };
     Some(((first_seen, first_position), series))
