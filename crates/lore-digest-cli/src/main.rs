@@ -60,7 +60,7 @@ struct ReportArgs {
     #[arg(long, value_name = "WHEN")]
     until: Option<String>,
 
-    /// Output format. Example: `--format json`.
+    /// Output format. Example: `--format markdown`.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
@@ -91,6 +91,8 @@ enum Format {
     Text,
     /// Every figure and series, machine-readable.
     Json,
+    /// For GitHub, GitLab and mail: tables and fenced commit messages.
+    Markdown,
 }
 
 fn main() -> ExitCode {
@@ -173,6 +175,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     let document = match args.format {
         Format::Text => render::text::render(&report, args.top),
         Format::Json => render::json::render(&report),
+        Format::Markdown => render::markdown::render(&report, args.top),
     };
     let written = match &args.output {
         Some(path) => write_atomically(path, document.as_bytes()),

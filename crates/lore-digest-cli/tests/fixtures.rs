@@ -2239,3 +2239,95 @@ fn revisions_in_the_selection_are_linked() {
         "{text}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Markdown: the whole report as a snapshot, and hostile mail text escaped.
+
+#[test]
+fn markdown_report() {
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_single(tmp.path());
+    let (a, b) = single_ids(&repo);
+    let range = format!("{}..{}", short(&a), short(&b));
+    let md = run_ok(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        &range,
+        "--format",
+        "markdown",
+        "--url",
+        "https://lore.kernel.org/kvm",
+    ]);
+    insta::assert_snapshot!("single_range_markdown", md);
+    assert!(md.starts_with("# kvm mailing list update from `"));
+    assert!(
+        md.contains("| 4 | Alice Hacker &lt;alice@kernel-dev.org&gt; |"),
+        "{md}"
+    );
+}
+
+/// Unescaped `|` in a Markdown table row: the cell separators.
+fn table_separators(row: &str) -> usize {
+    let bytes = row.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
+        .count()
+}
+
+#[test]
+fn hostile_mail_text_is_escaped() {
+    let tmp = TempDir::new().unwrap();
+    let hostile = concat!(
+        "From: \"\\\"><img src=x onerror=alert(1)>\" <evil@x.org>\n",
+        "Subject: [PATCH] <script>alert(1)</script> | pipe `tick` **bold** [x](javascript:alert(1))\n",
+        "Message-ID: <evil-1@x.org>\n\n",
+        "Body with a fence:\n```\n<b>not html</b>\n```\n\nSigned-off-by: Evil <evil@x.org>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n"
+    );
+    let reply = "From: Rev <rev@y.org>\nSubject: Re: [PATCH] <script>alert(1)</script>\nMessage-ID: <r-1@y.org>\nIn-Reply-To: <evil-1@x.org>\nReferences: <evil-1@x.org>\n\nReviewed-by: Rev <rev@y.org>\n";
+    let repo = common::Epoch::new()
+        .mail(hostile, common::T0)
+        .mail(reply, common::T0 + 60)
+        .write(&tmp.path().join("hostile.git"));
+    let md = run_ok(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        "master",
+        "--format",
+        "markdown",
+    ]);
+    // Mail text stays as written only inside the fenced commit message.
+    let outside_fences: String = md.split("````").step_by(2).collect();
+    for raw in ["<script>", "<img", "<b>"] {
+        assert!(!outside_fences.contains(raw), "{raw} not escaped:\n{md}");
+    }
+    assert!(
+        md.contains("&lt;script&gt;alert(1)&lt;/script&gt; \\| pipe \\`tick\\` \\*\\*bold\\*\\*"),
+        "{md}"
+    );
+    // The commit message holds ``` so its fence is longer.
+    assert!(
+        md.contains("````text\nBody with a fence:\n```\n<b>not html</b>\n```"),
+        "{md}"
+    );
+    // Every table row keeps its columns.
+    let mut header: Option<&str> = None;
+    for line in md.lines() {
+        if !line.starts_with('|') {
+            header = None;
+            continue;
+        }
+        let first = *header.get_or_insert(line);
+        assert_eq!(
+            table_separators(line),
+            table_separators(first),
+            "row {line:?} under {first:?}"
+        );
+    }
+    // The text and JSON formats carry the subject as plain text.
+    let text = run_ok(&["report", "--archive", repo.path_str(), "--range", "master"]);
+    assert!(text.contains("[PATCH] <script>alert(1)</script> | pipe"));
+}

@@ -12,7 +12,7 @@
 //! * [`analysis`] groups patches into series and counts contributors;
 //! * [`report`] is the report model (serializable, the contract with
 //!   renderers) and the code that builds it;
-//! * [`render`] turns a report into text or JSON.
+//! * [`render`] turns a report into text, JSON or Markdown.
 //!
 //! ```no_run
 //! use lore_digest::{archive::{Archive, Selection}, report, render};

@@ -1,5 +1,7 @@
-//! Renderers: a [`crate::report::Report`] in, a document out. Renderers
-//! never read mail; everything they show is in the report.
+//! Renderers: a [`crate::report::Report`] in, a document out (text, JSON,
+//! Markdown). Renderers never read mail; everything they show is in the
+//! report.
 
 pub mod json;
+pub mod markdown;
 pub mod text;

@@ -1,0 +1,191 @@
+//! The Markdown format: renders on GitHub and GitLab, with tables for the
+//! top lists and fenced commit messages. Mail text is escaped so that a
+//! subject can neither break a table nor inject HTML.
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, Error};
+
+use crate::report::Report;
+
+const TEMPLATE: &str = include_str!("templates/report.md.j2");
+
+/// Renders the Markdown report, cutting top lists to `top`.
+pub fn render(report: &Report, top: usize) -> String {
+    let mut env = Environment::new();
+    // Escaping is done per place by the filters below: Markdown needs
+    // different escaping in text, table cells and code blocks.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.add_filter("md", |s: &str| escape(s));
+    env.add_filter("cell", |s: &str| escape(s));
+    env.add_filter("fenced", |s: &str| fenced(s));
+    env.add_filter("person", person);
+    env.add_filter("version", version);
+    env.add_filter("patch_count", patch_count);
+    env.add_filter("review_lines", review_lines);
+    env.add_filter("all_mails", all_mails);
+    env.add_filter("shown_mails", shown_mails);
+    let rendered = env
+        .add_template("report.md", TEMPLATE)
+        .and_then(|()| env.get_template("report.md"))
+        .and_then(|t| {
+            t.render(minijinja::context! { r => Value::from(Serde(report)), top => top })
+        });
+    // The template is part of the program and the model always serializes;
+    // an error here is a bug, shown in the output rather than a panic.
+    rendered.unwrap_or_else(|e| format!("lore-digest: the Markdown template failed: {e:#}\n"))
+}
+
+/// Escapes text for Markdown: characters that start formatting get a
+/// backslash, `<`, `>` and `&` become entities (so no HTML from mail ever
+/// reaches the page), and line breaks become spaces so a table row stays one.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A fenced code block whose fence is longer than any run of backticks in
+/// the text, so the text cannot close it.
+pub fn fenced(text: &str) -> String {
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    let text = text.trim_end_matches('\n');
+    format!("{fence}text\n{text}\n{fence}")
+}
+
+fn text(value: &Value, attr: &str) -> String {
+    value
+        .get_attr(attr)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `Name <email>`, escaped; `(unknown)` for none.
+fn person(value: Value) -> String {
+    if value.is_none() || value.is_undefined() {
+        return "(unknown)".into();
+    }
+    let (name, email) = (text(&value, "name"), text(&value, "email"));
+    match (name.is_empty(), email.is_empty()) {
+        (false, false) => format!("{} &lt;{}&gt;", escape(&name), escape(&email)),
+        (true, false) => format!("&lt;{}&gt;", escape(&email)),
+        _ => escape(&name),
+    }
+}
+
+fn number(value: &Value, attr: &str) -> Option<u64> {
+    value
+        .get_attr(attr)
+        .ok()
+        .and_then(|v| u64::try_from(v).ok())
+}
+
+fn version(series: Value) -> String {
+    let major = number(&series, "version").unwrap_or(1);
+    match number(&series, "version_minor") {
+        Some(minor) => format!("v{major}.{minor}"),
+        None => format!("v{major}"),
+    }
+}
+
+fn patch_count(series: Value) -> String {
+    let seen = series
+        .get_attr("patches")
+        .ok()
+        .and_then(|p| p.len())
+        .unwrap_or(0) as u64;
+    let count = number(&series, "total").unwrap_or(seen);
+    format!("{count} patch{}", if count == 1 { "" } else { "es" })
+}
+
+/// `Reviewed-by: A, B` and the like, one line per review kind.
+fn review_lines(series: Value) -> Result<Vec<String>, Error> {
+    let mut lines = Vec::new();
+    for kind in ["Reviewed-by", "Acked-by", "Tested-by"] {
+        let mut names: Vec<String> = Vec::new();
+        for trailer in series.get_attr("trailers")?.try_iter()? {
+            if trailer.get_attr("kind")?.as_str() != Some(kind) {
+                continue;
+            }
+            let who = trailer.get_attr("person")?;
+            let name = Some(text(&who, "name"))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| text(&who, "email"));
+            let name = escape(&name);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        if !names.is_empty() {
+            lines.push(format!("{kind}: {}", names.join(", ")));
+        }
+    }
+    Ok(lines)
+}
+
+/// The cover letter and every patch of a series.
+fn all_mails(series: Value) -> Result<Vec<Value>, Error> {
+    let mut mails: Vec<Value> = series
+        .get_attr("cover")
+        .into_iter()
+        .filter(|c| !c.is_none())
+        .collect();
+    mails.extend(series.get_attr("patches")?.try_iter()?);
+    Ok(mails)
+}
+
+/// The cover letter and patch 1 (or the lone patch): what the report quotes.
+fn shown_mails(series: Value) -> Result<Vec<Value>, Error> {
+    let mut mails: Vec<Value> = series
+        .get_attr("cover")
+        .into_iter()
+        .filter(|c| !c.is_none())
+        .collect();
+    let first = series.get_attr("patches")?.try_iter()?.find(|p| {
+        p.get_attr("index")
+            .is_ok_and(|i| i.is_none() || u64::try_from(i).ok() == Some(1))
+    });
+    mails.extend(first);
+    Ok(mails)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_text_cannot_inject_html_or_break_tables() {
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            escape("\"><img src=x onerror=alert(1)>"),
+            "\"&gt;&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(escape("a | b\nc"), r"a \| b c");
+        assert_eq!(
+            escape("**bold** [link](x) `code`"),
+            r"\*\*bold\*\* \[link\](x) \`code\`"
+        );
+    }
+
+    #[test]
+    fn fences_outgrow_the_backticks_inside() {
+        assert_eq!(fenced("plain\n"), "```text\nplain\n```");
+        assert_eq!(fenced("has ``` inside"), "````text\nhas ``` inside\n````");
+    }
+}
