@@ -136,24 +136,24 @@ fn review_lines(series: Value) -> Result<Vec<String>, Error> {
     Ok(lines)
 }
 
+/// The cover letter of a series, if it is in the selection.
+fn cover(series: &Value) -> Option<Value> {
+    series
+        .get_attr("cover")
+        .ok()
+        .filter(|c| !c.is_none() && !c.is_undefined())
+}
+
 /// The cover letter and every patch of a series.
 fn all_mails(series: Value) -> Result<Vec<Value>, Error> {
-    let mut mails: Vec<Value> = series
-        .get_attr("cover")
-        .into_iter()
-        .filter(|c| !c.is_none())
-        .collect();
+    let mut mails: Vec<Value> = cover(&series).into_iter().collect();
     mails.extend(series.get_attr("patches")?.try_iter()?);
     Ok(mails)
 }
 
 /// The cover letter and patch 1 (or the lone patch): what the report quotes.
 fn shown_mails(series: Value) -> Result<Vec<Value>, Error> {
-    let mut mails: Vec<Value> = series
-        .get_attr("cover")
-        .into_iter()
-        .filter(|c| !c.is_none())
-        .collect();
+    let mut mails: Vec<Value> = cover(&series).into_iter().collect();
     let first = series.get_attr("patches")?.try_iter()?.find(|p| {
         p.get_attr("index")
             .is_ok_and(|i| i.is_none() || u64::try_from(i).ok() == Some(1))
