@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use super::links::message_url;
 use super::model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats, VersionRef};
-use super::threads::{discussion, given};
+use super::threads::{discussion, given, series_of_mail};
 use crate::Error;
 use crate::analysis::{
     SeriesGroup, Tally, changelog, count_subsystems, group_series, message_index, revision_key,
@@ -60,11 +60,7 @@ pub fn from_mails(
         }
     }
 
-    let series_of_mail: HashMap<usize, usize> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, group)| group.members.iter().map(move |&m| (m, g)))
-        .collect();
+    let series_of_mail = series_of_mail(&groups);
     let discussion = discussion(
         &mails,
         &by_id,

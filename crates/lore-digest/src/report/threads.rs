@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::model::{GivenTrailer, Thread};
-use crate::analysis::{MessageIndex, ThreadRoot, is_bug_report, thread_roots};
+use crate::analysis::{MessageIndex, SeriesGroup, ThreadRoot, is_bug_report, thread_roots};
 use crate::archive::MailRecord;
 use crate::mail::{Person, SubjectKind, parse_subject, strip_reply_prefixes};
 
@@ -31,6 +31,15 @@ impl Activity {
             self.participants.push(author.clone());
         }
     }
+}
+
+/// Which series each patch mail belongs to: mail index → group index.
+pub(super) fn series_of_mail(groups: &[SeriesGroup]) -> HashMap<usize, usize> {
+    let members = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.members.iter().map(move |&m| (m, g)));
+    members.collect()
 }
 
 /// The trailers a mail gives, as given on patch `on` (0: the cover letter,
@@ -238,11 +247,7 @@ mod tests {
         ];
         let index = crate::analysis::message_index(&mails);
         let groups = group_series(&mails, &index);
-        let series_of_mail: HashMap<usize, usize> = groups
-            .iter()
-            .enumerate()
-            .flat_map(|(g, group)| group.members.iter().map(move |&m| (m, g)))
-            .collect();
+        let series_of_mail = series_of_mail(&groups);
         let d = discussion(
             &mails,
             &index,
