@@ -14,6 +14,15 @@ pub struct Person {
 }
 
 impl Person {
+    /// The display name, or the address when the mail gave no name.
+    pub fn short_name(&self) -> &str {
+        if self.name.is_empty() {
+            &self.email
+        } else {
+            &self.name
+        }
+    }
+
     /// Builds a person, normalizing the name's whitespace and the address's case.
     pub fn new(name: &str, email: &str) -> Person {
         let name =

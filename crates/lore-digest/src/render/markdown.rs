@@ -21,7 +21,6 @@ pub fn render(report: &Report, top: usize) -> String {
     env.add_filter("person", person);
     env.add_filter("version", version);
     env.add_filter("patch_count", patch_count);
-    env.add_filter("review_lines", review_lines);
     env.add_filter("all_mails", all_mails);
     env.add_filter("shown_mails", shown_mails);
     let rendered = env
@@ -109,31 +108,6 @@ fn patch_count(series: Value) -> String {
         .unwrap_or(0) as u64;
     let count = number(&series, "total").unwrap_or(seen);
     format!("{count} patch{}", if count == 1 { "" } else { "es" })
-}
-
-/// `Reviewed-by: A, B` and the like, one line per review kind.
-fn review_lines(series: Value) -> Result<Vec<String>, Error> {
-    let mut lines = Vec::new();
-    for kind in ["Reviewed-by", "Acked-by", "Tested-by"] {
-        let mut names: Vec<String> = Vec::new();
-        for trailer in series.get_attr("trailers")?.try_iter()? {
-            if trailer.get_attr("kind")?.as_str() != Some(kind) {
-                continue;
-            }
-            let who = trailer.get_attr("person")?;
-            let name = Some(text(&who, "name"))
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| text(&who, "email"));
-            let name = escape(&name);
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        if !names.is_empty() {
-            lines.push(format!("{kind}: {}", names.join(", ")));
-        }
-    }
-    Ok(lines)
 }
 
 /// The cover letter of a series, if it is in the selection.

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::str::FromStr;
 
-use crate::mail::{Diffstat, Person, TrailerKind, Version};
+use crate::mail::{Diffstat, Person, Version};
 use crate::report::{ContributorCount, DomainCount, PatchMail, Report, Series};
 
 const SEPARATOR_WIDTH: usize = 70;
@@ -244,25 +244,9 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
     if d.files > 0 {
         writeln!(out, "  Diffstat: {}", diffstat_line(d))?;
     }
-    for kind in [
-        TrailerKind::ReviewedBy,
-        TrailerKind::AckedBy,
-        TrailerKind::TestedBy,
-    ] {
-        let mut names: Vec<String> = Vec::new();
-        for t in series.trailers.iter().filter(|t| t.kind == kind) {
-            let name = if t.person.name.is_empty() {
-                t.person.email.clone()
-            } else {
-                t.person.name.clone()
-            };
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        if !names.is_empty() {
-            writeln!(out, "  {}: {}", kind.name(), names.join(", "))?;
-        }
+    for line in &series.reviews {
+        let names: Vec<&str> = line.people.iter().map(Person::short_name).collect();
+        writeln!(out, "  {}: {}", line.kind.name(), names.join(", "))?;
     }
     if let Some(newer) = &series.superseded_by {
         writeln!(

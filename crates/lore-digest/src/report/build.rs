@@ -1,7 +1,10 @@
 use std::collections::HashMap;
 
 use super::links::message_url;
-use super::model::{ContributorCount, DomainCount, PatchMail, Report, Series, Stats, VersionRef};
+use super::model::{
+    ContributorCount, DayCount, DomainCount, PatchMail, Report, ReviewLine, Series, Stats,
+    VersionRef,
+};
 use super::threads::{discussion, given, series_of_mail};
 use crate::Error;
 use crate::analysis::{
@@ -9,8 +12,8 @@ use crate::analysis::{
     subsystem, tally, tally_people,
 };
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
-use crate::mail::SubjectKind;
 use crate::mail::{CommitMessage, Diffstat};
+use crate::mail::{Person, SubjectKind, TrailerKind};
 
 /// What a report is built with, beyond the selection.
 #[derive(Clone, Debug, Default)]
@@ -85,6 +88,7 @@ pub fn from_mails(
             series.last_activity = timestamp(activity.last.unwrap_or_default());
             series.trailers.extend(activity.trailers);
             series.unreviewed_patches = unreviewed(&series);
+            series.reviews = review_lines(&series);
             Some((key, series))
         })
         .collect();
@@ -121,6 +125,7 @@ pub fn from_mails(
                 .iter()
                 .map(|(_, s)| (s.title.as_str(), s.patches.len())),
         ),
+        timeline: timeline(&mails),
         series: series.into_iter().map(|(_, s)| s).collect(),
         pull_requests: discussion.pull_requests,
         bug_reports: discussion.bug_reports,
@@ -210,6 +215,7 @@ fn series(
         replies: 0,
         participants: Vec::new(),
         last_activity: String::new(),
+        reviews: Vec::new(),
         trailers: group
             .members
             .iter()
@@ -306,6 +312,49 @@ fn unreviewed(series: &Series) -> usize {
         .iter()
         .filter(|p| !reviewed_on(p.index))
         .count()
+}
+
+/// The distinct people who reviewed, acked or tested a series, per kind.
+fn review_lines(series: &Series) -> Vec<ReviewLine> {
+    [
+        TrailerKind::ReviewedBy,
+        TrailerKind::AckedBy,
+        TrailerKind::TestedBy,
+    ]
+    .into_iter()
+    .filter_map(|kind| {
+        let mut people: Vec<Person> = Vec::new();
+        for t in series.trailers.iter().filter(|t| t.kind == kind) {
+            // The same address under two spellings of a name is one person.
+            if !people.iter().any(|p| p.email == t.person.email) {
+                people.push(t.person.clone());
+            }
+        }
+        (!people.is_empty()).then_some(ReviewLine { kind, people })
+    })
+    .collect()
+}
+
+/// Mails and patches per UTC day of arrival, oldest first.
+fn timeline(mails: &[MailRecord]) -> Vec<DayCount> {
+    let mut days: std::collections::BTreeMap<i64, (usize, usize)> = Default::default();
+    for mail in mails {
+        let day = days.entry(mail.commit.time.div_euclid(86_400)).or_default();
+        day.0 += 1;
+        if matches!(&mail.message.subject.kind, SubjectKind::Patch(t) if !t.is_cover_letter()) {
+            day.1 += 1;
+        }
+    }
+    days.into_iter()
+        .map(|(day, (messages, patches))| DayCount {
+            day: timestamp(day * 86_400)
+                .get(..10)
+                .unwrap_or_default()
+                .to_string(),
+            messages,
+            patches,
+        })
+        .collect()
 }
 
 /// The list named by most mails' `List-Id`: `kvm.vger.kernel.org` → `kvm`.
@@ -492,6 +541,19 @@ mod tests {
             ]
         );
         assert_eq!(s.unreviewed_patches, 0);
+        let reviews: Vec<(TrailerKind, Vec<&str>)> = s
+            .reviews
+            .iter()
+            .map(|l| (l.kind, l.people.iter().map(|p| p.email.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            reviews,
+            [
+                (TrailerKind::ReviewedBy, vec!["rev@y.org"]),
+                (TrailerKind::AckedBy, vec!["other@z.org"]),
+                (TrailerKind::TestedBy, vec!["tia@t.org"]),
+            ]
+        );
         assert_eq!(s.replies, 2);
         // Only reviews given in the selection's replies count for reviewers.
         let reviewers: Vec<(&str, usize)> = r
@@ -520,5 +582,29 @@ mod tests {
         ]);
         assert_eq!(r.series[0].unreviewed_patches, 1);
         assert_eq!(r.stats.unreviewed_patches, 1);
+    }
+
+    #[test]
+    fn the_timeline_counts_mails_and_patches_per_utc_day() {
+        let ann = "Ann <ann@x.org>";
+        let day = 86_400;
+        let r = report(vec![
+            mail("c", ann, "[PATCH 0/1] Thing", None, "Cover.\n", day - 1),
+            mail("p", ann, "[PATCH 1/1] one", Some("c"), PATCH_BODY, day),
+            mail("r", ann, "Re: [PATCH 1/1] one", Some("p"), "Ok.\n", 3 * day),
+        ]);
+        let days: Vec<(&str, usize, usize)> = r
+            .timeline
+            .iter()
+            .map(|d| (d.day.as_str(), d.messages, d.patches))
+            .collect();
+        assert_eq!(
+            days,
+            [
+                ("1970-01-01", 1, 0),
+                ("1970-01-02", 1, 1),
+                ("1970-01-04", 1, 0)
+            ]
+        );
     }
 }

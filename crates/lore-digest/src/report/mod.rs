@@ -12,6 +12,6 @@ mod threads;
 pub use build::{Options, build, from_mails};
 pub use links::message_url;
 pub use model::{
-    ContributorCount, DomainCount, GivenTrailer, PatchMail, Report, Series, Stats, Thread,
-    VersionRef,
+    ContributorCount, DayCount, DomainCount, GivenTrailer, PatchMail, Report, ReviewLine, Series,
+    Stats, Thread, VersionRef,
 };

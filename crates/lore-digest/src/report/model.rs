@@ -31,6 +31,9 @@ pub struct Report {
     /// Series per subsystem (the title's prefixes, `KVM: x86/mmu`), most
     /// series first; every entry.
     pub subsystems: Vec<SubsystemCount>,
+    /// Mails and patches per day of arrival (UTC), oldest first; days
+    /// without mail are left out.
+    pub timeline: Vec<DayCount>,
     /// Every series with a patch in the selection, newest first.
     pub series: Vec<Series>,
     /// `[GIT PULL]` threads, most replies first.
@@ -76,6 +79,26 @@ pub struct DomainCount {
     pub domain: String,
     /// Messages.
     pub count: usize,
+}
+
+/// One day of the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DayCount {
+    /// The day, `2025-05-08` (UTC).
+    pub day: String,
+    /// Mails that arrived that day.
+    pub messages: usize,
+    /// Patch mails among them (cover letters not counted, as in `stats.patches`).
+    pub patches: usize,
+}
+
+/// The people who gave one kind of review on a series.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReviewLine {
+    /// `Reviewed-by`, `Acked-by` or `Tested-by`.
+    pub kind: TrailerKind,
+    /// Each person once, in the order their trailers came.
+    pub people: Vec<Person>,
 }
 
 /// One line of the contributor list.
@@ -133,6 +156,9 @@ pub struct Series {
     pub last_activity: String,
     /// Trailers carried by its patches and given in replies, in that order.
     pub trailers: Vec<GivenTrailer>,
+    /// Who gave Reviewed-by, Acked-by and Tested-by on it, per kind in that
+    /// order: the distinct people of `trailers`, kinds with nobody left out.
+    pub reviews: Vec<ReviewLine>,
     /// Totals of the diffstats of its patches in the selection.
     pub diffstat: Diffstat,
     /// Patches (not the cover letter) with no Reviewed-by, Acked-by or
