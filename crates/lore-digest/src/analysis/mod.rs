@@ -10,7 +10,10 @@ mod threads;
 
 pub use contributors::{Tally, tally, tally_people};
 pub use index::{MessageIndex, message_index};
-pub use revisions::{MAX_CHANGELOG_LINES, changelog, revision_key};
+pub use revisions::{
+    MAX_CHANGELOG_LINES, Posting, changelog, earlier_versions, newer_version, revision_families,
+    revision_key,
+};
 pub use series::{SeriesGroup, UNTHREADED_WINDOW_SECS, group_series};
 pub use subsystems::{SubsystemCount, count_subsystems, subsystem};
 pub use threads::{ThreadRoot, is_bug_report, thread_roots};

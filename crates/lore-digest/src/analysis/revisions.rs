@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 /// A title reduced to what stays the same across versions of a series:
 /// lower case, single spaces, no trailing period.
 pub fn revision_key(title: &str) -> String {
@@ -101,6 +103,127 @@ fn version_word(word: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
+/// One posting of a series as revision linking sees it: enough to tell
+/// whether two postings are versions of one series.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Posting {
+    /// The author's lower-cased address.
+    pub author: String,
+    /// The title's [`revision_key`].
+    pub title_key: String,
+    /// b4's `change-id:`, when the posting carries one.
+    pub change_id: Option<String>,
+    /// Message-ID of its cover letter or first patch.
+    pub message_id: Option<String>,
+    /// That mail's `In-Reply-To` and `References`.
+    pub replies_to: Vec<String>,
+    /// The version: `v5.1` is `(5, Some(1))`.
+    pub version: (u32, Option<u32>),
+    /// Arrival of its first mail, seconds since the epoch.
+    pub time: i64,
+}
+
+/// Which postings are versions of one series: the family number of each.
+///
+/// Two postings are linked when they have the same author and title key,
+/// the same b4 change-id, or when one was posted in reply to the other and
+/// has the higher version (a v2 sent into the v1 thread, whatever its
+/// title). Links are transitive.
+pub fn revision_families(postings: &[Posting]) -> Vec<usize> {
+    let mut families = Families::new(postings.len());
+    let mut by_title: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut by_change_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_message_id: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in postings.iter().enumerate() {
+        if !p.author.is_empty() && !p.title_key.is_empty() {
+            let first = *by_title.entry((&p.author, &p.title_key)).or_insert(i);
+            families.join(first, i);
+        }
+        if let Some(change_id) = &p.change_id {
+            let first = *by_change_id.entry(change_id).or_insert(i);
+            families.join(first, i);
+        }
+        if let Some(id) = &p.message_id {
+            by_message_id.entry(id).or_insert(i);
+        }
+    }
+    for (i, p) in postings.iter().enumerate() {
+        for id in &p.replies_to {
+            if let Some(&parent) = by_message_id.get(id.as_str())
+                && postings[parent].version < p.version
+            {
+                families.join(parent, i);
+            }
+        }
+    }
+    (0..postings.len()).map(|i| families.root(i)).collect()
+}
+
+/// The earlier versions of posting `of` within its family: for each lower
+/// version, the newest posting of it that came before `of`; oldest version
+/// first. Picking the newest keeps an unrelated series of the same title
+/// from years ago out when the real earlier version is there.
+pub fn earlier_versions(postings: &[Posting], families: &[usize], of: usize) -> Vec<usize> {
+    let me = &postings[of];
+    let mut best: HashMap<(u32, Option<u32>), usize> = HashMap::new();
+    for (i, p) in postings.iter().enumerate() {
+        if families[i] != families[of] || p.version >= me.version || p.time > me.time {
+            continue;
+        }
+        let slot = best.entry(p.version).or_insert(i);
+        if postings[*slot].time < p.time {
+            *slot = i;
+        }
+    }
+    let mut found: Vec<usize> = best.into_values().collect();
+    found.sort_by_key(|&i| (postings[i].version, postings[i].time));
+    found
+}
+
+/// The newest later version of posting `of` among `candidates` of its
+/// family: a higher version that arrived no earlier.
+pub fn newer_version(
+    postings: &[Posting],
+    families: &[usize],
+    of: usize,
+    candidates: impl Iterator<Item = usize>,
+) -> Option<usize> {
+    let me = &postings[of];
+    candidates
+        .filter(|&i| families[i] == families[of])
+        .filter(|&i| postings[i].version > me.version && postings[i].time >= me.time)
+        .max_by_key(|&i| (postings[i].version, postings[i].time))
+}
+
+/// A union-find over posting numbers.
+struct Families {
+    parent: Vec<usize>,
+}
+
+impl Families {
+    fn new(n: usize) -> Self {
+        Families {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            // Halving the path keeps later lookups short.
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.root(a), self.root(b));
+        if a != b {
+            self.parent[a.max(b)] = a.min(b);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +288,72 @@ mod tests {
             revision_key("KVM: x86:  Fix  it."),
             revision_key("kvm: x86: fix it")
         );
+    }
+
+    fn posting(author: &str, title: &str, version: u32, time: i64) -> Posting {
+        Posting {
+            author: author.into(),
+            title_key: revision_key(title),
+            message_id: Some(format!("{author}-{title}-v{version}-{time}")),
+            version: (version, None),
+            time,
+            ..Posting::default()
+        }
+    }
+
+    #[test]
+    fn same_author_and_title_make_a_family_other_authors_do_not() {
+        let postings = [
+            posting("ann@x.org", "Add thing", 1, 10),
+            posting("ann@x.org", "add  thing.", 2, 20),
+            posting("bob@y.org", "Add thing", 2, 25),
+            posting("ann@x.org", "Add thing", 3, 30),
+        ];
+        let families = revision_families(&postings);
+        assert_eq!(earlier_versions(&postings, &families, 3), [0, 1]);
+        assert_eq!(
+            earlier_versions(&postings, &families, 2),
+            Vec::<usize>::new()
+        );
+        assert_eq!(newer_version(&postings, &families, 0, 0..4), Some(3));
+        assert_eq!(newer_version(&postings, &families, 3, 0..4), None);
+    }
+
+    #[test]
+    fn a_change_id_or_a_reply_links_a_renamed_series() {
+        let mut v1 = posting("ann@x.org", "Old name", 1, 10);
+        v1.change_id = Some("20250101-thing-abc".into());
+        let mut v2 = posting("ann@x.org", "New name", 2, 20);
+        v2.change_id = v1.change_id.clone();
+        let mut v3 = posting("ann@x.org", "Newest name", 3, 30);
+        v3.replies_to = vec![v2.message_id.clone().unwrap_or_default()];
+        // A reply of the same version (a RESEND into the thread) is not a newer version.
+        let mut resend = posting("ann@x.org", "Other", 3, 40);
+        resend.replies_to = vec![v3.message_id.clone().unwrap_or_default()];
+        let postings = [v1, v2, v3, resend];
+        let families = revision_families(&postings);
+        assert_eq!(earlier_versions(&postings, &families, 2), [0, 1]);
+        assert_ne!(families[3], families[2]);
+    }
+
+    #[test]
+    fn of_two_earlier_postings_of_a_version_the_newest_counts() {
+        let postings = [
+            posting("ann@x.org", "Fix typo", 1, 10),
+            posting("ann@x.org", "Fix typo", 1, 500),
+            posting("ann@x.org", "Fix typo", 2, 600),
+            posting("ann@x.org", "Fix typo", 1, 700),
+        ];
+        let families = revision_families(&postings);
+        assert_eq!(earlier_versions(&postings, &families, 2), [1]);
+    }
+
+    #[test]
+    fn a_partial_reroll_is_a_version_between() {
+        let mut reroll = posting("ann@x.org", "Add thing", 5, 20);
+        reroll.version = (5, Some(1));
+        let postings = [posting("ann@x.org", "Add thing", 5, 10), reroll];
+        let families = revision_families(&postings);
+        assert_eq!(earlier_versions(&postings, &families, 1), [0]);
     }
 }

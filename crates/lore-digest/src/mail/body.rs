@@ -210,6 +210,20 @@ fn is_diff_start(line: &str) -> bool {
     line.starts_with("Index: ") || line.starts_with("diff -") || line.starts_with("--- a/")
 }
 
+/// b4's `change-id:` line, which stays the same across every version of a
+/// series (b4 writes it below the cover letter's `---`, or below a single
+/// patch's diff). The first such line that starts a line counts.
+pub fn b4_change_id(body: &str) -> Option<String> {
+    const MARKER: &str = "change-id:";
+    let at = memchr::memmem::find_iter(body.as_bytes(), MARKER.as_bytes())
+        .find(|&at| at == 0 || body.as_bytes()[at - 1] == b'\n')?;
+    let rest = &body[at + MARKER.len()..];
+    let value = rest.lines().next().unwrap_or("").trim();
+    // b4 writes `YYYYMMDD-topic-hash`: one word of plain characters.
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    (!value.is_empty() && value.len() <= 200 && value.chars().all(plain)).then(|| value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +387,17 @@ index 1234567..89abcde 100644
             None
         );
         assert_eq!(Diffstat::parse_summary("files changed"), None);
+    }
+
+    #[test]
+    fn b4_change_id_is_read_from_the_start_of_a_line() {
+        let cover = "Cover text.\n\n---\nbase-commit: 1234abcd\nchange-id: 20250101-mana-queues-3f2a1b\n\nBest regards,\n";
+        assert_eq!(
+            b4_change_id(cover).as_deref(),
+            Some("20250101-mana-queues-3f2a1b")
+        );
+        assert_eq!(b4_change_id("the change-id: x is mentioned\n"), None);
+        assert_eq!(b4_change_id("change-id: two words\n"), None);
+        assert_eq!(b4_change_id("change-id:\n"), None);
     }
 }

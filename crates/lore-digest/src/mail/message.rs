@@ -2,8 +2,8 @@ use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 use super::address::from_address;
 use super::{
-    CommitMessage, Person, Subject, SubjectKind, Trailer, commit_message, may_hold_trailers,
-    parse_subject, split_in_body_headers, trailers,
+    CommitMessage, Person, Subject, SubjectKind, Trailer, b4_change_id, commit_message,
+    may_hold_trailers, parse_subject, split_in_body_headers, trailers,
 };
 
 /// One mail, reduced to what a report uses.
@@ -33,6 +33,9 @@ pub struct Message {
     /// Trailers (`Reviewed-by:` …) of a patch's commit message or of a
     /// reply's own (unquoted) text.
     pub trailers: Vec<Trailer>,
+    /// For patches and cover letters: b4's `change-id:`, the same in every
+    /// version of a series.
+    pub change_id: Option<String>,
     /// The mail had no header block at all.
     pub unparseable: bool,
 }
@@ -99,6 +102,7 @@ impl MailParser {
         let multipart = head
             .content_type()
             .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+        let mut change_id = None;
         let (in_body_from, commit_message, trailers) = if subject.kind == SubjectKind::Reply {
             // A reply that opens with `From:`/`Date:` lines quotes the mail
             // it answers (netdev's habit); git am's rule is for patches. Its
@@ -131,6 +135,9 @@ impl MailParser {
                 Some(mail) => {
                     let body = mail.body_text(0).unwrap_or_default();
                     let (in_body, rest) = split_in_body_headers(&body);
+                    if is_patch {
+                        change_id = b4_change_id(rest);
+                    }
                     let commit_message = is_patch.then(|| commit_message(rest));
                     let found = commit_message
                         .as_ref()
@@ -152,6 +159,7 @@ impl MailParser {
             list_id: list_id(head.header(HeaderName::ListId)),
             commit_message,
             trailers,
+            change_id,
             unparseable: false,
         }
     }
@@ -169,6 +177,7 @@ impl Message {
             list_id: None,
             commit_message: None,
             trailers: Vec::new(),
+            change_id: None,
             unparseable: true,
         }
     }

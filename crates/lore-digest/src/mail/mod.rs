@@ -12,7 +12,9 @@ mod subject;
 mod trailers;
 
 pub use address::{Person, parse_address};
-pub use body::{CommitMessage, Diffstat, InBodyHeaders, commit_message, split_in_body_headers};
+pub use body::{
+    CommitMessage, Diffstat, InBodyHeaders, b4_change_id, commit_message, split_in_body_headers,
+};
 pub use message::{MailParser, Message, parse_message};
 pub use subject::{
     PatchTag, Subject, SubjectKind, Version, normalize_whitespace, parse_subject,
