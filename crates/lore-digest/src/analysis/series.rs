@@ -47,10 +47,15 @@ pub fn group_series(mails: &[MailRecord], by_id: &MessageIndex<'_>) -> Vec<Serie
     // version and total: 1/3 after 0/3, or 3/3 after 2/3 when threaded deep.
     // Two cover letters (a RESEND, a non-RFC posting in reply to the RFC)
     // never make one series.
+    // A partial reroll (`[PATCH v5.1 10/12]` sent in reply into v5)
+    // belongs to the posting it revises, beside the patch it replaces.
     let continues = |p: &PatchTag, q: &PatchTag| {
-        p.version == q.version
-            && p.total == q.total
-            && matches!((q.index, p.index), (Some(qi), Some(pi)) if qi < pi)
+        let same_posting =
+            p.version == q.version && matches!((q.index, p.index), (Some(qi), Some(pi)) if qi < pi);
+        let rerolls = p.version.minor.is_some()
+            && p.version.major == q.version.major
+            && q.version.minor < p.version.minor;
+        p.total == q.total && (same_posting || rerolls)
     };
 
     let mut sets = DisjointSets::new(mails.len());
@@ -256,6 +261,20 @@ mod tests {
         ]);
         let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0, 1], vec![2, 3]]);
+    }
+
+    #[test]
+    fn a_partial_reroll_joins_the_posting_it_revises() {
+        let r = mails(&[
+            ("c", "[PATCH v5 0/2] Thing", A, None, 0),
+            ("p1", "[PATCH v5 1/2] one", A, Some("c"), 1),
+            ("p2", "[PATCH v5 2/2] two", A, Some("c"), 2),
+            ("p2b", "[PATCH v5.1 2/2] two", A, Some("p2"), 100),
+            // A v6 answering v5 is a new posting, not a reroll.
+            ("d", "[PATCH v6 0/2] Thing", A, Some("c"), 200),
+        ]);
+        let g = group_series(&r, &message_index(&r));
+        assert_eq!(members(&g), [vec![0, 1, 2, 3], vec![4]]);
     }
 
     #[test]
