@@ -5,13 +5,15 @@
 //! single repository may be given directly, or a v2 inbox directory holding
 //! `git/0.git`, `git/1.git`, …; epochs continue one another, oldest first.
 
+mod history;
 mod read;
 mod select;
 
 use std::path::{Path, PathBuf};
 
+pub use history::IndexedPatch;
 pub use read::{MailRecord, Missing, ReadOutcome};
-pub use select::{Selected, SelectedCommit, Selection, parse_until, parse_when};
+pub use select::{Selected, SelectedCommit, Selection, parse_duration, parse_until, parse_when};
 
 use crate::Error;
 

@@ -71,35 +71,66 @@ impl Archive {
     /// never fatal; an empty selection is an error.
     pub fn read_selection(&self, selection: &Selection) -> Result<(Selected, ReadOutcome), Error> {
         let plan = self.plan(selection)?;
+        let walks = &plan.walks;
         // (walk number, position in walk) orders the results: walks oldest
         // epoch first, each walk newest commit first.
-        let (sender, receiver) = mpsc::sync_channel::<Batch>(16);
-        // Readers share the receiving end; one waiting for the walk blocks
-        // instead of spinning. When the last reader is gone the receiver is
-        // dropped with it, and the walk stops at its next send.
-        let receiver = Arc::new(Mutex::new(receiver));
-        let walks = &plan.walks;
-        let (walked, results) = std::thread::scope(|scope| {
-            let walker = scope.spawn(move || -> Result<(), Error> {
-                for (walk_no, walk) in walks.iter().enumerate() {
-                    let mut batch = Vec::with_capacity(BATCH);
-                    let mut position = 0;
-                    let mut readers_gone = false;
-                    self.walk(walk, &mut |commit| {
-                        batch.push((walk_no, position, commit));
-                        position += 1;
-                        if batch.len() == BATCH {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                            readers_gone = sender.send(full).is_err();
-                        }
-                        !readers_gone
-                    })?;
-                    if readers_gone || (!batch.is_empty() && sender.send(batch).is_err()) {
-                        return Err(self.thread_failed());
+        let entries = self.read_pipeline(move |sender| {
+            for (walk_no, walk) in walks.iter().enumerate() {
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut position = 0;
+                let mut readers_gone = false;
+                self.walk(walk, &mut |commit, _| {
+                    batch.push((walk_no, position, commit));
+                    position += 1;
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        readers_gone = sender.send(full).is_err();
                     }
+                    !readers_gone
+                })?;
+                if readers_gone || (!batch.is_empty() && sender.send(batch).is_err()) {
+                    return Err(self.thread_failed());
                 }
-                Ok(())
-            });
+            }
+            Ok(())
+        })?;
+        let (commits, outcome) = collect(entries);
+        Ok((plan.finish(commits)?, outcome))
+    }
+
+    /// Reads the mails of the given commits, in parallel, in the order given.
+    pub fn read_commits(&self, commits: &[SelectedCommit]) -> Result<ReadOutcome, Error> {
+        let entries = self.read_pipeline(|sender| {
+            for (number, chunk) in commits.chunks(BATCH).enumerate() {
+                let batch: Batch = chunk
+                    .iter()
+                    .enumerate()
+                    // Positions count down so that the sort below keeps the given order.
+                    .map(|(i, c)| (number, usize::MAX - i, *c))
+                    .collect();
+                if sender.send(batch).is_err() {
+                    return Err(self.thread_failed());
+                }
+            }
+            Ok(())
+        })?;
+        Ok(collect(entries).1)
+    }
+
+    /// Runs `produce` on one thread, handing batches of commits to one
+    /// reader thread per core, and returns what they read, sorted by
+    /// (batch number, position descending).
+    fn read_pipeline(
+        &self,
+        produce: impl FnOnce(&mpsc::SyncSender<Batch>) -> Result<(), Error> + Send,
+    ) -> Result<Vec<ReadEntry>, Error> {
+        let (sender, receiver) = mpsc::sync_channel::<Batch>(16);
+        // Readers share the receiving end; one waiting for the producer
+        // blocks instead of spinning. When the last reader is gone the
+        // receiver is dropped with it, and the producer stops at its next send.
+        let receiver = Arc::new(Mutex::new(receiver));
+        let (produced, results) = std::thread::scope(|scope| {
+            let producer = scope.spawn(move || produce(&sender));
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let readers: Vec<_> = (0..threads)
                 .map(|_| {
@@ -110,25 +141,18 @@ impl Archive {
             drop(receiver);
             // Join every thread before looking at any result.
             let results: Vec<_> = readers.into_iter().map(|r| r.join()).collect();
-            let walked = walker.join().unwrap_or_else(|_| Err(self.thread_failed()));
-            (walked, results)
+            let produced = producer
+                .join()
+                .unwrap_or_else(|_| Err(self.thread_failed()));
+            (produced, results)
         });
-        walked?;
+        produced?;
         let mut entries: Vec<ReadEntry> = Vec::new();
         for read in results {
             entries.extend(read.map_err(|_| self.thread_failed())?);
         }
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut outcome = ReadOutcome::default();
-        let mut commits = Vec::with_capacity(entries.len());
-        for (_, _, commit, result) in entries {
-            commits.push(commit);
-            match result {
-                Ok(message) => outcome.mails.push(MailRecord { commit, message }),
-                Err(missing) => outcome.missing.push((commit, missing)),
-            }
-        }
-        Ok((plan.finish(commits)?, outcome))
+        Ok(entries)
     }
 
     fn thread_failed(&self) -> Error {
@@ -137,6 +161,20 @@ impl Archive {
             source: "a reading thread stopped unexpectedly".into(),
         }
     }
+}
+
+/// The commits read, and the outcome: mails and the commits that gave none.
+fn collect(entries: Vec<ReadEntry>) -> (Vec<SelectedCommit>, ReadOutcome) {
+    let mut outcome = ReadOutcome::default();
+    let mut commits = Vec::with_capacity(entries.len());
+    for (_, _, commit, result) in entries {
+        commits.push(commit);
+        match result {
+            Ok(message) => outcome.mails.push(MailRecord { commit, message }),
+            Err(missing) => outcome.missing.push((commit, missing)),
+        }
+    }
+    (commits, outcome)
 }
 
 /// A reader thread: takes batches until the walk is done, reads each mail.

@@ -76,11 +76,11 @@ pub struct Selected {
 /// not from `hidden`, within the time bounds.
 #[derive(Clone, Debug)]
 pub(crate) struct WalkPlan {
-    epoch: usize,
-    tip: ObjectId,
-    hidden: Option<ObjectId>,
-    since: Option<i64>,
-    until: Option<i64>,
+    pub(crate) epoch: usize,
+    pub(crate) tip: ObjectId,
+    pub(crate) hidden: Option<ObjectId>,
+    pub(crate) since: Option<i64>,
+    pub(crate) until: Option<i64>,
 }
 
 /// The walks a selection needs, oldest epoch first, and what its ends are.
@@ -201,7 +201,7 @@ impl Archive {
     }
 
     /// The head commit of an epoch, `None` for an epoch without commits.
-    fn head(&self, epoch: usize) -> Result<Option<ObjectId>, Error> {
+    pub(crate) fn head(&self, epoch: usize) -> Result<Option<ObjectId>, Error> {
         let repo = self.epochs[epoch].repo();
         match repo.head_commit() {
             Ok(commit) => Ok(Some(commit.id)),
@@ -210,8 +210,8 @@ impl Archive {
         }
     }
 
-    /// Hands the commits of one walk to `sink`, newest first, until `sink`
-    /// returns false.
+    /// Hands the commits of one walk to `sink`, newest first, with the raw
+    /// commit object, until `sink` returns false.
     ///
     /// A time-bounded walk goes by commit time and stops at commits older
     /// than `since`; an unbounded one goes breadth-first, which is cheaper.
@@ -220,7 +220,7 @@ impl Archive {
     pub(crate) fn walk(
         &self,
         plan: &WalkPlan,
-        sink: &mut dyn FnMut(SelectedCommit) -> bool,
+        sink: &mut dyn FnMut(SelectedCommit, &[u8]) -> bool,
     ) -> Result<(), Error> {
         use gix::traverse::commit::simple::{CommitTimeOrder, Sorting};
         let epoch = plan.epoch;
@@ -256,14 +256,13 @@ impl Archive {
             let time = walk.commit_iter().committer().map_or(0, |c| c.seconds());
             let in_window =
                 plan.since.is_none_or(|s| time >= s) && plan.until.is_none_or(|u| time <= u);
-            if in_window
-                && !sink(SelectedCommit {
-                    epoch,
-                    id: info.id,
-                    time,
-                    tree,
-                })
-            {
+            let commit = SelectedCommit {
+                epoch,
+                id: info.id,
+                time,
+                tree,
+            };
+            if in_window && !sink(commit, walk.commit_data()) {
                 break;
             }
         }
@@ -354,6 +353,12 @@ pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
     Err(invalid(
         "expected a date (2025-05-01), a date and time (2025-05-01T12:00:00Z) or a duration (7d, 24h)",
     ))
+}
+
+/// Parses a duration such as `180d`, `26w` or `12h` into seconds; `None`
+/// when it is not one (or too large).
+pub fn parse_duration(text: &str) -> Option<i64> {
+    parse_relative(text.trim()).flatten()
 }
 
 /// `7d` → Some(Some(604800)); `7x` → None (not a duration); a number too
