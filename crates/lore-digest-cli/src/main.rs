@@ -79,6 +79,12 @@ struct ReportArgs {
     #[arg(long, value_name = "BASE")]
     url: Option<String>,
 
+    /// How far before the selection to look for earlier versions of its
+    /// series: `all` (the whole archive), `none`, or a time such as `180d`
+    /// or `26w` before the selection's first mail. Example: `--lookback 180d`.
+    #[arg(long, value_name = "TIME", default_value = "all", value_parser = parse_lookback)]
+    lookback: report::Lookback,
+
     /// Write the report to FILE (atomically: a failed run leaves any previous
     /// FILE untouched) instead of standard output. Example: `-o update.txt`.
     #[arg(short, long, value_name = "FILE")]
@@ -118,6 +124,16 @@ fn main() -> ExitCode {
             eprintln!("lore-digest: error: {message}");
             ExitCode::from(code)
         }
+    }
+}
+
+fn parse_lookback(value: &str) -> Result<report::Lookback, String> {
+    match value.trim() {
+        "all" => Ok(report::Lookback::All),
+        "none" | "0" => Ok(report::Lookback::Off),
+        text => lore_digest::archive::parse_duration(text)
+            .map(report::Lookback::Seconds)
+            .ok_or_else(|| format!("expected `all`, `none` or a time such as 180d, got `{text}`")),
     }
 }
 
@@ -167,6 +183,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         &report::Options {
             list: args.list.clone(),
             url: args.url.clone(),
+            lookback: args.lookback,
         },
     )?;
     for warning in &report.warnings {

@@ -2240,6 +2240,191 @@ fn revisions_in_the_selection_are_linked() {
     );
 }
 
+/// A mail of the lookback fixture: `from` is the sender, and the body may
+/// carry a b4 change-id below its `---`.
+fn lookback_mail(
+    id: &str,
+    from: &str,
+    subject: &str,
+    reply_to: Option<&str>,
+    change_id: Option<&str>,
+) -> String {
+    let threading = reply_to.map_or(String::new(), |p| {
+        format!("In-Reply-To: <{p}>\nReferences: <{p}>\n")
+    });
+    let body = if subject.contains(" 0/") {
+        let b4 = change_id.map_or(String::new(), |c| {
+            format!("---\nbase-commit: 0123abcd\nchange-id: {c}\n")
+        });
+        format!("Cover letter.\n\n{b4}")
+    } else {
+        "Do it.\n\nSigned-off-by: Someone <someone@x.example>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n".to_string()
+    };
+    format!("From: {from}\nSubject: {subject}\nMessage-ID: <{id}>\n{threading}\n{body}")
+}
+
+/// Versions posted before the window: found through the title, the b4
+/// change-id of a renamed series, and a renamed version posted in reply to
+/// the one before; a partial reroll joins the posting it revises; and
+/// `--lookback` bounds how far back they are looked for.
+#[test]
+fn revisions_before_the_window_are_found_and_lookback_bounds_them() {
+    let tmp = TempDir::new().unwrap();
+    let ann = "Ann Author <ann@widgets.example>";
+    let bob = "Bob Builder <bob@bars.example>";
+    let carl = "Carl Copy <carl@copies.example>";
+    let day = |n: i64| common::T0 + n * common::DAY;
+    let change_id = Some("20250501-widget-3f2a1b");
+    let epoch = common::Epoch::new()
+        .mail(
+            lookback_mail("w1", ann, "[PATCH 0/2] Add the widget", None, change_id),
+            day(0),
+        )
+        .mail(
+            lookback_mail("w1p1", ann, "[PATCH 1/2] widget: one", Some("w1"), None),
+            day(0) + 60,
+        )
+        .mail(
+            lookback_mail("b1", bob, "[PATCH] bar: fix overflow", None, None),
+            day(5),
+        )
+        .mail(
+            lookback_mail("w2", ann, "[PATCH v2 0/2] Add the widget", None, change_id),
+            day(10),
+        )
+        .mail(
+            lookback_mail("w2p1", ann, "[PATCH v2 1/2] widget: one", Some("w2"), None),
+            day(10) + 60,
+        )
+        // Another author's series of the same title is another series.
+        .mail(
+            lookback_mail("c2", carl, "[PATCH v2 0/2] Add the widget", None, None),
+            day(12),
+        )
+        // The window: from day 19.
+        .mail(
+            lookback_mail(
+                "w3",
+                ann,
+                "[PATCH v3 0/2] Add the widget driver",
+                None,
+                change_id,
+            ),
+            day(20),
+        )
+        .mail(
+            lookback_mail("w3p1", ann, "[PATCH v3 1/2] widget: one", Some("w3"), None),
+            day(20) + 60,
+        )
+        .mail(
+            lookback_mail("w3p2", ann, "[PATCH v3 2/2] widget: two", Some("w3"), None),
+            day(20) + 120,
+        )
+        .mail(
+            lookback_mail(
+                "w3p2b",
+                ann,
+                "[PATCH v3.1 2/2] widget: two",
+                Some("w3p2"),
+                None,
+            ),
+            day(21),
+        )
+        .mail(
+            lookback_mail(
+                "b2",
+                bob,
+                "[PATCH v2] bar: handle overflow in the bar",
+                Some("b1"),
+                None,
+            ),
+            day(22),
+        );
+    let repo = epoch.write(&tmp.path().join("lookback.git"));
+    let since = "2025-05-20";
+    let report = |lookback: &str| {
+        run_json(&[
+            "report",
+            "--archive",
+            repo.path_str(),
+            "--since",
+            since,
+            "--lookback",
+            lookback,
+        ])
+    };
+    let earlier = |r: &serde_json::Value, title: &str| -> Vec<(u64, String)> {
+        let series = r["series"].as_array().unwrap();
+        let s = series.iter().find(|s| s["title"] == title).unwrap();
+        s["earlier_versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["version"].as_u64().unwrap(),
+                    str_of(&v["message_id"]).to_string(),
+                )
+            })
+            .collect()
+    };
+    let v = |n: u64, id: &str| (n, id.to_string());
+
+    let all = report("all");
+    assert_eq!(all["series"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        earlier(&all, "Add the widget driver"),
+        [v(1, "w1"), v(2, "w2")]
+    );
+    assert_eq!(
+        earlier(&all, "bar: handle overflow in the bar"),
+        [v(1, "b1")]
+    );
+    let widget = &all["series"][1];
+    assert_eq!(str_of(&widget["title"]), "Add the widget driver");
+    let subjects: Vec<String> = widget["patches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| str_of(&p["subject"]))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "[PATCH v3 1/2] widget: one",
+            "[PATCH v3 2/2] widget: two",
+            "[PATCH v3.1 2/2] widget: two"
+        ]
+    );
+
+    // 12 days before the window's first mail (day 20) reach back to day 8.
+    let bounded = report("12d");
+    assert_eq!(earlier(&bounded, "Add the widget driver"), [v(2, "w2")]);
+    assert!(earlier(&bounded, "bar: handle overflow in the bar").is_empty());
+
+    let none = report("none");
+    assert!(earlier(&none, "Add the widget driver").is_empty());
+
+    let text = run_ok(&["report", "--archive", repo.path_str(), "--since", since]);
+    assert!(
+        text.contains(
+            "v3 (v2 posted 2025-05-11, 10 days earlier; v1 2025-05-01):  Add the widget driver"
+        ),
+        "{text}"
+    );
+    let (code, _, err) = common::run(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--since",
+        since,
+        "--lookback",
+        "soon",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("expected `all`, `none` or a time"), "{err}");
+}
+
 // ---------------------------------------------------------------------------
 // Markdown: the whole report as a snapshot, and hostile mail text escaped.
 

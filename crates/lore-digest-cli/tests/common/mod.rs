@@ -2,9 +2,10 @@
 //!
 //! Every repository is written by a single `git fast-import` process fed one
 //! stream, so a fixture with dozens of mails costs one process, not dozens.
-//! Author and committer identities are fixed and all times are given by the
-//! caller, so the same fixture yields the same commit ids on every run, which
-//! is what lets the snapshots contain commit ids.
+//! As public-inbox does, the commit author is the mail's `From` and the
+//! commit message its subject; the committer is fixed and all times are
+//! given by the caller, so the same fixture yields the same commit ids on
+//! every run, which is what lets the snapshots contain commit ids.
 
 #![allow(dead_code)]
 
@@ -14,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Identity public-inbox would record; fixed so commit ids are stable.
+/// The author of a commit whose mail has no usable `From`.
 const AUTHOR: &str = "public-inbox fixture <fixture@public-inbox.invalid>";
 const COMMITTER: &str = "public-inbox <public-inbox@kvm-fixture.invalid>";
 
@@ -69,17 +70,24 @@ impl Epoch {
 
         let mut stream = Vec::new();
         for entry in &self.entries {
-            let (time, name, blob, msg) = match entry {
-                Entry::Mail { raw, time } => (*time, "m", raw.as_slice(), commit_message(raw)),
+            let (time, name, blob, msg, author) = match entry {
+                Entry::Mail { raw, time } => (
+                    *time,
+                    "m",
+                    raw.as_slice(),
+                    commit_message(raw),
+                    commit_author(raw),
+                ),
                 Entry::Deletion { time } => (
                     *time,
                     "d",
                     DELETED_SPAM.as_bytes(),
                     "delete spam\n".to_string(),
+                    AUTHOR.to_string(),
                 ),
             };
             writeln!(stream, "commit refs/heads/master").unwrap();
-            writeln!(stream, "author {AUTHOR} {time} +0000").unwrap();
+            writeln!(stream, "author {author} {time} +0000").unwrap();
             writeln!(stream, "committer {COMMITTER} {time} +0000").unwrap();
             writeln!(stream, "data {}\n{}", msg.len(), msg).unwrap();
             // Each commit's tree holds exactly one file, as in public-inbox.
@@ -116,16 +124,34 @@ impl Epoch {
     }
 }
 
+/// A header of the mail's header block, unfolded no further than its first line.
+fn header(raw: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    text.lines()
+        .take_while(|l| !l.trim_end_matches('\r').is_empty())
+        .find_map(|l| l.strip_prefix(name))
+        .map(|s| s.trim().to_string())
+}
+
 /// public-inbox uses the mail's subject as the commit message.
 fn commit_message(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
-    let subject = text
-        .lines()
-        .take_while(|l| !l.trim_end_matches('\r').is_empty())
-        .find_map(|l| l.strip_prefix("Subject:"))
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
-    format!("{subject}\n")
+    format!("{}\n", header(raw, "Subject:").unwrap_or_default())
+}
+
+/// public-inbox uses the mail's `From` as the commit author.
+fn commit_author(raw: &[u8]) -> String {
+    let from = header(raw, "From:").unwrap_or_default();
+    let (name, email) = match (from.find('<'), from.rfind('>')) {
+        (Some(open), Some(close)) if open < close => (&from[..open], &from[open + 1..close]),
+        _ => ("", from.as_str()),
+    };
+    let clean = |s: &str| s.replace(['<', '>', '\n', '"'], "").trim().to_string();
+    let (name, email) = (clean(name), clean(email));
+    if email.is_empty() || !email.contains('@') {
+        return AUTHOR.to_string();
+    }
+    let name = if name.is_empty() { email.clone() } else { name };
+    format!("{name} <{email}>")
 }
 
 const DELETED_SPAM: &str = "From: Totally Legit <win@prizes.invalid>\n\

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::links::message_url;
 use super::model::{
@@ -8,12 +8,12 @@ use super::model::{
 use super::threads::{discussion, given, series_of_mail};
 use crate::Error;
 use crate::analysis::{
-    SeriesGroup, Tally, changelog, count_subsystems, group_series, message_index, revision_key,
-    subsystem, tally, tally_people,
+    Posting, SeriesGroup, Tally, changelog, count_subsystems, earlier_versions, group_series,
+    message_index, newer_version, revision_families, revision_key, subsystem, tally, tally_people,
 };
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::{CommitMessage, Diffstat};
-use crate::mail::{Person, SubjectKind, TrailerKind};
+use crate::mail::{Message, Person, SubjectKind, TrailerKind};
 
 /// What a report is built with, beyond the selection.
 #[derive(Clone, Debug, Default)]
@@ -23,19 +23,100 @@ pub struct Options {
     /// The web archive mails link to (`https://lore.kernel.org/kvm`); no
     /// links when `None`.
     pub url: Option<String>,
+    /// How far before the selection earlier versions of its series are
+    /// looked for.
+    pub lookback: Lookback,
+}
+
+/// How far before the selection a report looks for earlier versions of
+/// the series in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lookback {
+    /// The whole archive.
+    #[default]
+    All,
+    /// Mail that arrived at most this many seconds before the selection's
+    /// first mail.
+    Seconds(i64),
+    /// Only the selection itself.
+    Off,
 }
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
     let (selected, outcome) = archive.read_selection(selection)?;
-    Ok(from_mails(archive.name(), &selected, outcome, options))
+    let earlier = earlier_postings(archive, &selected, &outcome.mails, options.lookback)?;
+    Ok(from_mails(
+        archive.name(),
+        &selected,
+        outcome,
+        earlier,
+        options,
+    ))
 }
 
-/// Builds the report from mails already read.
+/// Reads the mails before the selection that may be earlier versions of
+/// its revised series: cover letters and first patches with a lower
+/// version and the same title, or from the same people (a renamed series
+/// is found by its b4 change-id or by being answered by the next version).
+/// Their subjects come from an index of commit objects, so only these few
+/// mails are read.
+fn earlier_postings(
+    archive: &Archive,
+    selected: &Selected,
+    mails: &[MailRecord],
+    lookback: Lookback,
+) -> Result<Vec<MailRecord>, Error> {
+    let Some(start) = selected.commits.iter().map(|c| c.time).min() else {
+        return Ok(Vec::new());
+    };
+    let since = match lookback {
+        Lookback::Off => return Ok(Vec::new()),
+        Lookback::All => None,
+        Lookback::Seconds(seconds) => Some(start.saturating_sub(seconds)),
+    };
+    let mut titles = HashSet::new();
+    let mut people = HashSet::new();
+    let mut newest = (0, None);
+    for mail in mails {
+        let message = &mail.message;
+        let Some(tag) = message.patch_tag() else {
+            continue;
+        };
+        // A partial reroll (`v5.1 10/12`) is looked up too: it answers
+        // into the posting it revises.
+        let starts_series = matches!(tag.index, None | Some(0) | Some(1));
+        let version = (tag.version.major, tag.version.minor);
+        if !(starts_series || tag.version.minor.is_some()) || version <= (1, None) {
+            continue;
+        }
+        newest = newest.max(version);
+        titles.insert(revision_key(&message.subject.title));
+        for person in message.author.iter().chain(&message.sender) {
+            people.insert(person.email.clone());
+        }
+    }
+    if titles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let skip: HashSet<gix::ObjectId> = selected.commits.iter().map(|c| c.id).collect();
+    let candidates: Vec<_> = archive
+        .index_series_starts(since, start, &skip)?
+        .into_iter()
+        .filter(|p| (p.tag.version.major, p.tag.version.minor) < newest)
+        .filter(|p| people.contains(&p.sender) || titles.contains(&revision_key(&p.title)))
+        .map(|p| p.commit)
+        .collect();
+    Ok(archive.read_commits(&candidates)?.mails)
+}
+
+/// Builds the report from mails already read: those of the selection, and
+/// `earlier` ones before it that may be earlier versions of its series.
 pub fn from_mails(
     archive_name: &str,
     selected: &Selected,
     outcome: ReadOutcome,
+    earlier: Vec<MailRecord>,
     options: &Options,
 ) -> Report {
     let ReadOutcome { mut mails, missing } = outcome;
@@ -78,25 +159,25 @@ pub fn from_mails(
         .iter_mut()
         .map(|m| m.message.commit_message.take())
         .collect();
-    let mut series: Vec<((i64, usize), Series)> = groups
+    let mut series: Vec<(SortKey, Posting, Series)> = groups
         .iter()
         .zip(discussion.series)
         .filter_map(|(g, activity)| {
-            let (key, mut series) = series(&mails, &mut commit_messages, g, &link)?;
+            let (key, posting, mut series) = series(&mails, &mut commit_messages, g, &link)?;
             series.replies = activity.replies;
             series.participants = activity.participants;
             series.last_activity = timestamp(activity.last.unwrap_or_default());
             series.trailers.extend(activity.trailers);
             series.unreviewed_patches = unreviewed(&series);
             series.reviews = review_lines(&series);
-            Some((key, series))
+            Some((key, posting, series))
         })
         .collect();
-    link_versions(&mut series);
+    link_versions(&mut series, &earlier, &link);
     // Newest first by arrival; the position of a series' first mail breaks
     // ties so the order is the same on every run.
-    series.sort_by(|(a, _), (b, _)| b.cmp(a));
-    stats.unreviewed_patches = series.iter().map(|(_, s)| s.unreviewed_patches).sum();
+    series.sort_by(|(a, _, _), (b, _, _)| b.cmp(a));
+    stats.unreviewed_patches = series.iter().map(|(_, _, s)| s.unreviewed_patches).sum();
     // Reviews given in the selection: in replies, whatever they answer.
     let reviews = mails
         .iter()
@@ -123,10 +204,10 @@ pub fn from_mails(
         subsystems: count_subsystems(
             series
                 .iter()
-                .map(|(_, s)| (s.title.as_str(), s.patches.len())),
+                .map(|(_, _, s)| (s.title.as_str(), s.patches.len())),
         ),
         timeline: timeline(&mails),
-        series: series.into_iter().map(|(_, s)| s).collect(),
+        series: series.into_iter().map(|(_, _, s)| s).collect(),
         pull_requests: discussion.pull_requests,
         bug_reports: discussion.bug_reports,
         discussions: discussion.discussions,
@@ -140,13 +221,17 @@ pub fn from_mails(
     report
 }
 
-/// The series of a group, with its sort key (first arrival, first position).
+/// Orders series: first arrival, then the position of the first mail.
+type SortKey = (i64, usize);
+
+/// The series of a group, with its sort key and its posting for revision
+/// linking.
 fn series(
     mails: &[MailRecord],
     commit_messages: &mut [Option<CommitMessage>],
     group: &SeriesGroup,
     link: &dyn Fn(&Option<String>) -> Option<String>,
-) -> Option<((i64, usize), Series)> {
+) -> Option<(SortKey, Posting, Series)> {
     let index_of = |i: usize| mails[i].message.patch_tag().and_then(|t| t.index);
     let cover = group
         .members
@@ -175,6 +260,12 @@ fn series(
     let changelog = cover
         .and_then(|c| commit_messages[c].as_ref())
         .and_then(|c| changelog(&c.text, tag.version.major));
+    let mut posting = posting(root_message, first_seen);
+    // b4 writes the change-id on the cover letter, or on a lone patch.
+    posting.change_id = group
+        .members
+        .iter()
+        .find_map(|&i| mails[i].message.change_id.clone());
     let mut patch_mail = |i: usize| -> PatchMail {
         let mail = &mails[i];
         let message = &mail.message;
@@ -229,7 +320,7 @@ fn series(
         cover: cover.map(&mut patch_mail),
         patches: patches.into_iter().map(patch_mail).collect(),
     };
-    Some(((first_seen, first_position), series))
+    Some(((first_seen, first_position), posting, series))
 }
 
 fn domains(tally: &Tally) -> Vec<DomainCount> {
@@ -251,51 +342,87 @@ fn people(tally: &Tally) -> Vec<ContributorCount> {
     .collect()
 }
 
-/// Links the versions of one series posted in the selection: same author,
-/// same title once case, spacing and a final period are set aside.
-fn link_versions(series: &mut [((i64, usize), Series)]) {
-    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    for (i, (_, s)) in series.iter().enumerate() {
-        let author = s
+/// Fills in each series' earlier versions (in the selection or among the
+/// `earlier` mails before it) and the newer version that supersedes it in
+/// the selection. See [`revision_families`] for what links two postings.
+fn link_versions(
+    series: &mut [(SortKey, Posting, Series)],
+    earlier: &[MailRecord],
+    link: &dyn Fn(&Option<String>) -> Option<String>,
+) {
+    let mut postings: Vec<Posting> = series.iter().map(|(_, p, _)| p.clone()).collect();
+    let mut refs: Vec<VersionRef> = series
+        .iter()
+        .map(|(_, _, s)| VersionRef {
+            version: s.version,
+            version_minor: s.version_minor,
+            first_seen: s.first_seen.clone(),
+            message_id: s.message_id.clone(),
+            url: s.url.clone(),
+        })
+        .collect();
+    // A cover letter stands for its series; its first patch, answering
+    // it, would be the same posting twice.
+    let covers: HashSet<&str> = earlier
+        .iter()
+        .filter(|m| m.message.patch_tag().is_some_and(|t| t.is_cover_letter()))
+        .filter_map(|m| m.message.message_id.as_deref())
+        .collect();
+    for mail in earlier {
+        let message = &mail.message;
+        let Some(tag) = message.patch_tag() else {
+            continue;
+        };
+        let answers_cover = message
+            .in_reply_to
+            .as_deref()
+            .is_some_and(|id| covers.contains(id));
+        if !matches!(tag.index, None | Some(0) | Some(1)) || (tag.index == Some(1) && answers_cover)
+        {
+            continue;
+        }
+        postings.push(posting(message, mail.commit.time));
+        refs.push(VersionRef {
+            version: tag.version.major,
+            version_minor: tag.version.minor,
+            first_seen: timestamp(mail.commit.time),
+            message_id: message.message_id.clone(),
+            url: link(&message.message_id),
+        });
+    }
+    let families = revision_families(&postings);
+    for i in 0..series.len() {
+        let earlier_versions = earlier_versions(&postings, &families, i);
+        let newer = newer_version(&postings, &families, i, 0..series.len());
+        let s = &mut series[i].2;
+        s.earlier_versions = earlier_versions
+            .into_iter()
+            .map(|j| refs[j].clone())
+            .collect();
+        s.superseded_by = newer.map(|j| refs[j].clone());
+    }
+}
+
+/// A series' cover letter or first patch as revision linking sees it.
+fn posting(root: &Message, time: i64) -> Posting {
+    let tag = root.patch_tag().cloned().unwrap_or_default();
+    Posting {
+        author: root
             .author
             .as_ref()
             .map(|a| a.email.clone())
-            .unwrap_or_default();
-        by_key
-            .entry((author, revision_key(&s.title)))
-            .or_default()
-            .push(i);
-    }
-    for mut versions in by_key.into_values().filter(|v| v.len() > 1) {
-        versions.sort_by_key(|&i| (series[i].1.version, series[i].1.version_minor, series[i].0));
-        let refs: Vec<(i64, u32, VersionRef)> = versions
+            .unwrap_or_default(),
+        title_key: revision_key(&root.subject.title),
+        change_id: root.change_id.clone(),
+        message_id: root.message_id.clone(),
+        replies_to: root
+            .in_reply_to
             .iter()
-            .map(|&i| {
-                let ((time, _), s) = &series[i];
-                let version_ref = VersionRef {
-                    version: s.version,
-                    version_minor: s.version_minor,
-                    first_seen: s.first_seen.clone(),
-                    message_id: s.message_id.clone(),
-                    url: s.url.clone(),
-                };
-                (*time, s.version, version_ref)
-            })
-            .collect();
-        for &i in &versions {
-            let ((time, _), s) = &mut series[i];
-            let (time, version) = (*time, s.version);
-            s.earlier_versions = refs
-                .iter()
-                .filter(|(t, v, _)| *v < version && *t <= time)
-                .map(|(_, _, r)| r.clone())
-                .collect();
-            s.superseded_by = refs
-                .iter()
-                .rev()
-                .find(|(t, v, _)| *v > version && *t >= time)
-                .map(|(_, _, r)| r.clone());
-        }
+            .chain(&root.references)
+            .cloned()
+            .collect(),
+        version: (tag.version.major, tag.version.minor),
+        time,
     }
 }
 
@@ -474,6 +601,7 @@ mod tests {
                 mails,
                 missing: Vec::new(),
             },
+            Vec::new(),
             &Options::default(),
         )
     }

@@ -9,7 +9,7 @@ mod links;
 mod model;
 mod threads;
 
-pub use build::{Options, build, from_mails};
+pub use build::{Lookback, Options, build, from_mails};
 pub use links::message_url;
 pub use model::{
     ContributorCount, DayCount, DomainCount, GivenTrailer, PatchMail, Report, ReviewLine, Series,
