@@ -315,6 +315,7 @@ fn series(
         diffstat,
         unreviewed_patches: 0,
         changelog,
+        change_id: posting.change_id.clone(),
         earlier_versions: Vec::new(),
         superseded_by: None,
         cover: cover.map(&mut patch_mail),

@@ -167,8 +167,13 @@ pub struct Series {
     /// The cover letter's changelog block for this version (`v3:`,
     /// `Changes in v3:`, `Changes since v2:` …).
     pub changelog: Option<String>,
-    /// Earlier versions of the series (same author, same title) found in
-    /// the selection, oldest first.
+    /// b4's `change-id:` from its cover letter or lone patch, the same in
+    /// every version.
+    pub change_id: Option<String>,
+    /// Earlier versions of the series, oldest first: the newest posting of
+    /// each lower version in the selection or within `--lookback` before
+    /// it (same author and title, same change-id, or answered by a higher
+    /// version).
     pub earlier_versions: Vec<VersionRef>,
     /// The newest later version posted in the selection, if any.
     pub superseded_by: Option<VersionRef>,
