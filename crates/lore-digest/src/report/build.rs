@@ -45,7 +45,17 @@ pub enum Lookback {
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
     let (selected, outcome) = archive.read_selection(selection)?;
-    let earlier = earlier_postings(archive, &selected, &outcome.mails, options.lookback)?;
+    // A selection open at its start holds all history before its end.
+    let open_start = matches!(
+        selection,
+        Selection::Range { base: None, .. } | Selection::Window { since: None, .. }
+    );
+    let lookback = if open_start {
+        Lookback::Off
+    } else {
+        options.lookback
+    };
+    let earlier = earlier_postings(archive, &selected, &outcome.mails, lookback)?;
     Ok(from_mails(
         archive.name(),
         &selected,
