@@ -212,6 +212,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         message: format!("{}: {e}", path.display()),
         code: EXIT_FAILURE,
     };
+    // A device or pipe (`-o /dev/null`, `-o /dev/stdout`) is written to,
+    // not replaced: renaming over it would put a regular file in its place.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(fail)?;
+        return file.write_all(bytes).map_err(fail);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
