@@ -28,6 +28,9 @@ pub struct Message {
     pub author: Option<Person>,
     /// The list identifier of `List-Id` (`kvm.vger.kernel.org`).
     pub list_id: Option<String>,
+    /// The `Date:` header, seconds since the epoch; `None` when missing or
+    /// unparseable. Archives select by arrival; mailboxes have only this.
+    pub date: Option<i64>,
     /// For patches and cover letters: the commit message and diffstat.
     pub commit_message: Option<CommitMessage>,
     /// Trailers (`Reviewed-by:` …) of a patch's commit message or of a
@@ -67,6 +70,7 @@ impl Default for MailParser {
             .header_address(HeaderName::From)
             .header_text(HeaderName::Subject)
             .header_text(HeaderName::ListId)
+            .header_date(HeaderName::Date)
             .header_id(HeaderName::MessageId)
             .header_id(HeaderName::InReplyTo)
             .header_id(HeaderName::References);
@@ -157,6 +161,10 @@ impl MailParser {
             sender,
             subject,
             list_id: list_id(head.header(HeaderName::ListId)),
+            date: head
+                .date()
+                .filter(|d| d.is_valid())
+                .map(|d| d.to_timestamp()),
             commit_message,
             trailers,
             change_id,
@@ -175,6 +183,7 @@ impl Message {
             sender: None,
             author: None,
             list_id: None,
+            date: None,
             commit_message: None,
             trailers: Vec::new(),
             change_id: None,
@@ -222,6 +231,7 @@ const READ_HEADERS: &[&[u8]] = &[
     b"in-reply-to",
     b"references",
     b"list-id",
+    b"date",
     b"mime-version",
     b"content-type",
     b"content-transfer-encoding",
@@ -491,5 +501,15 @@ mod tests {
         assert!(m.author.is_none());
         let m = parse_message(b"");
         assert!(m.unparseable);
+    }
+
+    #[test]
+    fn the_date_header_is_read_with_its_offset() {
+        let m = parse_message(
+            b"From: a@x.org\nDate: Thu, 1 May 2025 03:02:00 +0200\nSubject: x\n\nhi\n",
+        );
+        assert_eq!(m.date, Some(1_746_061_320));
+        let m = parse_message(b"From: a@x.org\nDate: someday\nSubject: x\n\nhi\n");
+        assert_eq!(m.date, None);
     }
 }
