@@ -40,6 +40,18 @@ pub enum Error {
     /// The selection holds no commit.
     #[error("empty selection: {0}")]
     EmptySelection(String),
+    /// Something the kind of archive given cannot do (a commit range of an mbox).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A mailbox file or directory could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the system reported.
+        #[source]
+        source: std::io::Error,
+    },
     /// Reading the git repository failed in a way that stops the whole report
     /// (a missing mail blob is not this: it is counted in `stats.missing`).
     #[error("{path}: {source}")]
@@ -56,6 +68,6 @@ impl Error {
     /// Whether the error is the user's input (a wrong path, id, range or
     /// time) rather than a failure while reading a valid archive.
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, Error::Git { .. })
+        !matches!(self, Error::Git { .. } | Error::Io { .. })
     }
 }

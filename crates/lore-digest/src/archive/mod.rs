@@ -4,8 +4,11 @@
 //! commit adds one raw mail as the blob `m` (public-inbox's v2 layout). A
 //! single repository may be given directly, or a v2 inbox directory holding
 //! `git/0.git`, `git/1.git`, …; epochs continue one another, oldest first.
+//! A v1 inbox (one repository, each mail a file at a hashed path), an mbox
+//! file and a Maildir directory are read too.
 
 mod history;
+mod mailbox;
 mod read;
 mod select;
 
@@ -21,7 +24,23 @@ use crate::Error;
 pub struct Archive {
     path: PathBuf,
     name: String,
+    kind: ArchiveKind,
+    /// The git repositories; none for a mailbox.
     epochs: Vec<Epoch>,
+}
+
+/// What an archive is, as detected when opening it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArchiveKind {
+    /// public-inbox v2: epochs whose commits each add the mail as `m`.
+    PublicInboxV2,
+    /// public-inbox v1: one repository whose commits each add the mail as a
+    /// file named by the hash of its Message-ID (`ab/cdef…`).
+    PublicInboxV1,
+    /// An mbox file (mboxrd or mboxo).
+    Mbox,
+    /// A Maildir directory (`cur/`, `new/`).
+    Maildir,
 }
 
 /// One git repository of an archive.
@@ -56,8 +75,29 @@ impl Archive {
             reason,
         };
         let metadata = std::fs::metadata(path).map_err(|e| not_archive(e.to_string()))?;
+        let mailbox = |kind| Archive {
+            path: path.to_path_buf(),
+            name: archive_name(path),
+            kind,
+            epochs: Vec::new(),
+        };
+        if metadata.is_file() {
+            let mut start = [0u8; 5];
+            let read = std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut start))
+                .map_err(|e| not_archive(e.to_string()))?;
+            if read == 5 && &start == b"From " {
+                return Ok(mailbox(ArchiveKind::Mbox));
+            }
+            return Err(not_archive(
+                "a file, but not an mbox (it does not start with a 'From ' line)".into(),
+            ));
+        }
         if !metadata.is_dir() {
             return Err(not_archive("not a directory".into()));
+        }
+        if mailbox::is_maildir(path) {
+            return Ok(mailbox(ArchiveKind::Maildir));
         }
         let epoch_paths = v2_epochs(path).map_err(|e| not_archive(e.to_string()))?;
         let epochs = if epoch_paths.is_empty() {
@@ -75,12 +115,13 @@ impl Archive {
                 })
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let archive = Archive {
+        let mut archive = Archive {
             path: path.to_path_buf(),
             name: archive_name(path),
+            kind: ArchiveKind::PublicInboxV2,
             epochs,
         };
-        archive.check_layout()?;
+        archive.kind = archive.check_layout()?;
         Ok(archive)
     }
 
@@ -95,29 +136,46 @@ impl Archive {
         &self.name
     }
 
-    /// The epochs, oldest first.
+    /// The epochs, oldest first; none for a mailbox.
     pub fn epochs(&self) -> &[Epoch] {
         &self.epochs
     }
 
+    /// What kind of archive it is.
+    pub fn kind(&self) -> ArchiveKind {
+        self.kind
+    }
+
     /// A git repository that is not a mail archive would give a report of
     /// nothing but missing mail; say so up front instead. The newest epoch's
-    /// head must hold `m` (a mail) or `d` (public-inbox's deletion marker).
-    fn check_layout(&self) -> Result<(), Error> {
+    /// head must hold `m` (a mail) or `d` (public-inbox's deletion marker),
+    /// or, in a v1 inbox, only fan-out directories (`ab/`).
+    fn check_layout(&self) -> Result<ArchiveKind, Error> {
         let Some(newest) = self.epochs.last() else {
-            return Ok(());
+            return Ok(ArchiveKind::PublicInboxV2);
         };
         let repo = newest.repo();
         let Ok(head) = repo.head_commit() else {
             // An empty epoch (just rolled over) is a valid archive.
-            return Ok(());
+            return Ok(ArchiveKind::PublicInboxV2);
         };
-        let tree = head.tree().map_err(|e| Error::Git {
+        let git_error = |e: &dyn std::fmt::Display| Error::Git {
             path: newest.path.clone(),
-            source: e.into(),
-        })?;
+            source: e.to_string().into(),
+        };
+        let tree = head.tree().map_err(|e| git_error(&e))?;
         if tree.find_entry("m").is_some() || tree.find_entry("d").is_some() {
-            return Ok(());
+            return Ok(ArchiveKind::PublicInboxV2);
+        }
+        let decoded = tree.decode().map_err(|e| git_error(&e))?;
+        let fan_out = !decoded.entries.is_empty()
+            && decoded.entries.iter().all(|e| {
+                e.mode.is_tree()
+                    && e.filename.len() == 2
+                    && e.filename.iter().all(u8::is_ascii_hexdigit)
+            });
+        if fan_out && self.epochs.len() == 1 {
+            return Ok(ArchiveKind::PublicInboxV1);
         }
         Err(Error::NotAnArchive {
             path: self.path.clone(),

@@ -1,7 +1,7 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, mpsc};
 
-use super::{Archive, Selected, SelectedCommit, Selection};
+use super::{Archive, ArchiveKind, Selected, SelectedCommit, Selection};
 use crate::Error;
 use crate::mail::{MailParser, Message};
 
@@ -70,6 +70,9 @@ impl Archive {
     /// without a readable mail is recorded in [`ReadOutcome::missing`],
     /// never fatal; an empty selection is an error.
     pub fn read_selection(&self, selection: &Selection) -> Result<(Selected, ReadOutcome), Error> {
+        if matches!(self.kind, ArchiveKind::Mbox | ArchiveKind::Maildir) {
+            return self.read_mailbox(selection);
+        }
         let plan = self.plan(selection)?;
         let walks = &plan.walks;
         // (walk number, position in walk) orders the results: walks oldest
@@ -231,11 +234,13 @@ impl ThreadState {
         let tree = repo
             .find_tree(commit.tree)
             .map_err(|e| unreadable("tree", &e))?;
-        let blob_id = tree
-            .find_entry("m")
-            .ok_or(Missing::NoMailBlob)?
-            .oid()
-            .to_owned();
+        let blob_id = match tree.find_entry("m") {
+            Some(entry) => entry.oid().to_owned(),
+            None if archive.kind == ArchiveKind::PublicInboxV1 => {
+                v1_added_blob(repo, commit).map_err(|e| unreadable("v1 commit", &e))??
+            }
+            None => return Err(Missing::NoMailBlob),
+        };
         let blob = repo
             .find_blob(blob_id)
             .map_err(|e| unreadable("blob m", &e))?;
@@ -245,4 +250,59 @@ impl ThreadState {
         }
         Ok(message)
     }
+}
+
+/// A failure reading a v1 commit's trees.
+type TreeError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A tree entry: (file name, is a tree, object id).
+type TreeEntry = (Vec<u8>, bool, gix::ObjectId);
+
+/// The entries of a tree, or none for no tree.
+fn tree_entries(
+    repo: &gix::Repository,
+    id: Option<gix::ObjectId>,
+) -> Result<Vec<TreeEntry>, TreeError> {
+    let Some(id) = id else { return Ok(Vec::new()) };
+    let tree = repo.find_tree(id)?;
+    let decoded = tree.decode()?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| (e.filename.to_vec(), e.mode.is_tree(), e.oid.to_owned()))
+        .collect())
+}
+
+/// The mail a v1 commit added: the one file of its two-level fan-out tree
+/// (`ab/cdef…`) that its first parent does not have. A commit that only
+/// removes a file (a deletion) added none.
+fn v1_added_blob(
+    repo: &gix::Repository,
+    commit: &SelectedCommit,
+) -> Result<Result<gix::ObjectId, Missing>, TreeError> {
+    let parent_tree = match repo.find_commit(commit.id)?.parent_ids().next() {
+        Some(parent) => Some(repo.find_commit(parent)?.tree_id()?.detach()),
+        None => None,
+    };
+    let mine = tree_entries(repo, Some(commit.tree))?;
+    let theirs = tree_entries(repo, parent_tree)?;
+    // The first entry the parent lacks leads to the new file, one level
+    // down in its fan-out directory.
+    let changed = mine.iter().find(|e| !theirs.contains(e));
+    let Some((name, is_tree, id)) = changed else {
+        return Ok(Err(Missing::NoMailBlob));
+    };
+    if !is_tree {
+        return Ok(Ok(*id));
+    }
+    let old_subtree = theirs
+        .iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, _, id)| *id);
+    let old_files = tree_entries(repo, old_subtree)?;
+    Ok(tree_entries(repo, Some(*id))?
+        .into_iter()
+        .find(|e| !e.1 && !old_files.contains(e))
+        .map(|(_, _, id)| id)
+        .ok_or(Missing::NoMailBlob))
 }

@@ -1,0 +1,306 @@
+//! Mail kept outside public-inbox: an mbox file (as `lei q -o mboxrd:` and
+//! list exports write it) or a Maildir directory.
+//!
+//! Neither has arrival times or commits, so mails are selected and ordered
+//! by their `Date:` header, and each is known by the git blob id of its raw
+//! bytes: the id the same mail has as blob `m` in a public-inbox archive.
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+
+use super::read::{MailRecord, Missing, ReadOutcome};
+use super::{Archive, Selected, SelectedCommit, Selection};
+use crate::Error;
+use crate::mail::{MailParser, Message};
+
+/// One raw mail of a mailbox, and when its container says it came.
+struct RawMail {
+    bytes: Vec<u8>,
+    /// The mbox `From ` line's date, or the Maildir file's modification
+    /// time: used when the mail has no usable `Date:`.
+    fallback_time: Option<i64>,
+}
+
+impl Archive {
+    /// Reads a mailbox's mails whose `Date:` lies in the selection's window.
+    pub(crate) fn read_mailbox(
+        &self,
+        selection: &Selection,
+    ) -> Result<(Selected, ReadOutcome), Error> {
+        let (since, until) = match selection {
+            Selection::Window { since, until } => {
+                (since.map(|t| t.as_second()), until.map(|t| t.as_second()))
+            }
+            Selection::Range { .. } => {
+                return Err(Error::Unsupported(format!(
+                    "{}: --range names git commits; select the mails of an mbox or Maildir with --since/--until",
+                    self.path.display()
+                )));
+            }
+        };
+        let raw = match self.kind {
+            super::ArchiveKind::Mbox => read_mbox(&self.path)?,
+            _ => read_maildir(&self.path)?,
+        };
+        let parsed = parse_all(&raw);
+        let mut entries: Vec<(i64, usize, SelectedCommit, Result<Message, Missing>)> = raw
+            .iter()
+            .zip(parsed)
+            .enumerate()
+            .filter_map(|(position, (mail, result))| {
+                let date = result.as_ref().ok().and_then(|m| m.date);
+                let time = date.or(mail.fallback_time).unwrap_or(0);
+                let in_window = since.is_none_or(|s| time >= s) && until.is_none_or(|u| time <= u);
+                let id = gix::objs::compute_hash(
+                    gix::hash::Kind::Sha1,
+                    gix::objs::Kind::Blob,
+                    &mail.bytes,
+                )
+                .unwrap_or_else(|_| ObjectId::null(gix::hash::Kind::Sha1));
+                let commit = SelectedCommit {
+                    epoch: 0,
+                    id,
+                    time,
+                    tree: ObjectId::null(gix::hash::Kind::Sha1),
+                };
+                in_window.then_some((time, position, commit, result))
+            })
+            .collect();
+        entries.sort_by_key(|(time, position, _, _)| (*time, *position));
+        let mut outcome = ReadOutcome::default();
+        let mut commits = Vec::with_capacity(entries.len());
+        for (_, _, commit, result) in entries {
+            commits.push(commit);
+            match result {
+                Ok(message) => outcome.mails.push(MailRecord { commit, message }),
+                Err(missing) => outcome.missing.push((commit, missing)),
+            }
+        }
+        let (Some(first), Some(last)) = (commits.first(), commits.last()) else {
+            return Err(Error::EmptySelection(format!(
+                "no mail in {} is dated in the window",
+                self.path.display()
+            )));
+        };
+        let selected = Selected {
+            from: first.id,
+            to: last.id,
+            commits,
+        };
+        Ok((selected, outcome))
+    }
+}
+
+/// Parses every mail on one thread per core; a mail that trips the parser
+/// is counted as unreadable, as in a git archive.
+fn parse_all(raw: &[RawMail]) -> Vec<Result<Message, Missing>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = raw.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = raw
+            .chunks(chunk)
+            .map(|mails| {
+                scope.spawn(move || {
+                    let mut parser = MailParser::default();
+                    mails
+                        .iter()
+                        .map(|mail| {
+                            let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                parser.parse(&mail.bytes)
+                            }));
+                            match parsed {
+                                Ok(message) if message.unparseable => Err(Missing::NotAMail),
+                                Ok(message) => Ok(message),
+                                Err(_) => {
+                                    parser = MailParser::default();
+                                    Err(Missing::Unreadable(
+                                        "the mail parser failed on this mail".into(),
+                                    ))
+                                }
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .zip(raw.chunks(chunk))
+            .flat_map(|(worker, mails)| {
+                worker.join().unwrap_or_else(|_| {
+                    mails
+                        .iter()
+                        .map(|_| Err(Missing::Unreadable("a reading thread failed".into())))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
+fn io_error(path: &Path, error: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source: error,
+    }
+}
+
+/// Splits an mbox file into its mails.
+fn read_mbox(path: &Path) -> Result<Vec<RawMail>, Error> {
+    let data = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    Ok(split_mbox(&data))
+}
+
+/// Splits mbox data at its `From ` lines and undoes mboxrd quoting.
+///
+/// A `From ` line starts a mail at the start of the data or after a blank
+/// line, which is where every mbox writer puts one. Inside a mail, `>From `,
+/// `>>From ` … lose one `>`: mboxrd quotes every such line, and mboxo at
+/// least the unquoted ones, so this is right for mboxrd and the usual
+/// reading of mboxo. The blank line a writer adds after each mail is dropped.
+fn split_mbox(data: &[u8]) -> Vec<RawMail> {
+    let mut starts: Vec<usize> = Vec::new();
+    if data.starts_with(b"From ") {
+        starts.push(0);
+    }
+    for at in memchr::memmem::find_iter(data, b"\n\nFrom ") {
+        starts.push(at + 2);
+    }
+    for at in memchr::memmem::find_iter(data, b"\n\r\nFrom ") {
+        starts.push(at + 3);
+    }
+    starts.sort_unstable();
+    let mut mails = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(data.len());
+        let chunk = &data[start..end];
+        let (from_line, rest) = match memchr::memchr(b'\n', chunk) {
+            Some(nl) => (&chunk[..nl], &chunk[nl + 1..]),
+            None => (chunk, &chunk[chunk.len()..]),
+        };
+        let rest = rest
+            .strip_suffix(b"\r\n")
+            .or_else(|| rest.strip_suffix(b"\n"))
+            .unwrap_or(rest);
+        mails.push(RawMail {
+            bytes: unquote_from_lines(rest),
+            fallback_time: from_line_time(from_line),
+        });
+    }
+    mails
+}
+
+/// Removes one `>` from every line that is `>`s followed by `From `.
+fn unquote_from_lines(mail: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(mail.len());
+    for line in mail.split_inclusive(|&b| b == b'\n') {
+        let quotes = line.iter().take_while(|&&b| b == b'>').count();
+        if quotes > 0 && line[quotes..].starts_with(b"From ") {
+            out.extend_from_slice(&line[1..]);
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+/// The date of an mbox `From sender Mon Jan  1 00:00:00 2025` line (UTC,
+/// as the convention has it).
+fn from_line_time(line: &[u8]) -> Option<i64> {
+    let line = std::str::from_utf8(line).ok()?.trim_end();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // `From`, sender, weekday, month, day, time, year.
+    let [.., month, day, time, year] = words.as_slice() else {
+        return None;
+    };
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| m == month)?;
+    let text = format!(
+        "{year}-{:02}-{:02}T{time}",
+        month + 1,
+        day.parse::<u8>().ok()?
+    );
+    let datetime: jiff::civil::DateTime = text.parse().ok()?;
+    datetime
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp().as_second())
+}
+
+/// Reads every mail of a Maildir: the files of `cur/` and `new/`, by name.
+fn read_maildir(path: &Path) -> Result<Vec<RawMail>, Error> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for sub in ["cur", "new"] {
+        let dir = path.join(sub);
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))? {
+            let entry = entry.map_err(|e| io_error(&dir, e))?;
+            // Dot files are not mail (editors' and tools' leftovers).
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                files.push(entry.path());
+            }
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
+            let fallback_time = std::fs::metadata(&file)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                .map(|t| t.as_second());
+            Ok(RawMail {
+                bytes,
+                fallback_time,
+            })
+        })
+        .collect()
+}
+
+/// Whether `path` looks like a Maildir: a directory with `cur/` or `new/`.
+pub(crate) fn is_maildir(path: &Path) -> bool {
+    path.join("cur").is_dir() || path.join("new").is_dir()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mbox_splits_at_from_lines_and_unquotes_mboxrd() {
+        let data = b"From ann@x.org Thu May  1 00:00:00 2025\nSubject: one\n\nHello\n>From here\n>>From there\nFrom the body, not a separator\n\nFrom bob@y.org Fri May  2 10:30:00 2025\nSubject: two\n\nBye\n\n";
+        let mails = split_mbox(data);
+        assert_eq!(mails.len(), 2);
+        assert_eq!(
+            String::from_utf8_lossy(&mails[0].bytes),
+            "Subject: one\n\nHello\nFrom here\n>From there\nFrom the body, not a separator\n"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&mails[1].bytes),
+            "Subject: two\n\nBye\n"
+        );
+        assert_eq!(mails[0].fallback_time, Some(1_746_057_600));
+        assert_eq!(
+            mails[1].fallback_time,
+            Some(1_746_057_600 + 86_400 + 37_800)
+        );
+    }
+
+    #[test]
+    fn mbox_without_from_lines_has_no_mail() {
+        assert!(split_mbox(b"Subject: not an mbox\n\nText\n").is_empty());
+        assert!(split_mbox(b"").is_empty());
+    }
+}
