@@ -1994,6 +1994,39 @@ fn relative_revisions_resolve_in_the_newest_epoch() {
 // ---------------------------------------------------------------------------
 // -o FILE: written whole or not at all, readable like any report.
 
+/// `-o /dev/null` or a named pipe is written to, never renamed over: a
+/// rename would leave a regular file where the device or pipe was.
+#[cfg(unix)]
+#[test]
+fn output_to_a_pipe_is_written_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = TempDir::new().unwrap();
+    let repo = mails::kvm_single(tmp.path());
+    let fifo = tmp.path().join("report.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let archive = repo.path_str();
+    let stdout = run_ok(&["report", "--archive", archive, "--range", "master"]);
+    run_ok(&[
+        "report",
+        "--archive",
+        archive,
+        "--range",
+        "master",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    assert_eq!(reader.join().unwrap(), stdout);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
 #[test]
 fn output_file_is_replaced_atomically() {
     let tmp = TempDir::new().unwrap();
@@ -2515,4 +2548,150 @@ fn hostile_mail_text_is_escaped() {
     // The text and JSON formats carry the subject as plain text.
     let text = run_ok(&["report", "--archive", repo.path_str(), "--range", "master"]);
     assert!(text.contains("[PATCH] <script>alert(1)</script> | pipe"));
+}
+
+// ---------------------------------------------------------------------------
+// Other sources: the same mails as a v2 archive, a v1 archive, an mbox and a
+// Maildir give the same report.
+
+/// Mails whose `Date:` is their arrival time, so that a mailbox (selected by
+/// Date) and an archive (selected by arrival) hold the same selection.
+fn same_mails_everywhere() -> common::Epoch {
+    let hour = |h: i64| common::T0 + h * common::HOUR;
+    let head = |from: &str, subject: &str, id: &str, date: &str, reply: Option<&str>| {
+        let threading = reply.map_or(String::new(), |p| {
+            format!("In-Reply-To: <{p}>\nReferences: <{p}>\n")
+        });
+        format!(
+            "From: {from}\nTo: kvm@vger.kernel.org\nSubject: {subject}\nDate: {date}\nMessage-ID: <{id}>\n{threading}List-Id: <kvm.vger.kernel.org>\n"
+        )
+    };
+    let ann = "Ann Author <ann@widgets.example>";
+    common::Epoch::new()
+        .mail(
+            head(ann, "[PATCH v2 0/2] KVM: x86: Frobnicate", "c", "Thu, 1 May 2025 01:00:00 +0000", None)
+                + "\nThe cover.\n\nFrom the start, this needs mboxrd quoting.\n>From here too.\n\n---\nchange-id: 20250501-frob-1a2b3c\n",
+            hour(1),
+        )
+        .mail(
+            head(ann, "[PATCH v2 1/2] KVM: x86: one", "p1", "Thu, 1 May 2025 01:01:00 +0000", Some("c"))
+                + "\nFrom: Zoë Writer <zoe@writers.example>\n\nDo one.\n\nSigned-off-by: Zoë Writer <zoe@writers.example>\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n",
+            hour(1) + 60,
+        )
+        .mail(
+            head(ann, "[PATCH v2 2/2] KVM: x86: two", "p2", "Thu, 1 May 2025 03:02:00 +0200", Some("c"))
+                + "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nDo two =E2=80=94 properly.\n\nSigned-off-by: Ann Author <ann@widgets.example>\n---\n b.c | 1 +\n 1 file changed, 1 insertion(+)\n",
+            hour(1) + 120,
+        )
+        .mail(
+            head("Rev Iewer <rev@reviews.example>", "Re: [PATCH v2 1/2] KVM: x86: one", "r1", "Thu, 1 May 2025 05:00:00 +0000", Some("p1"))
+                + "\n> Do one.\n\nReviewed-by: Rev Iewer <rev@reviews.example>\n",
+            hour(5),
+        )
+        .mail(
+            head("=?iso-8859-1?q?Ren=E9_Latin?= <rene@latin.example>", "Question about the frobnicator", "q", "Thu, 1 May 2025 06:00:00 +0000", None)
+                + "MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: base64\n\nQ2Fm6SBxdWVzdGlvbi4K\n",
+            hour(6),
+        )
+        .mail(
+            head("Maint Ainer <maint@kernel.example>", "[GIT PULL] KVM fixes", "pull", "Thu, 1 May 2025 07:00:00 +0000", None)
+                + "\nPlease pull.\n",
+            hour(7),
+        )
+}
+
+/// A JSON report without what names commits, which differs by source.
+fn without_commit_ids(mut report: serde_json::Value) -> serde_json::Value {
+    for key in ["from", "to", "from_commit", "to_commit"] {
+        report[key] = serde_json::Value::Null;
+    }
+    if let Some(series) = report["series"].as_array_mut() {
+        for s in series {
+            if let Some(cover) = s.get_mut("cover").filter(|c| !c.is_null()) {
+                cover["commit"] = serde_json::Value::Null;
+            }
+            for p in s["patches"].as_array_mut().into_iter().flatten() {
+                p["commit"] = serde_json::Value::Null;
+            }
+        }
+    }
+    report
+}
+
+#[test]
+fn v2_v1_mbox_and_maildir_give_the_same_report() {
+    let tmp = TempDir::new().unwrap();
+    let mails = same_mails_everywhere();
+    let v2 = mails.write(&tmp.path().join("v2.git"));
+    let v1 = mails.write_v1(&tmp.path().join("v1.git"));
+    let mbox = tmp.path().join("kvm.mbox");
+    mails.write_mbox(&mbox);
+    let maildir = tmp.path().join("Maildir");
+    mails.write_maildir(&maildir);
+    let report = |archive: &str| {
+        without_commit_ids(run_json(&[
+            "report",
+            "--archive",
+            archive,
+            "--since",
+            "2025-05-01",
+            "--until",
+            "2025-05-02",
+        ]))
+    };
+    let expected = report(v2.path_str());
+    assert_eq!(expected["stats"]["messages"], 6);
+    assert_eq!(
+        expected["series"][0]["patches"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(expected["series"][0]["change_id"], "20250501-frob-1a2b3c");
+    let cover_text = str_of(&expected["series"][0]["cover"]["commit_message"]);
+    assert!(
+        cover_text.contains("\nFrom the start, this needs mboxrd quoting.\n>From here too.\n"),
+        "{cover_text}"
+    );
+    for archive in [
+        v1.path_str(),
+        mbox.to_str().unwrap(),
+        maildir.to_str().unwrap(),
+    ] {
+        assert_eq!(report(archive), expected, "{archive}");
+    }
+
+    // A mailbox is selected by Date: 06:00 and later leaves two mails.
+    let (code, out, err) = common::run(&[
+        "report",
+        "--archive",
+        mbox.to_str().unwrap(),
+        "--since",
+        "2025-05-01T06:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let late: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(late["stats"]["messages"], 2);
+    // A commit range means nothing to a mailbox.
+    let (code, _, err) = common::run(&[
+        "report",
+        "--archive",
+        mbox.to_str().unwrap(),
+        "--range",
+        "master",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--range names git commits"), "{err}");
+    // A file that is not an mbox is said to be so.
+    let not_mbox = tmp.path().join("notes.txt");
+    std::fs::write(&not_mbox, "Subject: hello\n\nhi\n").unwrap();
+    let (code, _, err) = common::run(&[
+        "report",
+        "--archive",
+        not_mbox.to_str().unwrap(),
+        "--since",
+        "1d",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not an mbox"), "{err}");
 }

@@ -99,29 +99,102 @@ impl Epoch {
         }
         stream.extend_from_slice(b"done\n");
 
-        let mut child = git_cmd(path)
-            .args(["fast-import", "--quiet", "--done", "--date-format=raw"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn git fast-import");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(&stream)
-            .expect("feed git fast-import");
-        let out = child.wait_with_output().expect("wait for git fast-import");
-        assert!(
-            out.status.success(),
-            "git fast-import failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        fast_import(path, &stream);
         Repo {
             path: path.to_path_buf(),
         }
     }
+}
+
+impl Epoch {
+    /// The same mails as a public-inbox v1 repository: each commit adds the
+    /// mail as a file at a two-level fan-out path, keeping all earlier ones.
+    pub fn write_v1(&self, path: &Path) -> Repo {
+        std::fs::create_dir_all(path).expect("create repo dir");
+        git(path, &["init", "--bare", "--quiet", "--object-format=sha1"]);
+        git(path, &["symbolic-ref", "HEAD", "refs/heads/master"]);
+        let mut stream = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let Entry::Mail { raw, time } = entry else {
+                panic!("v1 fixtures hold mails only");
+            };
+            // Any unique 2/38 hex path will do; public-inbox hashes the Message-ID.
+            let file = format!("{:02x}/{:038x}", (i * 37) % 256, i);
+            writeln!(stream, "commit refs/heads/master").unwrap();
+            writeln!(stream, "author {} {time} +0000", commit_author(raw)).unwrap();
+            writeln!(stream, "committer {COMMITTER} {time} +0000").unwrap();
+            let msg = commit_message(raw);
+            writeln!(stream, "data {}\n{}", msg.len(), msg).unwrap();
+            writeln!(stream, "M 100644 inline {file}").unwrap();
+            writeln!(stream, "data {}", raw.len()).unwrap();
+            stream.extend_from_slice(raw);
+            stream.extend_from_slice(b"\n\n");
+        }
+        stream.extend_from_slice(b"done\n");
+        fast_import(path, &stream);
+        Repo {
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// The same mails as an mboxrd file, as `lei q -o mboxrd:` writes it.
+    pub fn write_mbox(&self, path: &Path) {
+        let mut out = Vec::new();
+        for entry in &self.entries {
+            let Entry::Mail { raw, .. } = entry else {
+                panic!("mbox fixtures hold mails only");
+            };
+            out.extend_from_slice(b"From mboxrd@z Thu Jan  1 00:00:00 1970\n");
+            for line in raw.split_inclusive(|&b| b == b'\n') {
+                let quotes = line.iter().take_while(|&&b| b == b'>').count();
+                if line[quotes..].starts_with(b"From ") {
+                    out.push(b'>');
+                }
+                out.extend_from_slice(line);
+            }
+            if !raw.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+            out.push(b'\n');
+        }
+        std::fs::write(path, out).expect("write mbox");
+    }
+
+    /// The same mails as a Maildir, one file each in `cur/`.
+    pub fn write_maildir(&self, path: &Path) {
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(path.join(sub)).expect("create maildir");
+        }
+        for (i, entry) in self.entries.iter().enumerate() {
+            let Entry::Mail { raw, time } = entry else {
+                panic!("Maildir fixtures hold mails only");
+            };
+            let name = format!("{time}.{i:06}.fixture:2,S");
+            std::fs::write(path.join("cur").join(name), raw).expect("write mail");
+        }
+    }
+}
+
+fn fast_import(path: &Path, stream: &[u8]) {
+    let mut child = git_cmd(path)
+        .args(["fast-import", "--quiet", "--done", "--date-format=raw"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn git fast-import");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream)
+        .expect("feed git fast-import");
+    let out = child.wait_with_output().expect("wait for git fast-import");
+    assert!(
+        out.status.success(),
+        "git fast-import failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A header of the mail's header block, unfolded no further than its first line.
