@@ -134,7 +134,7 @@ fn round(x: f64) -> f64 {
 
 /// Labels longer than this are cut in the bar charts (the tooltip keeps
 /// them whole), so the label column stays one width.
-const LABEL_CHARS: usize = 28;
+const LABEL_CHARS: usize = 30;
 
 fn cut(label: &str) -> String {
     if label.chars().count() <= LABEL_CHARS {
@@ -167,8 +167,8 @@ struct BarRow {
 }
 
 const BAR_CHART_WIDTH: u32 = 560;
-const BAR_LABEL_WIDTH: u32 = 200;
-const BAR_MAX_WIDTH: f64 = 310.0;
+const BAR_LABEL_WIDTH: u32 = 240;
+const BAR_MAX_WIDTH: f64 = 270.0;
 const BAR_ROW: u32 = 24;
 
 fn bar_chart(id: &'static str, entries: Vec<(String, String, usize)>) -> BarChart {
@@ -207,16 +207,28 @@ fn domain_chart(id: &'static str, rows: &[DomainCount], top: usize, unit: &str) 
 }
 
 fn people_chart(id: &'static str, rows: &[ContributorCount], top: usize, unit: &str) -> BarChart {
-    let entries = rows
+    let rows = &rows[..top.min(rows.len())];
+    let people: Vec<crate::mail::Person> = rows
         .iter()
-        .take(top)
-        .map(|c| {
-            let person = crate::mail::Person {
-                name: c.name.clone(),
-                email: c.email.clone(),
+        .map(|c| crate::mail::Person {
+            name: c.name.clone(),
+            email: c.email.clone(),
+        })
+        .collect();
+    let entries = people
+        .iter()
+        .zip(rows)
+        .map(|(person, c)| {
+            let name = person.short_name();
+            // One person under two addresses would show as two equal
+            // labels; the domain tells them apart.
+            let shared = people.iter().filter(|p| p.short_name() == name).count() > 1;
+            let label = match person.email.rsplit_once('@') {
+                Some((_, domain)) if shared => format!("{name} ({domain})"),
+                _ => name.to_string(),
             };
             let tooltip = format!("{}: {}", person.display(), plural(c.count, unit));
-            (person.short_name().to_string(), tooltip, c.count)
+            (label, tooltip, c.count)
         })
         .collect();
     bar_chart(id, entries)
@@ -528,6 +540,32 @@ mod tests {
         assert_eq!(b.len(), 1);
         assert!(buckets(&[]).1.is_empty());
         assert!(timeline_chart(&[]).is_none());
+    }
+
+    #[test]
+    fn one_name_under_two_addresses_is_told_apart_by_domain() {
+        let row = |name: &str, email: &str, count| ContributorCount {
+            name: name.into(),
+            email: email.into(),
+            count,
+        };
+        let rows = [
+            row("Michael Kelley", "mk@outlook.com", 3),
+            row("Ann", "ann@a.org", 2),
+            row("Michael Kelley", "mk@ms.com", 1),
+        ];
+        let chart = people_chart("c", &rows, 15, "mail");
+        let labels: Vec<&str> = chart.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Michael Kelley (outlook.com)",
+                "Ann",
+                "Michael Kelley (ms.com)"
+            ]
+        );
+        assert_eq!(chart.rows[1].tooltip, "Ann <ann@a.org>: 2 mails");
+        assert_eq!(people_chart("c", &rows, 1, "mail").rows.len(), 1);
     }
 
     #[test]
