@@ -99,6 +99,8 @@ enum Format {
     Json,
     /// For GitHub, GitLab and mail: tables and fenced commit messages.
     Markdown,
+    /// One self-contained page with charts; loads nothing, runs no script.
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -193,6 +195,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         Format::Text => render::text::render(&report, args.top),
         Format::Json => render::json::render(&report),
         Format::Markdown => render::markdown::render(&report, args.top),
+        Format::Html => render::html::render(&report, args.top),
     };
     let written = match &args.output {
         Some(path) => write_atomically(path, document.as_bytes()),

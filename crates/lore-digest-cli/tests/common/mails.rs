@@ -1651,3 +1651,120 @@ pub fn many_epochs(dir: &Path) -> Inbox {
     epochs.push(Epoch::new());
     Inbox::v2(&dir.join("many"), epochs)
 }
+
+// ---------------------------------------------------------------------------
+// An archive of hostile mail for the HTML format: subjects, names and
+// bodies that would run script, load an image or break out of <title>,
+// <style>, <pre> or an attribute if they reached the page unescaped. The
+// script and handlers set `document.title`, so a browser test sees whether
+// any ran. Spread over three days, with a v2 of the series, a review, a pull
+// request, a bug report and a discussion, so every section of the page shows.
+
+pub const HOSTILE_TITLE: &str =
+    "<script>document.title='pwned'</script> & \"quotes\" </title></style> ]]>";
+pub const HOSTILE_NAME: &str = "\"><img src=x onerror=\"document.title='pwned'\">";
+
+fn hostile_mail(from: &str, subject: &str, id: &str, reply_to: Option<&str>, body: &str) -> String {
+    let thread = reply_to
+        .map(|r| format!("In-Reply-To: <{r}>\nReferences: <{r}>\n"))
+        .unwrap_or_default();
+    mail(&format!(
+        "From: {from}\nTo: kvm@vger.kernel.org\nSubject: {subject}\nMessage-ID: <{id}>\n{thread}\
+         MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nList-Id: <kvm.vger.kernel.org>\n\n{body}"
+    ))
+}
+
+/// Writes `dir/hostile.git`: nine mails from 2025-05-01 to 2025-05-03.
+pub fn hostile(dir: &Path) -> Repo {
+    // The name is quoted as RFC 5322 wants, its quotes escaped.
+    let evil = format!("\"{}\" <evil@x.org>", HOSTILE_NAME.replace('"', "\\\""));
+    let reviewer = "\"</style><script>document.title='pwned'</script>\" <rev@y.org>";
+    let cover_body = "Cover <b>bold</b> </pre><script>document.title='pwned'</script>\n\n\
+         v2:\n- <img src=x onerror=\"document.title='pwned'\"> fixed ]]>\n\n\
+         Evil (1):\n  evil\n\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n";
+    let patch_body = "Commit message with </pre></details><script>document.title='pwned'</script>\n\
+         and <img src=x onerror=\"document.title='pwned'\"> & ampersands.\n\n\
+         Signed-off-by: Evil <evil@x.org>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n\
+         diff --git a/a.c b/a.c\n%SIG%\n";
+    let day = |n: i64, m: i64| T0 + n * DAY + m * 60;
+    Epoch::new()
+        .mail(
+            hostile_mail(&evil, &format!("[PATCH 1/1] {HOSTILE_TITLE}"), "h-v1@x.org", None, patch_body),
+            day(0, 0),
+        )
+        .mail(
+            hostile_mail(&evil, &format!("[PATCH v2 0/1] {HOSTILE_TITLE}"), "h-v2-0@x.org", None, cover_body),
+            day(1, 0),
+        )
+        .mail(
+            hostile_mail(
+                &evil,
+                &format!("[PATCH v2 1/1] {HOSTILE_TITLE}"),
+                "h-v2-1@x.org",
+                Some("h-v2-0@x.org"),
+                patch_body,
+            ),
+            day(1, 1),
+        )
+        .mail(
+            hostile_mail(
+                reviewer,
+                &format!("Re: [PATCH v2 1/1] {HOSTILE_TITLE}"),
+                "h-r1@y.org",
+                Some("h-v2-1@x.org"),
+                "Looks fine.\n\nReviewed-by: </style><script>document.title='pwned'</script> <rev@y.org>\n",
+            ),
+            day(1, 30),
+        )
+        .mail(
+            hostile_mail(
+                &evil,
+                "[GIT PULL] <img src=x onerror=\"document.title='pwned'\"> for v6.16",
+                "h-pull@x.org",
+                None,
+                "Please pull.\n",
+            ),
+            day(2, 0),
+        )
+        .mail(
+            hostile_mail(
+                "Bug <bug@z.org>",
+                "[BUG] <svg onload=\"document.title='pwned'\"> crash in <b>kvm</b>",
+                "h-bug@z.org",
+                None,
+                "It crashes.\n",
+            ),
+            day(2, 10),
+        )
+        .mail(
+            hostile_mail(
+                reviewer,
+                "Re: [BUG] <svg onload=\"document.title='pwned'\"> crash in <b>kvm</b>",
+                "h-bug-r@y.org",
+                Some("h-bug@z.org"),
+                "Same here.\n",
+            ),
+            day(2, 20),
+        )
+        .mail(
+            hostile_mail(
+                "Chat <chat@z.org>",
+                "Question: <iframe src=\"https://evil.example/\"></iframe> 'quoted' & more",
+                "h-chat@z.org",
+                None,
+                "What about <style>body{display:none}</style>?\n",
+            ),
+            day(2, 30),
+        )
+        .mail(
+            hostile_mail(
+                &evil,
+                "Re: Question: <iframe src=\"https://evil.example/\"></iframe> 'quoted' & more",
+                "h-chat-r@x.org",
+                Some("h-chat@z.org"),
+                "Answer.\n",
+            ),
+            day(2, 40),
+        )
+        .write(&dir.join("hostile.git"))
+}

@@ -162,7 +162,7 @@ fn write_threads(
 }
 
 /// git's diffstat summary: `1 file changed, 4 insertions(+)`.
-fn diffstat_line(d: &Diffstat) -> String {
+pub(crate) fn diffstat_line(d: &Diffstat) -> String {
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![plural(d.files, "file changed", "files changed")];
     if d.insertions > 0 {
@@ -189,7 +189,7 @@ fn day(timestamp: &str) -> &str {
 
 /// `New:` for a first version; for a revision, its version and the earlier
 /// ones posted: `v3 (v2 posted 2025-05-08, 6 days earlier; v1 2025-01-11):`.
-fn revision_label(series: &Series) -> String {
+pub(crate) fn revision_label(series: &Series) -> String {
     if series.version <= 1 && series.version_minor.is_none() {
         return "New:".to_string();
     }
