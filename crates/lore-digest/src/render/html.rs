@@ -645,6 +645,7 @@ mod tests {
                 diffstat: Default::default(),
                 unreviewed_patches: 1,
                 changelog: Some("</pre><script>x</script>".into()),
+                change_id: None,
                 earlier_versions: vec![],
                 superseded_by: None,
             }],
