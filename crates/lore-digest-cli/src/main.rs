@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use lore_digest::analysis::{Identities, Mailmap, OrgMap};
 use lore_digest::archive::{Archive, Selection, parse_until, parse_when};
 use lore_digest::{Error, render, report};
 
@@ -32,7 +33,8 @@ enum Command {
 Examples:
   lore-digest report --archive ~/lore/kvm/git/0.git --range 42c98786..45c9ebb3
   lore-digest report --archive ~/lore/kvm --since 7d --format json
-  lore-digest report --archive linux-hyperv.git --since 2025-05-01 --until 2025-05-08 --list linux-hyperv")]
+  lore-digest report --archive linux-hyperv.git --since 2025-05-01 --until 2025-05-08 --list linux-hyperv
+  lore-digest report --archive ~/lore/kvm --since 7d --mailmap .mailmap --orgmap orgs.map")]
     Report(ReportArgs),
 }
 
@@ -64,7 +66,8 @@ struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
-    /// How many domains and contributors the text report lists (JSON lists all).
+    /// How many domains, organizations and contributors the text report
+    /// lists (JSON lists all).
     /// Example: `--top 30`.
     #[arg(long, value_name = "N", default_value_t = 15)]
     top: usize,
@@ -84,6 +87,24 @@ struct ReportArgs {
     /// or `26w` before the selection's first mail. Example: `--lookback 180d`.
     #[arg(long, value_name = "TIME", default_value = "all", value_parser = parse_lookback)]
     lookback: report::Lookback,
+
+    /// Merge each person's names and addresses by a mailmap in git's format
+    /// (`Proper Name <proper@email> <commit@email>` and the other forms of
+    /// gitmailmap(5)); applies to authors, senders, reviewers and
+    /// participants alike. Example: `--mailmap ~/linux/.mailmap`.
+    #[arg(long, value_name = "FILE")]
+    mailmap: Option<PathBuf>,
+
+    /// Add domain → organization lines in gitdm's format (`domain
+    /// Organization Name`) to the built-in map, overriding it for the same
+    /// domain; subdomains fold to their parent. Example: `--orgmap domains.map`.
+    #[arg(long, value_name = "FILE")]
+    orgmap: Option<PathBuf>,
+
+    /// Leave out the built-in organization map: only --orgmap's domains
+    /// are named, every other domain stands for itself.
+    #[arg(long)]
+    no_default_orgmap: bool,
 
     /// Write the report to FILE (atomically: a failed run leaves any previous
     /// FILE untouched) instead of standard output. Example: `-o update.txt`.
@@ -178,6 +199,9 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
             Selection::Window { since, until }
         }
     };
+    // The maps are read before the archive: a typo in one should not wait
+    // for a long read to be reported.
+    let identities = identities(&args)?;
     let archive = Archive::open(&args.archive)?;
     let report = report::build(
         &archive,
@@ -186,6 +210,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
             list: args.list.clone(),
             url: args.url.clone(),
             lookback: args.lookback,
+            identities,
         },
     )?;
     for warning in &report.warnings {
@@ -206,6 +231,26 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     std::mem::forget(report);
     std::mem::forget(document);
     written
+}
+
+/// The mailmap and organization map the arguments ask for.
+fn identities(args: &ReportArgs) -> Result<Identities, Error> {
+    let mut organizations = if args.no_default_orgmap {
+        OrgMap::default()
+    } else {
+        OrgMap::builtin()
+    };
+    if let Some(path) = &args.orgmap {
+        organizations.extend(OrgMap::read(path)?);
+    }
+    let mailmap = match &args.mailmap {
+        Some(path) => Mailmap::read(path)?,
+        None => Mailmap::default(),
+    };
+    Ok(Identities {
+        mailmap,
+        organizations,
+    })
 }
 
 /// Writes next to `path` and renames over it, so readers see the old file

@@ -2695,3 +2695,309 @@ fn v2_v1_mbox_and_maildir_give_the_same_report() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not an mbox"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Identities: a mailmap merges one person's addresses everywhere; domains
+// are counted per organization, with the built-in map and an override.
+
+/// A mail of the identities fixture: a patch when `reply_to` is `None`,
+/// else a reply carrying `body`.
+fn identity_mail(
+    id: &str,
+    from: &str,
+    subject: &str,
+    reply_to: Option<&str>,
+    body: &str,
+) -> String {
+    let mut raw = format!("From: {from}\nSubject: {subject}\nMessage-ID: <{id}@ident.example>\n");
+    if let Some(parent) = reply_to {
+        raw.push_str(&format!(
+            "In-Reply-To: <{parent}@ident.example>\nReferences: <{parent}@ident.example>\n"
+        ));
+    }
+    raw.push_str(&format!("\n{body}"));
+    raw
+}
+
+#[test]
+fn a_mailmap_merges_people_and_organizations_are_counted() {
+    let tmp = TempDir::new().unwrap();
+    let patch = |who: &str| {
+        format!(
+            "Change.\n\nSigned-off-by: {who}\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n"
+        )
+    };
+    let ann_work = "Ann Author <ann@linux.intel.com>";
+    let ann_home = "ann <Ann.Dev@gmail.com>";
+    let epoch = common::Epoch::new()
+        .mail(
+            identity_mail(
+                "p1",
+                ann_work,
+                "[PATCH] widget: fix the frob",
+                None,
+                &patch(ann_work),
+            ),
+            common::T0,
+        )
+        .mail(
+            identity_mail(
+                "r1",
+                "Rob R <rob@old.example>",
+                "Re: [PATCH] widget: fix the frob",
+                Some("p1"),
+                "Reviewed-by: Rob R <rob@old.example>\n",
+            ),
+            common::T0 + 60,
+        )
+        .mail(
+            identity_mail(
+                "a1",
+                ann_home,
+                "Re: [PATCH] widget: fix the frob",
+                Some("r1"),
+                "Thanks.\n",
+            ),
+            common::T0 + 120,
+        )
+        .mail(
+            identity_mail(
+                "q1",
+                ann_home,
+                "[PATCH] gadget: tidy up",
+                None,
+                &patch(ann_home),
+            ),
+            common::T0 + 180,
+        )
+        .mail(
+            identity_mail(
+                "r2",
+                "Rob Reviewer <rob@redhat.com>",
+                "Re: [PATCH] gadget: tidy up",
+                Some("q1"),
+                "Reviewed-by: Rob Reviewer <rob@redhat.com>\n",
+            ),
+            common::T0 + 240,
+        )
+        .mail(
+            identity_mail(
+                "d1",
+                "Dora <dora@linux.ibm.com>",
+                "[PATCH] misc: note",
+                None,
+                &patch("Dora <dora@linux.ibm.com>"),
+            ),
+            common::T0 + 300,
+        )
+        .mail(
+            identity_mail(
+                "c1",
+                "Carl <carl@uni.example>",
+                "Re: [PATCH] misc: note",
+                Some("d1"),
+                "Acked-by: Carl <carl@uni.example>\n",
+            ),
+            common::T0 + 360,
+        );
+    let repo = epoch.write(&tmp.path().join("identities.git"));
+    let mailmap = tmp.path().join("mailmap");
+    std::fs::write(
+        &mailmap,
+        "# Ann writes from home too.\n\
+         Ann Author <ann@linux.intel.com> <ann.dev@GMAIL.com>\n\
+         Rob Reviewer <rob@redhat.com> <rob@old.example>\n",
+    )
+    .unwrap();
+    let orgmap = tmp.path().join("orgmap");
+    std::fs::write(
+        &orgmap,
+        "# Local knowledge.\nuni.example\tUniversity of Example\nredhat.com IBM  # an override\n",
+    )
+    .unwrap();
+    let (archive, mailmap, orgmap) = (
+        repo.path_str(),
+        mailmap.to_str().unwrap(),
+        orgmap.to_str().unwrap(),
+    );
+    let report = |extra: &[&str]| {
+        let mut args = vec!["report", "--archive", archive, "--range", "master"];
+        args.extend(extra);
+        run_json(&args)
+    };
+    let counts = |v: &Value, key: &str, field: &str| -> Vec<(String, u64)> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (str_of(&e[field]), e["count"].as_u64().unwrap()))
+            .collect()
+    };
+    let row = |name: &str, n: u64| (name.to_string(), n);
+
+    // Without a mailmap, each address is someone; the built-in map names
+    // the organizations.
+    let plain = report(&[]);
+    assert_eq!(plain["contributors"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        counts(&plain, "organizations", "name"),
+        [
+            row("(personal)", 2),
+            row("IBM", 1),
+            row("Intel", 1),
+            row("Red Hat", 1),
+            row("old.example", 1),
+            row("uni.example", 1),
+        ]
+    );
+    assert_eq!(plain["reviewers"].as_array().unwrap().len(), 3);
+
+    // With it, Ann's two addresses and Rob's are one person each, in every
+    // section: contributors, reviewers, review lines and participants.
+    let merged = report(&["--mailmap", mailmap]);
+    assert_eq!(
+        counts(&merged, "contributors", "email"),
+        [
+            row("ann@linux.intel.com", 3),
+            row("rob@redhat.com", 2),
+            row("carl@uni.example", 1),
+            row("dora@linux.ibm.com", 1),
+        ]
+    );
+    assert_eq!(str_of(&merged["contributors"][0]["name"]), "Ann Author");
+    assert_eq!(
+        counts(&merged, "reviewers", "email"),
+        [row("rob@redhat.com", 2), row("carl@uni.example", 1)]
+    );
+    assert_eq!(
+        counts(&merged, "organizations", "name"),
+        [
+            row("Intel", 3),
+            row("Red Hat", 2),
+            row("IBM", 1),
+            row("uni.example", 1)
+        ]
+    );
+    assert_eq!(
+        counts(&merged, "reviewer_organizations", "name"),
+        [row("Red Hat", 2), row("uni.example", 1)]
+    );
+    let series = merged["series"].as_array().unwrap();
+    let widget = series
+        .iter()
+        .find(|s| s["title"] == "widget: fix the frob")
+        .unwrap();
+    assert_eq!(
+        str_of(&widget["reviews"][0]["people"][0]["name"]),
+        "Rob Reviewer"
+    );
+    assert_eq!(
+        widget["participants"].as_array().unwrap().len(),
+        2,
+        "{widget}"
+    );
+    let gadget = series
+        .iter()
+        .find(|s| s["title"] == "gadget: tidy up")
+        .unwrap();
+    assert_eq!(str_of(&gadget["author"]["email"]), "ann@linux.intel.com");
+
+    // An override file adds and replaces domains of the built-in map.
+    let overridden = report(&["--mailmap", mailmap, "--orgmap", orgmap]);
+    assert_eq!(
+        counts(&overridden, "organizations", "name"),
+        [
+            row("IBM", 3),
+            row("Intel", 3),
+            row("University of Example", 1)
+        ]
+    );
+    // Without the built-in map, only the file's domains are named.
+    let alone = report(&[
+        "--mailmap",
+        mailmap,
+        "--orgmap",
+        orgmap,
+        "--no-default-orgmap",
+    ]);
+    assert_eq!(
+        counts(&alone, "organizations", "name"),
+        [
+            row("linux.intel.com", 3),
+            row("IBM", 2),
+            row("University of Example", 1),
+            row("linux.ibm.com", 1),
+        ]
+    );
+
+    let text = run_ok(&[
+        "report",
+        "--archive",
+        archive,
+        "--range",
+        "master",
+        "--mailmap",
+        mailmap,
+    ]);
+    assert!(
+        text.contains(
+            "Top 15 organizations (Based on Email Body)\n\n      3 Intel\n      2 Red Hat\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Top 15 reviewer organizations (Reviewed/Acked/Tested-by given)\n\n      2 Red Hat\n"
+        ),
+        "{text}"
+    );
+    let md = run_ok(&[
+        "report",
+        "--archive",
+        archive,
+        "--range",
+        "master",
+        "--mailmap",
+        mailmap,
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.contains("| Mails | Organization |\n|---:|---|\n| 3 | Intel |\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn bad_or_missing_identity_files_are_input_errors() {
+    let tmp = TempDir::new().unwrap();
+    let repo = common::Epoch::new()
+        .mail(simple_patch(1), common::T0)
+        .write(&tmp.path().join("one.git"));
+    let bad_mailmap = tmp.path().join("bad.mailmap");
+    std::fs::write(
+        &bad_mailmap,
+        "# fine\nAnn <ann@x.example>\nAnn ann@y.example\n",
+    )
+    .unwrap();
+    let bad_orgmap = tmp.path().join("bad.orgmap");
+    std::fs::write(&bad_orgmap, "ibm.com IBM\nlonely.example\n").unwrap();
+    let missing = tmp.path().join("nowhere.map");
+    let base = ["report", "--archive", repo.path_str(), "--range", "master"];
+    let with = |flag: &str, path: &std::path::Path| -> String {
+        let mut args = base.to_vec();
+        args.extend([flag, path.to_str().unwrap()]);
+        assert_input_error(&args, true)
+    };
+    let err = with("--mailmap", &bad_mailmap);
+    assert!(err.contains("bad.mailmap:3: not a mailmap entry"), "{err}");
+    let err = with("--orgmap", &bad_orgmap);
+    assert!(
+        err.contains("bad.orgmap:2: `lonely.example` names no organization"),
+        "{err}"
+    );
+    let err = with("--mailmap", &missing);
+    assert!(err.contains("nowhere.map: cannot read"), "{err}");
+    let err = with("--orgmap", &missing);
+    assert!(err.contains("nowhere.map: cannot read"), "{err}");
+}

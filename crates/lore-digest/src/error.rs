@@ -52,6 +52,25 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A `--mailmap` or `--orgmap` file that cannot be read.
+    #[error("{path}: cannot read: {source}")]
+    UnreadableMap {
+        /// The file given by the user.
+        path: PathBuf,
+        /// What the system reported.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of a `--mailmap` or `--orgmap` file that is not an entry.
+    #[error("{path}:{line}: {reason}")]
+    BadMapLine {
+        /// The file given by the user.
+        path: PathBuf,
+        /// Its 1-based line number.
+        line: usize,
+        /// What is wrong with the line.
+        reason: String,
+    },
     /// Reading the git repository failed in a way that stops the whole report
     /// (a missing mail blob is not this: it is counted in `stats.missing`).
     #[error("{path}: {source}")]
@@ -65,8 +84,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the error is the user's input (a wrong path, id, range or
-    /// time) rather than a failure while reading a valid archive.
+    /// Whether the error is the user's input (a wrong path, id, range,
+    /// time, mailmap or domain map) rather than a failure while reading a valid archive.
     pub fn is_input_error(&self) -> bool {
         !matches!(self, Error::Git { .. } | Error::Io { .. })
     }

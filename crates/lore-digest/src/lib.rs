@@ -9,7 +9,8 @@
 //!   the raw mail blobs in parallel;
 //! * [`mail`] parses one raw mail: headers, charsets, authorship, the patch
 //!   tag of the subject, in-body headers, commit message and diffstat;
-//! * [`analysis`] groups patches into series and counts contributors;
+//! * [`analysis`] groups patches into series, counts contributors and
+//!   their organizations, and merges identities by a mailmap;
 //! * [`report`] is the report model (serializable, the contract with
 //!   renderers) and the code that builds it;
 //! * [`render`] turns a report into text, JSON or Markdown.

@@ -1,7 +1,9 @@
 //! What the mails of a selection add up to: patch series, threads,
-//! subsystems and contributor counts.
+//! subsystems, contributor counts, and who people are (mailmap and
+//! organizations).
 
 mod contributors;
+mod identities;
 mod index;
 mod revisions;
 mod series;
@@ -9,6 +11,7 @@ mod subsystems;
 mod threads;
 
 pub use contributors::{Tally, tally, tally_people};
+pub use identities::{Identities, LineError, Mailmap, OrgMap, count_organizations};
 pub use index::{MessageIndex, message_index};
 pub use revisions::{
     MAX_CHANGELOG_LINES, Posting, changelog, earlier_versions, newer_version, revision_families,

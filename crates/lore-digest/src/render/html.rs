@@ -15,7 +15,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
-use crate::report::{ContributorCount, DayCount, DomainCount, Report, Series};
+use crate::report::{ContributorCount, DayCount, DomainCount, OrganizationCount, Report, Series};
 
 use super::text::{diffstat_line, revision_label};
 
@@ -37,6 +37,8 @@ pub fn render(report: &Report, top: usize) -> String {
         series_info => Value::from(Serde(&series)),
         discussed => most_discussed(&report.series),
         domains => Value::from(Serde(domain_chart("chart-domains", &report.domains, top, "mail"))),
+        organizations => Value::from(Serde(organization_chart("chart-organizations", &report.organizations, top, "mail"))),
+        reviewer_organizations => Value::from(Serde(organization_chart("chart-reviewer-organizations", &report.reviewer_organizations, top, "review"))),
         contributors => Value::from(Serde(people_chart("chart-contributors", &report.contributors, top, "mail"))),
         reviewers => Value::from(Serde(people_chart("chart-reviewers", &report.reviewers, top, "review"))),
         reviewer_domains => Value::from(Serde(domain_chart("chart-reviewer-domains", &report.reviewer_domains, top, "review"))),
@@ -201,6 +203,23 @@ fn domain_chart(id: &'static str, rows: &[DomainCount], top: usize, unit: &str) 
         .map(|d| {
             let tooltip = format!("{}: {}", d.domain, plural(d.count, unit));
             (d.domain.clone(), tooltip, d.count)
+        })
+        .collect();
+    bar_chart(id, entries)
+}
+
+fn organization_chart(
+    id: &'static str,
+    rows: &[OrganizationCount],
+    top: usize,
+    unit: &str,
+) -> BarChart {
+    let entries = rows
+        .iter()
+        .take(top)
+        .map(|o| {
+            let tooltip = format!("{}: {}", o.name, plural(o.count, unit));
+            (o.name.clone(), tooltip, o.count)
         })
         .collect();
     bar_chart(id, entries)
@@ -618,6 +637,8 @@ mod tests {
             }],
             reviewers: vec![],
             reviewer_domains: vec![],
+            organizations: vec![],
+            reviewer_organizations: vec![],
             subsystems: vec![],
             timeline: vec![day("2025-05-01", 1, 1)],
             series: vec![Series {

@@ -4,11 +4,12 @@ use std::fmt::Write;
 use std::str::FromStr;
 
 use crate::mail::{Diffstat, Person, Version};
-use crate::report::{ContributorCount, DomainCount, PatchMail, Report, Series};
+use crate::report::{ContributorCount, DomainCount, OrganizationCount, PatchMail, Report, Series};
 
 const SEPARATOR_WIDTH: usize = 70;
 
-/// Renders the text report, cutting the domain and contributor lists to `top`.
+/// Renders the text report, cutting the domain, organization and
+/// contributor lists to `top`.
 pub fn render(report: &Report, top: usize) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
@@ -27,11 +28,15 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
 
     let heading = format!("Top {top} contributor Email domains (Based on Email Body)");
     write_domains(out, &heading, &report.domains, top)?;
+    let heading = format!("Top {top} organizations (Based on Email Body)");
+    write_organizations(out, &heading, &report.organizations, top)?;
     let heading = format!("Top {top} contributors (Based on Email Body)");
     write_people(out, &heading, &report.contributors, top)?;
     if !report.reviewers.is_empty() {
         let heading = format!("Top {top} reviewer Email domains (Reviewed/Acked/Tested-by given)");
         write_domains(out, &heading, &report.reviewer_domains, top)?;
+        let heading = format!("Top {top} reviewer organizations (Reviewed/Acked/Tested-by given)");
+        write_organizations(out, &heading, &report.reviewer_organizations, top)?;
         let heading = format!("Top {top} reviewers (Reviewed/Acked/Tested-by given)");
         write_people(out, &heading, &report.reviewers, top)?;
     }
@@ -119,6 +124,21 @@ fn write_domains(
     writeln!(out)?;
     for d in rows.iter().take(top) {
         writeln!(out, "{:7} {}", d.count, d.domain)?;
+    }
+    writeln!(out)
+}
+
+/// `heading`, then `%7d organization` lines, at most `top`, as the domains.
+fn write_organizations(
+    out: &mut String,
+    heading: &str,
+    rows: &[OrganizationCount],
+    top: usize,
+) -> std::fmt::Result {
+    writeln!(out, "{heading}")?;
+    writeln!(out)?;
+    for o in rows.iter().take(top) {
+        writeln!(out, "{:7} {}", o.count, o.name)?;
     }
     writeln!(out)
 }

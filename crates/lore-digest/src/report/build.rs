@@ -2,14 +2,15 @@ use std::collections::{HashMap, HashSet};
 
 use super::links::message_url;
 use super::model::{
-    ContributorCount, DayCount, DomainCount, PatchMail, Report, ReviewLine, Series, Stats,
-    VersionRef,
+    ContributorCount, DayCount, DomainCount, OrganizationCount, PatchMail, Report, ReviewLine,
+    Series, Stats, VersionRef,
 };
 use super::threads::{discussion, given, series_of_mail};
 use crate::Error;
 use crate::analysis::{
-    Posting, SeriesGroup, Tally, changelog, count_subsystems, earlier_versions, group_series,
-    message_index, newer_version, revision_families, revision_key, subsystem, tally, tally_people,
+    Identities, OrgMap, Posting, SeriesGroup, Tally, changelog, count_organizations,
+    count_subsystems, earlier_versions, group_series, message_index, newer_version,
+    revision_families, revision_key, subsystem, tally, tally_people,
 };
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::{CommitMessage, Diffstat};
@@ -26,6 +27,9 @@ pub struct Options {
     /// How far before the selection earlier versions of its series are
     /// looked for.
     pub lookback: Lookback,
+    /// The mailmap and organization map applied to every person counted
+    /// or shown (by default no mailmap and the built-in organizations).
+    pub identities: Identities,
 }
 
 /// How far before the selection a report looks for earlier versions of
@@ -126,10 +130,15 @@ pub fn from_mails(
     archive_name: &str,
     selected: &Selected,
     outcome: ReadOutcome,
-    earlier: Vec<MailRecord>,
+    mut earlier: Vec<MailRecord>,
     options: &Options,
 ) -> Report {
     let ReadOutcome { mut mails, missing } = outcome;
+    // Once, before anything looks at a person, so every section agrees on
+    // who is who; earlier versions too, so a series whose author changed
+    // address still links to them.
+    options.identities.apply(&mut mails);
+    options.identities.apply(&mut earlier);
     let link = |id: &Option<String>| -> Option<String> {
         Some(message_url(options.url.as_deref()?, id.as_deref()?))
     };
@@ -208,9 +217,11 @@ pub fn from_mails(
         to_commit: selected.to.to_string(),
         stats,
         domains: domains(&tally),
+        organizations: organizations(&tally, &options.identities.organizations),
         contributors: people(&tally),
         reviewers: people(&reviewers),
         reviewer_domains: domains(&reviewers),
+        reviewer_organizations: organizations(&reviewers, &options.identities.organizations),
         subsystems: count_subsystems(
             series
                 .iter()
@@ -341,6 +352,12 @@ fn domains(tally: &Tally) -> Vec<DomainCount> {
         count: *count,
     })
     .collect()
+}
+
+fn organizations(tally: &Tally, map: &OrgMap) -> Vec<OrganizationCount> {
+    let rows = count_organizations(&tally.domains, map).into_iter();
+    rows.map(|(name, count)| OrganizationCount { name, count })
+        .collect()
 }
 
 fn people(tally: &Tally) -> Vec<ContributorCount> {

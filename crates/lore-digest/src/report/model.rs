@@ -21,6 +21,10 @@ pub struct Report {
     pub stats: Stats,
     /// Messages per author domain, most first; every entry, not cut to `--top`.
     pub domains: Vec<DomainCount>,
+    /// Messages per organization of the author's domain (see
+    /// `--orgmap`), most first, ties by name; an unlisted domain stands
+    /// for itself. Every entry.
+    pub organizations: Vec<OrganizationCount>,
     /// Messages per author, most first; every entry.
     pub contributors: Vec<ContributorCount>,
     /// Reviewed-by, Acked-by and Tested-by given in replies in the
@@ -28,6 +32,8 @@ pub struct Report {
     pub reviewers: Vec<ContributorCount>,
     /// The same per domain of the person named.
     pub reviewer_domains: Vec<DomainCount>,
+    /// The same per organization of the person named.
+    pub reviewer_organizations: Vec<OrganizationCount>,
     /// Series per subsystem (the title's prefixes, `KVM: x86/mmu`), most
     /// series first; every entry.
     pub subsystems: Vec<SubsystemCount>,
@@ -77,6 +83,15 @@ pub struct Stats {
 pub struct DomainCount {
     /// Lower-cased domain of the author address.
     pub domain: String,
+    /// Messages.
+    pub count: usize,
+}
+
+/// One line of the organization list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrganizationCount {
+    /// The organization its domains map to, or the domain itself.
+    pub name: String,
     /// Messages.
     pub count: usize,
 }
