@@ -14,6 +14,8 @@ use lore_digest::{Error, render, report};
 const EXIT_INPUT: u8 = 2;
 /// Exit code for a failure while reading a valid archive or writing output.
 const EXIT_FAILURE: u8 = 1;
+/// Exit code for a server that could not be reached or broke off a fetch.
+const EXIT_NETWORK: u8 = 3;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +38,34 @@ Examples:
   lore-digest report --archive linux-hyperv.git --since 2025-05-01 --until 2025-05-08 --list linux-hyperv
   lore-digest report --archive ~/lore/kvm --since 7d --mailmap .mailmap --orgmap orgs.map")]
     Report(ReportArgs),
+    /// Mirror a public-inbox archive (all its epochs) over git; later runs
+    /// fetch only what is new.
+    #[command(after_help = "\
+Examples:
+  lore-digest sync https://lore.kernel.org/kvm --since 30d
+  lore-digest sync https://lore.kernel.org/linux-hyperv --into ~/lore/linux-hyperv
+  lore-digest sync git://example.org/lists/kvm/git/0.git --into /srv/kvm")]
+    Sync(SyncArgs),
+}
+
+#[derive(clap::Args)]
+struct SyncArgs {
+    /// An inbox (`https://lore.kernel.org/kvm`, epochs found from its
+    /// manifest.js.gz or by trying git/0.git, git/1.git, …) or one epoch
+    /// repository (any git URL ending in `.git`).
+    #[arg(value_name = "URL")]
+    url: String,
+
+    /// Where the mirror goes (laid out as DIR/git/N.git). Default:
+    /// $XDG_DATA_HOME/lore-digest/mirrors/HOST/PATH.
+    #[arg(long, value_name = "DIR")]
+    into: Option<PathBuf>,
+
+    /// Keep only history since WHEN: a first clone is shallow, and a mirror
+    /// cut later than WHEN is deepened. Same forms as `report --since`.
+    /// Example: `--since 30d`.
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -140,6 +170,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => run_report(args),
+        Command::Sync(args) => run_sync(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -177,10 +208,10 @@ struct Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        let code = if error.is_input_error() {
-            EXIT_INPUT
-        } else {
-            EXIT_FAILURE
+        let code = match &error {
+            Error::Fetch { .. } => EXIT_NETWORK,
+            e if e.is_input_error() => EXIT_INPUT,
+            _ => EXIT_FAILURE,
         };
         Failure {
             message: error.to_string(),
@@ -251,6 +282,96 @@ fn identities(args: &ReportArgs) -> Result<Identities, Error> {
         mailmap,
         organizations,
     })
+}
+
+fn run_sync(args: SyncArgs) -> Result<(), Failure> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| parse_when(s, jiff::Timestamp::now()))
+        .transpose()?
+        .map(|t| t.as_second());
+    let into = match args
+        .into
+        .or_else(|| lore_digest::sync::default_mirror_dir(&args.url))
+    {
+        Some(dir) => dir,
+        None => {
+            return Err(Failure {
+                message:
+                    "no mirror directory: give --into DIR (neither XDG_DATA_HOME nor HOME is set)"
+                        .into(),
+                code: EXIT_INPUT,
+            });
+        }
+    };
+    let progress = BarProgress::new();
+    let outcome = lore_digest::sync::sync(
+        &args.url,
+        &into,
+        &lore_digest::sync::SyncOptions { since },
+        &progress,
+    );
+    progress.bar.finish_and_clear();
+    let outcome = outcome?;
+    for epoch in &outcome.epochs {
+        let short = |h: &Option<String>| {
+            h.as_deref()
+                .map_or("-".to_string(), |h| h[..h.len().min(8)].to_string())
+        };
+        let what = if epoch.skipped {
+            "skipped: no mail since the cutoff".to_string()
+        } else if epoch.cloned {
+            format!("cloned, head {}", short(&epoch.head_after))
+        } else if epoch.head_before == epoch.head_after {
+            format!("up to date at {}", short(&epoch.head_after))
+        } else {
+            format!(
+                "fetched {}..{}",
+                short(&epoch.head_before),
+                short(&epoch.head_after)
+            )
+        };
+        eprintln!("lore-digest: git/{}.git: {what}", epoch.number);
+    }
+    println!("{}", outcome.mirror.display());
+    Ok(())
+}
+
+/// A spinner per epoch on a terminal; nothing when stderr is not one.
+struct BarProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl BarProgress {
+    fn new() -> Self {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        BarProgress { bar }
+    }
+}
+
+impl lore_digest::sync::SyncProgress for BarProgress {
+    fn epochs_found(&self, total: usize) {
+        if total > 0 {
+            self.bar.set_message(format!("{total} epoch(s) to sync"));
+        }
+    }
+
+    fn epoch_started(&self, number: u32, cloning: bool) {
+        let doing = if cloning { "cloning" } else { "fetching" };
+        self.bar.set_message(format!("git/{number}.git: {doing}"));
+    }
+
+    fn epoch_done(&self, outcome: &lore_digest::sync::EpochOutcome) {
+        self.bar
+            .set_message(format!("git/{}.git: done", outcome.number));
+    }
 }
 
 /// Writes next to `path` and renames over it, so readers see the old file

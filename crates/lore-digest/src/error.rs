@@ -43,6 +43,14 @@ pub enum Error {
     /// Something the kind of archive given cannot do (a commit range of an mbox).
     #[error("{0}")]
     Unsupported(String),
+    /// Fetching from a server failed (unreachable, refused, cut off).
+    #[error("{url}: {reason}")]
+    Fetch {
+        /// What was being fetched.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A mailbox file or directory could not be read.
     #[error("{path}: {source}")]
     Io {
@@ -87,6 +95,9 @@ impl Error {
     /// Whether the error is the user's input (a wrong path, id, range,
     /// time, mailmap or domain map) rather than a failure while reading a valid archive.
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, Error::Git { .. } | Error::Io { .. })
+        !matches!(
+            self,
+            Error::Git { .. } | Error::Io { .. } | Error::Fetch { .. }
+        )
     }
 }

@@ -13,7 +13,8 @@
 //!   their organizations, and merges identities by a mailmap;
 //! * [`report`] is the report model (serializable, the contract with
 //!   renderers) and the code that builds it;
-//! * [`render`] turns a report into text, JSON or Markdown.
+//! * [`render`] turns a report into text, JSON, Markdown or HTML;
+//! * [`sync`] mirrors archives from a public-inbox server such as lore.
 //!
 //! ```no_run
 //! use lore_digest::{archive::{Archive, Selection}, report, render};
@@ -32,5 +33,6 @@ mod error;
 pub mod mail;
 pub mod render;
 pub mod report;
+pub mod sync;
 
 pub use error::Error;

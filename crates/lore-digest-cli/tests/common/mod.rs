@@ -261,6 +261,19 @@ impl Repo {
         self.path.to_str().unwrap()
     }
 
+    /// Full id of the head commit.
+    pub fn commit_head(&self) -> String {
+        self.rev_parse("HEAD")
+    }
+
+    /// Commit time of the head commit, seconds since the epoch.
+    pub fn head_time(&self) -> i64 {
+        git(&self.path, &["log", "-1", "--format=%ct", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
     /// Removes one object from the repository, as a damaged or partial
     /// mirror lacks it: the packs are unpacked into loose objects first, so
     /// the object is one file.

@@ -1,0 +1,310 @@
+//! Mirroring public-inbox archives over git, in-process with gitoxide.
+//!
+//! A mirror is laid out as a v2 inbox, `DIR/git/N.git`, so that it opens
+//! as an [`Archive`](crate::archive::Archive) whatever the source was. The
+//! epochs of an inbox are found in its grokmirror manifest
+//! (`BASE/manifest.js.gz`), else by trying `BASE/git/0.git`, `1.git`, ….
+//! A first clone of an epoch goes to a temporary directory that is renamed
+//! into place when complete, so an interrupted sync never leaves half an
+//! epoch; a later fetch adds objects before it moves any ref, so an
+//! interrupted fetch leaves the mirror as it was.
+
+mod discover;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+pub use discover::{RemoteEpoch, Source, epochs_from_manifest};
+
+use crate::Error;
+
+/// What a sync fetches beyond what is new.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SyncOptions {
+    /// Keep history back to this time only (seconds since the epoch): a
+    /// first clone is shallow, and a mirror cut later than this is deepened
+    /// to it. `None`: whole history for new epochs, no change for shallow
+    /// mirrors.
+    pub since: Option<i64>,
+}
+
+/// What happened to one epoch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EpochOutcome {
+    /// `N` of `git/N.git`.
+    pub number: u32,
+    /// The mirror repository.
+    pub path: PathBuf,
+    /// Cloned now (else fetched into an existing mirror).
+    pub cloned: bool,
+    /// Left out: a shallow first clone of an epoch with no mail since the
+    /// cutoff (the manifest says so).
+    pub skipped: bool,
+    /// Its head before and after (hex), when it had one.
+    pub head_before: Option<String>,
+    /// See `head_before`.
+    pub head_after: Option<String>,
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncOutcome {
+    /// The mirror directory (a v2 inbox).
+    pub mirror: PathBuf,
+    /// Every epoch the source has, oldest first.
+    pub epochs: Vec<EpochOutcome>,
+}
+
+/// Hears about the progress of a sync (the CLI draws progress bars).
+pub trait SyncProgress {
+    /// The epochs are known; `total` of them will be synced.
+    fn epochs_found(&self, total: usize);
+    /// Work on epoch `number` starts.
+    fn epoch_started(&self, number: u32, cloning: bool);
+    /// Work on it ended.
+    fn epoch_done(&self, outcome: &EpochOutcome);
+}
+
+/// Progress that goes nowhere.
+pub struct Quiet;
+
+impl SyncProgress for Quiet {
+    fn epochs_found(&self, _: usize) {}
+    fn epoch_started(&self, _: u32, _: bool) {}
+    fn epoch_done(&self, _: &EpochOutcome) {}
+}
+
+/// Mirrors `url` (an inbox or one epoch repository) into `into`.
+pub fn sync(
+    url: &str,
+    into: &Path,
+    options: &SyncOptions,
+    progress: &dyn SyncProgress,
+) -> Result<SyncOutcome, Error> {
+    let git_dir = into.join("git");
+    std::fs::create_dir_all(&git_dir).map_err(|e| Error::Io {
+        path: git_dir.clone(),
+        source: e,
+    })?;
+    remove_partial_clones(&git_dir);
+    let source = Source::parse(url);
+    let remote_epochs = match &source {
+        Source::Epoch { url, number } => vec![RemoteEpoch {
+            number: *number,
+            url: url.clone(),
+            modified: None,
+        }],
+        Source::Inbox { base } => match discover::fetch_manifest(base) {
+            Ok(Some(manifest)) => epochs_from_manifest(base, &manifest).unwrap_or_default(),
+            Ok(None) => Vec::new(),
+            Err(why) => {
+                return Err(Error::Fetch {
+                    url: url.to_string(),
+                    reason: why,
+                });
+            }
+        },
+    };
+    // No manifest: epochs are numbered from 0 without gaps, so try each
+    // until the server has no such repository.
+    let probe_base = match &source {
+        Source::Inbox { base } if remote_epochs.is_empty() => Some(base.as_str()),
+        _ => None,
+    };
+    progress.epochs_found(remote_epochs.len());
+    let mut outcomes = Vec::new();
+    if let Some(base) = probe_base {
+        for number in 0.. {
+            let epoch = RemoteEpoch {
+                number,
+                url: format!("{base}/git/{number}.git"),
+                modified: None,
+            };
+            let mirrored = mirror_path(&git_dir, number).exists();
+            match sync_epoch(&epoch, &git_dir, options, progress) {
+                Ok(outcome) => outcomes.push(outcome),
+                // The first epoch past the last one there is fails to connect.
+                Err(_) if !mirrored && number > 0 => break,
+                Err(e) => return Err(e),
+            }
+        }
+    } else {
+        for epoch in &remote_epochs {
+            outcomes.push(sync_epoch(epoch, &git_dir, options, progress)?);
+        }
+    }
+    Ok(SyncOutcome {
+        mirror: into.to_path_buf(),
+        epochs: outcomes,
+    })
+}
+
+fn mirror_path(git_dir: &Path, number: u32) -> PathBuf {
+    git_dir.join(format!("{number}.git"))
+}
+
+/// Clones or fetches one epoch.
+fn sync_epoch(
+    epoch: &RemoteEpoch,
+    git_dir: &Path,
+    options: &SyncOptions,
+    progress: &dyn SyncProgress,
+) -> Result<EpochOutcome, Error> {
+    let path = mirror_path(git_dir, epoch.number);
+    let cloning = !path.exists();
+    let mut outcome = EpochOutcome {
+        number: epoch.number,
+        path: path.clone(),
+        cloned: cloning,
+        skipped: false,
+        head_before: None,
+        head_after: None,
+    };
+    // A shallow clone of an epoch without mail since the cutoff has nothing
+    // to fetch (the server refuses it); the manifest tells which those are.
+    if let (true, Some(since), Some(modified)) = (cloning, options.since, epoch.modified)
+        && modified < since
+    {
+        outcome.skipped = true;
+        progress.epoch_done(&outcome);
+        return Ok(outcome);
+    }
+    progress.epoch_started(epoch.number, cloning);
+    let fail = |e: &dyn std::fmt::Display| Error::Fetch {
+        url: epoch.url.clone(),
+        reason: e.to_string(),
+    };
+    if cloning {
+        clone(&epoch.url, &path, options.since).map_err(|e| fail(&e))?;
+    } else {
+        outcome.head_before = head(&path);
+        fetch(&epoch.url, &path, options.since).map_err(|e| fail(&e))?;
+    }
+    outcome.head_after = head(&path);
+    progress.epoch_done(&outcome);
+    Ok(outcome)
+}
+
+/// Every ref of the server's, as is: a mirror, not a set of remote branches.
+const MIRROR_REFSPEC: &str = "+refs/heads/*:refs/heads/*";
+
+type GitError = Box<dyn std::error::Error + Send + Sync>;
+
+fn clone(url: &str, path: &Path, since: Option<i64>) -> Result<(), GitError> {
+    let partial = partial_path(path);
+    let _ = std::fs::remove_dir_all(&partial);
+    let result = (|| -> Result<(), GitError> {
+        let mut prepare = gix::prepare_clone_bare(url, &partial)?
+            .configure_remote(|remote| {
+                remote.with_refspecs([MIRROR_REFSPEC], gix::remote::Direction::Fetch)
+            })
+            .with_shallow(shallow_since(since));
+        let interrupt = AtomicBool::new(false);
+        prepare.fetch_only(gix::progress::Discard, &interrupt)?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => std::fs::rename(&partial, path).map_err(Into::into),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// Fetches from `url`, the URL given now rather than the one cloned from:
+/// a mirror may move to another server.
+fn fetch(url: &str, path: &Path, since: Option<i64>) -> Result<(), GitError> {
+    let repo = gix::open_opts(path, gix::open::Options::isolated())?;
+    let shallow = match since {
+        // Deepen only: a cutoff later than what the mirror holds would cut
+        // history a report may still need.
+        Some(cutoff) if repo.is_shallow()? && oldest_commit_time(&repo)? > cutoff => {
+            shallow_since(Some(cutoff))
+        }
+        _ => gix::remote::fetch::Shallow::NoChange,
+    };
+    let remote = repo
+        .remote_at(url)?
+        .with_refspecs([MIRROR_REFSPEC], gix::remote::Direction::Fetch)?;
+    let interrupt = AtomicBool::new(false);
+    remote
+        .connect(gix::remote::Direction::Fetch)?
+        .prepare_fetch(gix::progress::Discard, Default::default())?
+        .with_shallow(shallow)
+        .receive(gix::progress::Discard, &interrupt)?;
+    Ok(())
+}
+
+fn shallow_since(since: Option<i64>) -> gix::remote::fetch::Shallow {
+    match since {
+        Some(cutoff) => gix::remote::fetch::Shallow::Since {
+            cutoff: gix::date::Time::new(cutoff, 0),
+        },
+        None => gix::remote::fetch::Shallow::NoChange,
+    }
+}
+
+/// The commit time of the oldest commit a shallow mirror holds: the
+/// earliest of its shallow boundary commits.
+fn oldest_commit_time(repo: &gix::Repository) -> Result<i64, GitError> {
+    let Some(boundary) = repo.shallow_commits()? else {
+        return Ok(i64::MIN);
+    };
+    let mut oldest = i64::MAX;
+    for id in boundary.iter() {
+        let commit = repo.find_commit(*id)?;
+        oldest = oldest.min(commit.committer()?.seconds());
+    }
+    Ok(oldest)
+}
+
+fn head(path: &Path) -> Option<String> {
+    let repo = gix::open_opts(path, gix::open::Options::isolated()).ok()?;
+    let id = repo.head_id().ok()?;
+    Some(id.to_string())
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// Leftovers of clones that were interrupted.
+fn remove_partial_clones(git_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(git_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".git.partial")
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Where mirrors live by default: `$XDG_DATA_HOME/lore-digest/mirrors/HOST/PATH`
+/// (`~/.local/share/…` without it), e.g. `…/lore.kernel.org/kvm`.
+pub fn default_mirror_dir(url: &str) -> Option<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    let place = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .trim_end_matches('/');
+    let place = place.strip_suffix(".git").unwrap_or(place);
+    let mut dir = data.join("lore-digest").join("mirrors");
+    for part in place
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+    {
+        dir.push(part);
+    }
+    Some(dir)
+}
