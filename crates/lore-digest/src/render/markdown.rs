@@ -21,6 +21,7 @@ pub fn render(report: &Report, top: usize) -> String {
     env.add_filter("person", person);
     env.add_filter("version", version);
     env.add_filter("patch_count", patch_count);
+    env.add_filter("diffstat", diffstat);
     env.add_filter("all_mails", all_mails);
     env.add_filter("shown_mails", shown_mails);
     let rendered = env
@@ -98,6 +99,17 @@ fn version(series: Value) -> String {
         Some(minor) => format!("v{major}.{minor}"),
         None => format!("v{major}"),
     }
+}
+
+/// `2 files changed, 1 insertion(+)`, worded as git words it.
+fn diffstat(series: Value) -> String {
+    let totals = series.get_attr("diffstat").unwrap_or_default();
+    let count = |name: &str| number(&totals, name).unwrap_or(0);
+    super::text::diffstat_line(&crate::mail::Diffstat {
+        files: count("files"),
+        insertions: count("insertions"),
+        deletions: count("deletions"),
+    })
 }
 
 fn patch_count(series: Value) -> String {
