@@ -46,6 +46,48 @@ Examples:
   lore-digest sync https://lore.kernel.org/linux-hyperv --into ~/lore/linux-hyperv
   lore-digest sync git://example.org/lists/kvm/git/0.git --into /srv/kvm")]
     Sync(SyncArgs),
+    /// Sync a list and report what arrived since its last update; the new
+    /// position is recorded only once the report was written.
+    #[command(after_help = "\
+Examples:
+  lore-digest update kvm                       # first run: the last 7 days
+  lore-digest update kvm --format markdown -o kvm-update.md
+  lore-digest update linux-hyperv --since 30d --config ~/lists.toml")]
+    Update(UpdateArgs),
+}
+
+#[derive(clap::Args)]
+struct UpdateArgs {
+    /// A list: a `[lists.NAME]` of the configuration file, or any lore list
+    /// by name (`kvm` → https://lore.kernel.org/kvm).
+    #[arg(value_name = "LIST")]
+    list: String,
+
+    /// The configuration file. Default:
+    /// $XDG_CONFIG_HOME/lore-digest/config.toml (none is fine).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// The first update (no state yet) covers mail since WHEN; later ones
+    /// continue from the last. Example: `--since 30d`.
+    #[arg(long, value_name = "WHEN", default_value = "7d")]
+    since: String,
+
+    /// Output format (default: the list's `format`, else text).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+
+    /// How many entries the top lists show (default: the list's `top`, else 15).
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+
+    /// Where the state is kept. Default: $XDG_STATE_HOME/lore-digest/LIST.json.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -171,6 +213,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Report(args) => run_report(args),
         Command::Sync(args) => run_sync(args),
+        Command::Update(args) => run_update(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -242,17 +285,13 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
             url: args.url.clone(),
             lookback: args.lookback,
             identities,
+            already_reported: Vec::new(),
         },
     )?;
     for warning in &report.warnings {
         eprintln!("lore-digest: warning: {warning}");
     }
-    let document = match args.format {
-        Format::Text => render::text::render(&report, args.top),
-        Format::Json => render::json::render(&report),
-        Format::Markdown => render::markdown::render(&report, args.top),
-        Format::Html => render::html::render(&report, args.top),
-    };
+    let document = render_as(args.format, &report, args.top);
     let written = match &args.output {
         Some(path) => write_atomically(path, document.as_bytes()),
         None => write_stdout(document.as_bytes()),
@@ -264,17 +303,38 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     written
 }
 
+fn render_as(format: Format, report: &report::Report, top: usize) -> String {
+    match format {
+        Format::Text => render::text::render(report, top),
+        Format::Json => render::json::render(report),
+        Format::Markdown => render::markdown::render(report, top),
+        Format::Html => render::html::render(report, top),
+    }
+}
+
 /// The mailmap and organization map the arguments ask for.
 fn identities(args: &ReportArgs) -> Result<Identities, Error> {
-    let mut organizations = if args.no_default_orgmap {
+    read_identities(
+        args.mailmap.as_deref(),
+        args.orgmap.as_deref(),
+        args.no_default_orgmap,
+    )
+}
+
+fn read_identities(
+    mailmap: Option<&Path>,
+    orgmap: Option<&Path>,
+    no_default_orgmap: bool,
+) -> Result<Identities, Error> {
+    let mut organizations = if no_default_orgmap {
         OrgMap::default()
     } else {
         OrgMap::builtin()
     };
-    if let Some(path) = &args.orgmap {
+    if let Some(path) = orgmap {
         organizations.extend(OrgMap::read(path)?);
     }
-    let mailmap = match &args.mailmap {
+    let mailmap = match mailmap {
         Some(path) => Mailmap::read(path)?,
         None => Mailmap::default(),
     };
@@ -282,6 +342,109 @@ fn identities(args: &ReportArgs) -> Result<Identities, Error> {
         mailmap,
         organizations,
     })
+}
+
+fn run_update(args: UpdateArgs) -> Result<(), Failure> {
+    use lore_digest::lists::{Config, State, default_config_path, default_state_path};
+    let no_place = |what: &str| Failure {
+        message: format!("no {what}: neither XDG directories nor HOME are set; name one"),
+        code: EXIT_INPUT,
+    };
+    let config = match &args.config {
+        Some(path) => Config::load(path, true)?,
+        None => match default_config_path() {
+            Some(path) => Config::load(&path, false)?,
+            None => Config::default(),
+        },
+    };
+    let list = config.list(&args.list)?;
+    let settings = &list.settings;
+    let format = match (args.format, settings.format.as_deref()) {
+        (Some(format), _) => format,
+        (None, Some(name)) => Format::from_str(name, true).map_err(|_| Failure {
+            message: format!(
+                "list {}: unknown format '{name}' (text, json, markdown, html)",
+                list.name
+            ),
+            code: EXIT_INPUT,
+        })?,
+        (None, None) => Format::Text,
+    };
+    let top = args.top.or(settings.top).unwrap_or(15);
+    let identities = read_identities(
+        settings.mailmap.as_deref(),
+        settings.orgmap.as_deref(),
+        settings.no_default_orgmap.unwrap_or(false),
+    )?;
+    let state_path = match args
+        .state
+        .clone()
+        .or_else(|| default_state_path(&list.name))
+    {
+        Some(path) => path,
+        None => return Err(no_place("state file")),
+    };
+    let state = State::load(&state_path)?;
+    let since = parse_when(&args.since, jiff::Timestamp::now())?.as_second();
+    let mirror = match settings.path.clone() {
+        Some(path) => path,
+        None => {
+            let mirror = lore_digest::sync::default_mirror_dir(&list.url)
+                .ok_or_else(|| no_place("mirror directory"))?;
+            let progress = BarProgress::new();
+            // A first update needs history back to --since only.
+            let options = lore_digest::sync::SyncOptions {
+                since: state.is_none().then_some(since),
+            };
+            let synced = lore_digest::sync::sync(&list.url, &mirror, &options, &progress);
+            progress.bar.finish_and_clear();
+            synced?.mirror
+        }
+    };
+    let archive = Archive::open(&mirror)?;
+    let selection = match &state {
+        Some(state) => Selection::After(state.marks()),
+        None => Selection::Window {
+            since: jiff::Timestamp::from_second(since).ok(),
+            until: None,
+        },
+    };
+    let options = report::Options {
+        list: settings.title.clone(),
+        url: Some(list.url.clone()),
+        lookback: report::Lookback::All,
+        identities,
+        already_reported: state
+            .as_ref()
+            .map(|s| s.last_ids.clone())
+            .unwrap_or_default(),
+    };
+    let marks = archive.marks()?;
+    let report = match report::build(&archive, &selection, &options) {
+        Ok(report) => report,
+        Err(Error::EmptySelection(_)) => {
+            eprintln!(
+                "lore-digest: no new mail on {} since the last update",
+                list.name
+            );
+            // Heads may have moved without new mail (a purge): remember them.
+            let last_ids = state.map(|s| s.last_ids).unwrap_or_default();
+            State::after(&list.url, &marks, last_ids).save(&state_path)?;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for warning in &report.warnings {
+        eprintln!("lore-digest: warning: {warning}");
+    }
+    let document = render_as(format, &report, top);
+    match &args.output {
+        Some(path) => write_atomically(path, document.as_bytes())?,
+        None => write_stdout(document.as_bytes())?,
+    }
+    // Only now that the report is out does the list move on.
+    State::after(&list.url, &marks, report.newest_message_ids.clone()).save(&state_path)?;
+    Ok(())
 }
 
 fn run_sync(args: SyncArgs) -> Result<(), Failure> {

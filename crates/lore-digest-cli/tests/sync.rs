@@ -12,6 +12,8 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -348,10 +350,17 @@ fn a_server_that_goes_away_mid_fetch() {
 /// A TCP proxy to `port` that closes each connection after `limit` bytes
 /// from the server.
 fn cutting_proxy(port: u16, limit: usize) -> u16 {
+    proxy(port, Arc::new(AtomicUsize::new(limit)))
+}
+
+/// A TCP proxy to `port` that passes `limit` bytes from the server per
+/// connection (read anew for each connection), then closes it.
+fn proxy(port: u16, limit: Arc<AtomicUsize>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let proxy_port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
+            let limit = limit.load(Ordering::SeqCst);
             let Ok(server) = TcpStream::connect(("127.0.0.1", port)) else {
                 continue;
             };
@@ -414,4 +423,103 @@ fn smart_http_with_a_manifest() {
     let shallow_report = report(&shallow, Some(since));
     assert_eq!(shallow_report, report(&root.join("kvm"), Some(since)));
     assert_eq!(shallow_report["stats"]["messages"], 5);
+}
+
+/// `update` twice and more against a live server: the first covers
+/// `--since`, each later one exactly what arrived since, across new mail, a
+/// server that breaks off (nothing recorded, nothing lost), a purge that
+/// rewrites history, and a new epoch.
+#[test]
+fn update_reports_each_mail_once() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..12, &[]));
+    let daemon = git_daemon(&root);
+    let limit = Arc::new(AtomicUsize::new(usize::MAX));
+    let port = proxy(daemon.port, Arc::clone(&limit));
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[lists.kvm]\nurl = \"git://127.0.0.1:{port}/kvm\"\nformat = \"json\"\n"),
+    )
+    .unwrap();
+    let state = tmp.path().join("state/kvm.json");
+    let out = tmp.path().join("update.json");
+    let update = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+            .args(["update", "kvm", "--since", "2025-04-01", "--config"])
+            .arg(&config)
+            .arg("--state")
+            .arg(&state)
+            .arg("-o")
+            .arg(&out)
+            .env("XDG_DATA_HOME", tmp.path().join("data"))
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let messages = || -> u64 {
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        std::fs::remove_file(&out).unwrap();
+        report["stats"]["messages"].as_u64().unwrap()
+    };
+
+    let (code, err) = update();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(messages(), 12);
+    assert!(state.exists());
+
+    let (code, err) = update();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no new mail on kvm"), "{err}");
+    assert!(!out.exists());
+
+    // New mail, but the server breaks off: no report, the state stays.
+    serve_epoch(&root, 0, &epoch(0..20, &[]));
+    let recorded = std::fs::read_to_string(&state).unwrap();
+    limit.store(2048, Ordering::SeqCst);
+    let (code, err) = update();
+    assert_eq!(code, 3, "{err}");
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), recorded);
+    limit.store(usize::MAX, Ordering::SeqCst);
+    let (code, err) = update();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(messages(), 8);
+
+    // A purge of reported mail rewrites the epoch; new mail came too.
+    serve_epoch(&root, 0, &epoch(0..26, &[3]));
+    let (code, err) = update();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("git/0.git was rewritten"), "{err}");
+    assert_eq!(messages(), 6);
+
+    // The list rolls over.
+    serve_epoch(&root, 1, &epoch(26..30, &[]));
+    let (code, err) = update();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(messages(), 4);
+
+    // A report that cannot be written records nothing.
+    serve_epoch(&root, 1, &epoch(26..31, &[]));
+    let recorded = std::fs::read_to_string(&state).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+        .args(["update", "kvm", "--config"])
+        .arg(&config)
+        .arg("--state")
+        .arg(&state)
+        .arg("-o")
+        .arg(tmp.path().join("no/such/dir/update.json"))
+        .env("XDG_DATA_HOME", tmp.path().join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), recorded);
+    let (code, err) = update();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(messages(), 1);
 }

@@ -51,6 +51,22 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// The configuration file cannot be read or understood.
+    #[error("{path}: {reason}")]
+    Config {
+        /// The file (or the list name that could not be resolved).
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The state file of `update` cannot be read or written.
+    #[error("{path}: {reason}")]
+    State {
+        /// The state file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
     /// A mailbox file or directory could not be read.
     #[error("{path}: {source}")]
     Io {
@@ -97,7 +113,7 @@ impl Error {
     pub fn is_input_error(&self) -> bool {
         !matches!(
             self,
-            Error::Git { .. } | Error::Io { .. } | Error::Fetch { .. }
+            Error::Git { .. } | Error::Io { .. } | Error::Fetch { .. } | Error::State { .. }
         )
     }
 }

@@ -14,7 +14,9 @@
 //! * [`report`] is the report model (serializable, the contract with
 //!   renderers) and the code that builds it;
 //! * [`render`] turns a report into text, JSON, Markdown or HTML;
-//! * [`sync`] mirrors archives from a public-inbox server such as lore.
+//! * [`sync`] mirrors archives from a public-inbox server such as lore;
+//! * [`lists`] names lists in a configuration file and keeps the state of
+//!   `update` between runs.
 //!
 //! ```no_run
 //! use lore_digest::{archive::{Archive, Selection}, report, render};
@@ -30,6 +32,7 @@
 pub mod analysis;
 pub mod archive;
 mod error;
+pub mod lists;
 pub mod mail;
 pub mod render;
 pub mod report;

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 pub use history::IndexedPatch;
 pub use read::{MailRecord, Missing, ReadOutcome};
-pub use select::{Selected, SelectedCommit, Selection, parse_duration, parse_until, parse_when};
+pub use select::{
+    Mark, Selected, SelectedCommit, Selection, parse_duration, parse_until, parse_when,
+};
 
 use crate::Error;
 
@@ -47,6 +49,8 @@ pub enum ArchiveKind {
 pub struct Epoch {
     /// Where the repository lives.
     pub path: PathBuf,
+    /// `N` of `git/N.git`; 0 for a lone repository.
+    pub number: u32,
     repo: gix::ThreadSafeRepository,
 }
 
@@ -56,8 +60,17 @@ impl Epoch {
         // a report says (and must not be able to break reading it).
         let options = gix::open::Options::isolated();
         let repo = gix::open_opts(path, options).map_err(|e| e.to_string())?;
+        // `git/N.git` of an inbox; a lone repository, whatever its name, is 0
+        // unless it is named like an epoch.
+        let number = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".git"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         Ok(Epoch {
             path: path.to_path_buf(),
+            number,
             repo: repo.into_sync(),
         })
     }
@@ -144,6 +157,29 @@ impl Archive {
     /// What kind of archive it is.
     pub fn kind(&self) -> ArchiveKind {
         self.kind
+    }
+
+    /// Where every epoch's history stands now: the marks a later
+    /// [`Selection::After`] continues from. Empty epochs have none.
+    pub fn marks(&self) -> Result<Vec<Mark>, Error> {
+        let mut marks = Vec::new();
+        for (index, epoch) in self.epochs.iter().enumerate() {
+            let Some(head) = self.head(index)? else {
+                continue;
+            };
+            let repo = epoch.repo();
+            let time = repo
+                .find_commit(head)
+                .ok()
+                .and_then(|c| c.committer().ok().map(|s| s.seconds()))
+                .unwrap_or(0);
+            marks.push(Mark {
+                epoch: epoch.number,
+                head,
+                time,
+            });
+        }
+        Ok(marks)
     }
 
     /// A git repository that is not a mail archive would give a report of

@@ -15,6 +15,13 @@ pub enum Selection {
         /// The included end.
         tip: String,
     },
+    /// What arrived after an earlier update: per epoch, the commits after
+    /// the head recorded then. An epoch newer than any recorded is taken
+    /// whole; one older is left out. When a recorded head is no longer in
+    /// its epoch's history (public-inbox rewrote it to purge mail), that
+    /// epoch's commits from the recorded head's time on are taken instead,
+    /// and the selection says so in [`Selected::notes`].
+    After(Vec<Mark>),
     /// Commits whose commit (arrival) time lies in `[since, until]`.
     Window {
         /// Earliest arrival time, inclusive.
@@ -47,6 +54,17 @@ impl Selection {
     }
 }
 
+/// Where an epoch's history stood at an earlier update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// `N` of `git/N.git` (0 for a lone epoch repository).
+    pub epoch: u32,
+    /// Its head then.
+    pub head: ObjectId,
+    /// That head's commit time, seconds since the epoch.
+    pub time: i64,
+}
+
 /// One selected commit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SelectedCommit {
@@ -70,6 +88,9 @@ pub struct Selected {
     pub from: ObjectId,
     /// The end: the tip of a range, else the last commit.
     pub to: ObjectId,
+    /// What a reader should know about how the selection was made (a
+    /// rewritten history recovered by time).
+    pub notes: Vec<String>,
 }
 
 /// One walk of a selection: commits of one epoch reachable from `tip` and
@@ -89,6 +110,7 @@ pub(crate) struct Plan {
     base: Option<ObjectId>,
     tip: Option<ObjectId>,
     describe: String,
+    notes: Vec<String>,
 }
 
 impl Archive {
@@ -97,7 +119,81 @@ impl Archive {
         match selection {
             Selection::Range { base, tip } => self.plan_range(base.as_deref(), tip),
             Selection::Window { since, until } => self.plan_window(*since, *until),
+            Selection::After(marks) => self.plan_after(marks),
         }
+    }
+
+    fn plan_after(&self, marks: &[Mark]) -> Result<Plan, Error> {
+        let newest_marked = marks.iter().map(|m| m.epoch).max();
+        let mut walks = Vec::new();
+        let mut notes = Vec::new();
+        let mut tip = None;
+        for epoch in 0..self.epochs.len() {
+            let Some(head) = self.head(epoch)? else {
+                continue;
+            };
+            let number = self.epochs[epoch].number;
+            let mark = marks.iter().find(|m| m.epoch == number);
+            let walk = match mark {
+                Some(mark) if mark.head == head => None,
+                Some(mark) if self.reaches(epoch, head, mark)? => Some(WalkPlan {
+                    epoch,
+                    tip: head,
+                    hidden: Some(mark.head),
+                    since: None,
+                    until: None,
+                }),
+                Some(mark) => {
+                    notes.push(format!(
+                        "git/{number}.git was rewritten since the last update (its head then, {}, is gone from its history, as when mail is purged); its mail from that head's time on is reported",
+                        mark.head.to_hex_with_len(8)
+                    ));
+                    Some(WalkPlan {
+                        epoch,
+                        tip: head,
+                        hidden: None,
+                        since: Some(mark.time),
+                        until: None,
+                    })
+                }
+                None if newest_marked.is_none_or(|n| number > n) => Some(WalkPlan {
+                    epoch,
+                    tip: head,
+                    hidden: None,
+                    since: None,
+                    until: None,
+                }),
+                None => None,
+            };
+            tip = Some(head);
+            walks.extend(walk);
+        }
+        let base = marks.iter().max_by_key(|m| m.epoch).map(|m| m.head);
+        Ok(Plan {
+            walks,
+            base,
+            tip,
+            describe: "no new mail since the last update".into(),
+            notes,
+        })
+    }
+
+    /// Whether `mark.head` is in the history of `head`: walked back from
+    /// `head` no further than the mark's time.
+    fn reaches(&self, epoch: usize, head: ObjectId, mark: &Mark) -> Result<bool, Error> {
+        let plan = WalkPlan {
+            epoch,
+            tip: head,
+            hidden: None,
+            since: Some(mark.time),
+            until: None,
+        };
+        let mut found = false;
+        self.walk(&plan, &mut |commit, _| {
+            found = commit.id == mark.head;
+            !found
+        })?;
+        Ok(found)
     }
 
     fn plan_range(&self, base: Option<&str>, tip: &str) -> Result<Plan, Error> {
@@ -138,6 +234,7 @@ impl Archive {
             base: base.map(|(_, id)| id),
             tip: Some(tip_id),
             describe,
+            notes: Vec::new(),
         })
     }
 
@@ -170,6 +267,7 @@ impl Archive {
             base: None,
             tip: None,
             describe,
+            notes: Vec::new(),
         })
     }
 
@@ -285,7 +383,12 @@ impl Plan {
         };
         let from = self.base.unwrap_or(first.id);
         let to = self.tip.unwrap_or(last.id);
-        Ok(Selected { commits, from, to })
+        Ok(Selected {
+            commits,
+            from,
+            to,
+            notes: self.notes.clone(),
+        })
     }
 }
 

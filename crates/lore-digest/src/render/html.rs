@@ -641,6 +641,7 @@ mod tests {
             reviewer_organizations: vec![],
             subsystems: vec![],
             timeline: vec![day("2025-05-01", 1, 1)],
+            newest_message_ids: vec![],
             series: vec![Series {
                 title: patch.title.clone(),
                 version: 1,

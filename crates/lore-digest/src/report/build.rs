@@ -27,6 +27,9 @@ pub struct Options {
     /// How far before the selection earlier versions of its series are
     /// looked for.
     pub lookback: Lookback,
+    /// Message-IDs a previous update reported last: left out, for when a
+    /// rewritten history is recovered by time (see `Selection::After`).
+    pub already_reported: Vec<String>,
     /// The mailmap and organization map applied to every person counted
     /// or shown (by default no mailmap and the built-in organizations).
     pub identities: Identities,
@@ -48,7 +51,20 @@ pub enum Lookback {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
-    let (selected, outcome) = archive.read_selection(selection)?;
+    let (selected, mut outcome) = archive.read_selection(selection)?;
+    if !options.already_reported.is_empty() {
+        outcome.mails.retain(|m| {
+            m.message
+                .message_id
+                .as_ref()
+                .is_none_or(|id| !options.already_reported.contains(id))
+        });
+        if outcome.mails.is_empty() && outcome.missing.is_empty() {
+            return Err(Error::EmptySelection(
+                "no new mail since the last update".into(),
+            ));
+        }
+    }
     // A selection open at its start holds all history before its end.
     let open_start = matches!(
         selection,
@@ -228,12 +244,18 @@ pub fn from_mails(
                 .map(|(_, _, s)| (s.title.as_str(), s.patches.len())),
         ),
         timeline: timeline(&mails),
+        newest_message_ids: newest_message_ids(&mails),
         series: series.into_iter().map(|(_, _, s)| s).collect(),
         pull_requests: discussion.pull_requests,
         bug_reports: discussion.bug_reports,
         discussions: discussion.discussions,
         earlier_series: discussion.earlier_series,
-        warnings: warnings(&mails, &missing),
+        warnings: selected
+            .notes
+            .iter()
+            .cloned()
+            .chain(warnings(&mails, &missing))
+            .collect(),
     };
     // Freeing tens of thousands of parsed mails one by one takes longer
     // than anything left to do; a thread does it while the report is
@@ -490,6 +512,18 @@ fn review_lines(series: &Series) -> Vec<ReviewLine> {
     .collect()
 }
 
+/// The Message-IDs of the mails that arrived in the selection's last second.
+fn newest_message_ids(mails: &[MailRecord]) -> Vec<String> {
+    let Some(newest) = mails.iter().map(|m| m.commit.time).max() else {
+        return Vec::new();
+    };
+    mails
+        .iter()
+        .filter(|m| m.commit.time == newest)
+        .filter_map(|m| m.message.message_id.clone())
+        .collect()
+}
+
 /// Mails and patches per UTC day of arrival, oldest first.
 fn timeline(mails: &[MailRecord]) -> Vec<DayCount> {
     let mut days: std::collections::BTreeMap<i64, (usize, usize)> = Default::default();
@@ -621,6 +655,7 @@ mod tests {
             commits: Vec::new(),
             from: null,
             to: null,
+            notes: Vec::new(),
         };
         from_mails(
             "test",

@@ -40,6 +40,10 @@ pub struct Report {
     /// Mails and patches per day of arrival (UTC), oldest first; days
     /// without mail are left out.
     pub timeline: Vec<DayCount>,
+    /// Message-IDs of the mails that arrived in the selection's last
+    /// second: what `update` records to find its place again after a
+    /// rewritten history.
+    pub newest_message_ids: Vec<String>,
     /// Every series with a patch in the selection, newest first.
     pub series: Vec<Series>,
     /// `[GIT PULL]` threads, most replies first.

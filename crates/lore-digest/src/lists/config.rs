@@ -1,0 +1,220 @@
+//! The configuration file: lists by name, and defaults for their reports.
+//!
+//! ```toml
+//! [defaults]
+//! top = 20
+//! mailmap = "~/linux/.mailmap"
+//!
+//! [lists.kvm]
+//! url = "https://lore.kernel.org/kvm"
+//! path = "/srv/lore/kvm"       # an existing mirror or archive (optional)
+//! title = "KVM"
+//! format = "markdown"
+//! orgmap = "~/kvm-domains.map"
+//! ```
+//!
+//! A list that is not configured is a lore list of that name:
+//! `kvm` → `https://lore.kernel.org/kvm`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// Where lists without a `url` are found.
+pub const LORE: &str = "https://lore.kernel.org";
+
+/// The parsed configuration file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Settings every list starts from.
+    #[serde(default)]
+    pub defaults: ListSettings,
+    /// Lists by name.
+    #[serde(default)]
+    pub lists: BTreeMap<String, ListSettings>,
+}
+
+/// What a list section (or `[defaults]`) may say; all optional.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ListSettings {
+    /// The inbox URL (`https://lore.kernel.org/kvm`).
+    pub url: Option<String>,
+    /// A local mirror or archive to use instead of the default mirror.
+    pub path: Option<PathBuf>,
+    /// The list's name in report titles.
+    pub title: Option<String>,
+    /// Report format: `text`, `json`, `markdown` or `html`.
+    pub format: Option<String>,
+    /// How many entries the top lists show.
+    pub top: Option<usize>,
+    /// A `.mailmap` file.
+    pub mailmap: Option<PathBuf>,
+    /// A domain → organization map (gitdm format).
+    pub orgmap: Option<PathBuf>,
+    /// Leave out the built-in organization map.
+    pub no_default_orgmap: Option<bool>,
+}
+
+/// A list resolved from its name: the configured settings over the
+/// defaults, and where its mail comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct List {
+    /// The name it was asked by.
+    pub name: String,
+    /// The inbox URL.
+    pub url: String,
+    /// The settings (list over defaults; `url` and `path` filled in).
+    pub settings: ListSettings,
+}
+
+impl Config {
+    /// Reads `path`; a missing file at the default place is an empty
+    /// configuration, a missing file named by the user an error.
+    pub fn load(path: &Path, named_by_user: bool) -> Result<Config, Error> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named_by_user => {
+                return Ok(Config::default());
+            }
+            Err(e) => {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                });
+            }
+        };
+        Config::parse(&text).map_err(|reason| Error::Config {
+            path: path.to_path_buf(),
+            reason,
+        })
+    }
+
+    /// Parses the TOML text of a configuration; the error is one line.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            // 1-based: the newlines before the error's start, plus one.
+            let line_of = |at: usize| {
+                let before = &text.as_bytes()[..at.min(text.len())];
+                before.iter().filter(|&&b| b == b'\n').count() + 1
+            };
+            match e.span().map(|s| line_of(s.start)) {
+                Some(line) => format!("line {line}: {message}"),
+                None => message,
+            }
+        })
+    }
+
+    /// The list called `name`: its section over `[defaults]`, or a lore
+    /// list of that name when there is no section.
+    pub fn list(&self, name: &str) -> Result<List, Error> {
+        let own = self.lists.get(name).cloned().unwrap_or_default();
+        let d = &self.defaults;
+        let mut settings = ListSettings {
+            url: own.url.clone(),
+            path: own.path.or_else(|| d.path.clone()),
+            title: own.title.or_else(|| d.title.clone()),
+            format: own.format.or_else(|| d.format.clone()),
+            top: own.top.or(d.top),
+            mailmap: own.mailmap.or_else(|| d.mailmap.clone()),
+            orgmap: own.orgmap.or_else(|| d.orgmap.clone()),
+            no_default_orgmap: own.no_default_orgmap.or(d.no_default_orgmap),
+        };
+        let plain_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        let url = match own.url {
+            Some(url) => url,
+            None if plain_name => format!("{LORE}/{name}"),
+            None => {
+                return Err(Error::Config {
+                    path: PathBuf::from(name),
+                    reason: "not a list name (letters, digits, '-', '_', '.'), and no [lists] section gives it a url".into(),
+                });
+            }
+        };
+        settings.url = Some(url.clone());
+        for path in [
+            &mut settings.path,
+            &mut settings.mailmap,
+            &mut settings.orgmap,
+        ] {
+            *path = path.take().map(|p| expand_home(&p));
+        }
+        Ok(List {
+            name: name.to_string(),
+            url,
+            settings,
+        })
+    }
+}
+
+/// `~/x` → `$HOME/x`.
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// `$XDG_CONFIG_HOME/lore-digest/config.toml` (`~/.config/…` without it).
+pub fn default_config_path() -> Option<PathBuf> {
+    xdg_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("lore-digest").join("config.toml"))
+}
+
+/// An XDG base directory: the variable, else `$HOME/<fallback>`.
+pub(crate) fn xdg_dir(variable: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(variable)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_section_overrides_the_defaults() {
+        let config = Config::parse(
+            r#"
+[defaults]
+top = 20
+format = "markdown"
+
+[lists.kvm]
+url = "https://example.org/kvm"
+top = 30
+title = "KVM"
+"#,
+        )
+        .unwrap();
+        let kvm = config.list("kvm").unwrap();
+        assert_eq!(kvm.url, "https://example.org/kvm");
+        assert_eq!(kvm.settings.top, Some(30));
+        assert_eq!(kvm.settings.format.as_deref(), Some("markdown"));
+        assert_eq!(kvm.settings.title.as_deref(), Some("KVM"));
+    }
+
+    #[test]
+    fn any_lore_list_works_without_configuration() {
+        let list = Config::default().list("linux-mm").unwrap();
+        assert_eq!(list.url, "https://lore.kernel.org/linux-mm");
+        assert!(Config::default().list("../etc").is_err());
+    }
+
+    #[test]
+    fn mistakes_are_named_with_their_line() {
+        let err = Config::parse("[lists.kvm]\nurl = \"x\"\ncolour = \"red\"\n").unwrap_err();
+        assert!(err.starts_with("line 3:"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+        let err = Config::parse("[lists.kvm]\ntop = \"many\"\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
+    }
+}

@@ -1,0 +1,8 @@
+//! Following lists: lists by name from the configuration file, and the
+//! state `update` keeps between runs.
+
+mod config;
+mod state;
+
+pub use config::{Config, LORE, List, ListSettings, default_config_path};
+pub use state::{EpochMark, State, default_state_path};

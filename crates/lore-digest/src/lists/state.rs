@@ -1,0 +1,143 @@
+//! What `update` remembers between runs: where each epoch stood when the
+//! last update was reported.
+//!
+//! The state is written only after that update's report was written out,
+//! and atomically (a temporary file renamed over the old one), so a failed
+//! run leaves the previous state and the next run reports the same mail
+//! again rather than skipping it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::archive::Mark;
+
+/// The state of one followed list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// The inbox URL it follows.
+    pub url: String,
+    /// When the last update was made (RFC 3339).
+    pub updated: String,
+    /// Each epoch's head then.
+    pub epochs: Vec<EpochMark>,
+    /// Message-IDs of the last update's newest mails (those of its last
+    /// second): after a history rewrite, mail is found again by time, and
+    /// these are the ones already reported.
+    #[serde(default)]
+    pub last_ids: Vec<String>,
+}
+
+/// One epoch's head, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochMark {
+    /// `N` of `git/N.git`.
+    pub epoch: u32,
+    /// The head commit (hex).
+    pub head: String,
+    /// Its commit time, seconds since the epoch.
+    pub time: i64,
+}
+
+impl State {
+    /// Reads the state at `path`; `None` when there is none yet.
+    pub fn load(path: &Path) -> Result<Option<State>, Error> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(state_error(path, e.to_string())),
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| state_error(path, format!("not a lore-digest state file: {e}")))
+    }
+
+    /// Writes the state to `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let fail = |e: std::io::Error| state_error(path, e.to_string());
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let mut json =
+            serde_json::to_vec_pretty(self).map_err(|e| state_error(path, e.to_string()))?;
+        json.push(b'\n');
+        let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+        file.write_all(&json).map_err(fail)?;
+        file.as_file().sync_all().map_err(fail)?;
+        file.persist(path).map_err(|e| fail(e.error))?;
+        Ok(())
+    }
+
+    /// The marks to continue from; a head that is not a commit id is left
+    /// out (its epoch is then taken as new).
+    pub fn marks(&self) -> Vec<Mark> {
+        self.epochs
+            .iter()
+            .filter_map(|m| {
+                Some(Mark {
+                    epoch: m.epoch,
+                    head: gix::ObjectId::from_hex(m.head.as_bytes()).ok()?,
+                    time: m.time,
+                })
+            })
+            .collect()
+    }
+
+    /// The state after an update that saw the archive at `marks`.
+    pub fn after(url: &str, marks: &[Mark], last_ids: Vec<String>) -> State {
+        State {
+            url: url.to_string(),
+            updated: jiff::Timestamp::now().to_string(),
+            epochs: marks
+                .iter()
+                .map(|m| EpochMark {
+                    epoch: m.epoch,
+                    head: m.head.to_string(),
+                    time: m.time,
+                })
+                .collect(),
+            last_ids,
+        }
+    }
+}
+
+fn state_error(path: &Path, reason: String) -> Error {
+    Error::State {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// `$XDG_STATE_HOME/lore-digest/NAME.json` (`~/.local/state/…` without it).
+pub fn default_state_path(list: &str) -> Option<PathBuf> {
+    super::config::xdg_dir("XDG_STATE_HOME", ".local/state")
+        .map(|d| d.join("lore-digest").join(format!("{list}.json")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_and_replaces_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kvm.json");
+        assert_eq!(State::load(&path).unwrap(), None);
+        let head = gix::ObjectId::from_hex(b"0123456789abcdef0123456789abcdef01234567").unwrap();
+        let marks = [Mark {
+            epoch: 2,
+            head,
+            time: 1_700_000_000,
+        }];
+        let state = State::after("https://lore.kernel.org/kvm", &marks, vec!["a@b".into()]);
+        state.save(&path).unwrap();
+        let loaded = State::load(&path).unwrap().unwrap();
+        assert_eq!(loaded, state);
+        assert_eq!(loaded.marks(), marks);
+        // Only the state file is left in the directory: no temporary files.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        std::fs::write(&path, "{ not json").unwrap();
+        assert!(State::load(&path).is_err());
+    }
+}
