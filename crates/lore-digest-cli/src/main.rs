@@ -112,10 +112,30 @@ struct SyncArgs {
 
 #[derive(clap::Args)]
 struct ReportArgs {
-    /// A public-inbox archive: one epoch repository (bare or not, e.g.
-    /// `kvm/git/0.git`) or a v2 inbox directory holding `git/0.git`, `git/1.git`, …
+    /// A list by name instead of --archive: a `[lists.NAME]` of the
+    /// configuration file, or any lore list (`kvm`). Its mirror is synced
+    /// first, back to --since when it is new.
+    #[arg(
+        value_name = "LIST",
+        required_unless_present = "archive",
+        conflicts_with = "archive"
+    )]
+    source: Option<String>,
+
+    /// An archive: one epoch repository (bare or not, e.g.
+    /// `kvm/git/0.git`), a v2 inbox directory holding `git/0.git`, …, a
+    /// public-inbox v1 repository, an mbox file or a Maildir.
     #[arg(long, value_name = "PATH")]
-    archive: PathBuf,
+    archive: Option<PathBuf>,
+
+    /// The configuration file naming lists (with LIST). Default:
+    /// $XDG_CONFIG_HOME/lore-digest/config.toml (none is fine).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// With LIST: use the mirror as it is, without syncing.
+    #[arg(long)]
+    offline: bool,
 
     /// Commits reachable from B and not from A, as git means it (full or
     /// abbreviated ids, or refs); `B` alone is all history up to B.
@@ -134,15 +154,16 @@ struct ReportArgs {
     #[arg(long, value_name = "WHEN")]
     until: Option<String>,
 
-    /// Output format. Example: `--format markdown`.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format (default: the list's `format`, else text).
+    /// Example: `--format markdown`.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
 
-    /// How many domains, organizations and contributors the text report
-    /// lists (JSON lists all).
+    /// How many domains, organizations and contributors the top lists show
+    /// (default: the list's `top`, else 15; JSON lists all).
     /// Example: `--top 30`.
-    #[arg(long, value_name = "N", default_value_t = 15)]
-    top: usize,
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
 
     /// The list's name in the report title (default: from the mails'
     /// List-Id, else the archive's directory name). Example: `--list KVM`.
@@ -273,16 +294,48 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
             Selection::Window { since, until }
         }
     };
+    // A list by name brings its settings, which the arguments override.
+    let list = match &args.source {
+        Some(name) => Some(load_config(args.config.as_deref())?.list(name)?),
+        None => None,
+    };
+    let settings = list
+        .as_ref()
+        .map(|l| l.settings.clone())
+        .unwrap_or_default();
+    let format = chosen_format(args.format, &settings)?;
+    let top = args.top.or(settings.top).unwrap_or(15);
     // The maps are read before the archive: a typo in one should not wait
     // for a long read to be reported.
-    let identities = identities(&args)?;
-    let archive = Archive::open(&args.archive)?;
+    let identities = read_identities(
+        args.mailmap.as_deref().or(settings.mailmap.as_deref()),
+        args.orgmap.as_deref().or(settings.orgmap.as_deref()),
+        args.no_default_orgmap || settings.no_default_orgmap.unwrap_or(false),
+    )?;
+    let archive_path = match (&args.archive, &list) {
+        (Some(path), _) => path.clone(),
+        (None, Some(list)) => {
+            // A new mirror needs history back to the window's start only.
+            let shallow_since = match &selection {
+                Selection::Window { since, .. } => since.map(|t| t.as_second()),
+                _ => None,
+            };
+            list_mirror(list, shallow_since, args.offline)?
+        }
+        (None, None) => {
+            return Err(Failure {
+                message: "give a LIST or --archive PATH".into(),
+                code: EXIT_INPUT,
+            });
+        }
+    };
+    let archive = Archive::open(&archive_path)?;
     let report = report::build(
         &archive,
         &selection,
         &report::Options {
-            list: args.list.clone(),
-            url: args.url.clone(),
+            list: args.list.clone().or(settings.title.clone()),
+            url: args.url.clone().or(settings.url.clone()),
             lookback: args.lookback,
             identities,
             already_reported: Vec::new(),
@@ -291,7 +344,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     for warning in &report.warnings {
         eprintln!("lore-digest: warning: {warning}");
     }
-    let document = render_as(args.format, &report, args.top);
+    let document = render_as(format, &report, top);
     let written = match &args.output {
         Some(path) => write_atomically(path, document.as_bytes()),
         None => write_stdout(document.as_bytes()),
@@ -312,13 +365,60 @@ fn render_as(format: Format, report: &report::Report, top: usize) -> String {
     }
 }
 
-/// The mailmap and organization map the arguments ask for.
-fn identities(args: &ReportArgs) -> Result<Identities, Error> {
-    read_identities(
-        args.mailmap.as_deref(),
-        args.orgmap.as_deref(),
-        args.no_default_orgmap,
-    )
+/// The configuration at `path`, or at the default place (where a missing
+/// file is an empty configuration).
+fn load_config(path: Option<&Path>) -> Result<lore_digest::lists::Config, Error> {
+    use lore_digest::lists::{Config, default_config_path};
+    match path {
+        Some(path) => Config::load(path, true),
+        None => match default_config_path() {
+            Some(path) => Config::load(&path, false),
+            None => Ok(Config::default()),
+        },
+    }
+}
+
+/// The format asked for, else the list's, else text.
+fn chosen_format(
+    asked: Option<Format>,
+    settings: &lore_digest::lists::ListSettings,
+) -> Result<Format, Failure> {
+    match (asked, settings.format.as_deref()) {
+        (Some(format), _) => Ok(format),
+        (None, Some(name)) => Format::from_str(name, true).map_err(|_| Failure {
+            message: format!(
+                "unknown format '{name}' in the configuration (text, json, markdown, html)"
+            ),
+            code: EXIT_INPUT,
+        }),
+        (None, None) => Ok(Format::Text),
+    }
+}
+
+/// A list's archive: its configured `path` as it is, else its mirror,
+/// synced first (unless offline).
+fn list_mirror(
+    list: &lore_digest::lists::List,
+    shallow_since: Option<i64>,
+    offline: bool,
+) -> Result<PathBuf, Failure> {
+    if let Some(path) = &list.settings.path {
+        return Ok(path.clone());
+    }
+    let mirror = lore_digest::sync::default_mirror_dir(&list.url).ok_or_else(|| Failure {
+        message: "no mirror directory: neither XDG_DATA_HOME nor HOME is set".into(),
+        code: EXIT_INPUT,
+    })?;
+    if offline {
+        return Ok(mirror);
+    }
+    let progress = BarProgress::new();
+    let options = lore_digest::sync::SyncOptions {
+        since: shallow_since,
+    };
+    let synced = lore_digest::sync::sync(&list.url, &mirror, &options, &progress);
+    progress.bar.finish_and_clear();
+    Ok(synced?.mirror)
 }
 
 fn read_identities(
@@ -345,31 +445,14 @@ fn read_identities(
 }
 
 fn run_update(args: UpdateArgs) -> Result<(), Failure> {
-    use lore_digest::lists::{Config, State, default_config_path, default_state_path};
+    use lore_digest::lists::{State, default_state_path};
     let no_place = |what: &str| Failure {
         message: format!("no {what}: neither XDG directories nor HOME are set; name one"),
         code: EXIT_INPUT,
     };
-    let config = match &args.config {
-        Some(path) => Config::load(path, true)?,
-        None => match default_config_path() {
-            Some(path) => Config::load(&path, false)?,
-            None => Config::default(),
-        },
-    };
-    let list = config.list(&args.list)?;
+    let list = load_config(args.config.as_deref())?.list(&args.list)?;
     let settings = &list.settings;
-    let format = match (args.format, settings.format.as_deref()) {
-        (Some(format), _) => format,
-        (None, Some(name)) => Format::from_str(name, true).map_err(|_| Failure {
-            message: format!(
-                "list {}: unknown format '{name}' (text, json, markdown, html)",
-                list.name
-            ),
-            code: EXIT_INPUT,
-        })?,
-        (None, None) => Format::Text,
-    };
+    let format = chosen_format(args.format, settings)?;
     let top = args.top.or(settings.top).unwrap_or(15);
     let identities = read_identities(
         settings.mailmap.as_deref(),
@@ -386,21 +469,8 @@ fn run_update(args: UpdateArgs) -> Result<(), Failure> {
     };
     let state = State::load(&state_path)?;
     let since = parse_when(&args.since, jiff::Timestamp::now())?.as_second();
-    let mirror = match settings.path.clone() {
-        Some(path) => path,
-        None => {
-            let mirror = lore_digest::sync::default_mirror_dir(&list.url)
-                .ok_or_else(|| no_place("mirror directory"))?;
-            let progress = BarProgress::new();
-            // A first update needs history back to --since only.
-            let options = lore_digest::sync::SyncOptions {
-                since: state.is_none().then_some(since),
-            };
-            let synced = lore_digest::sync::sync(&list.url, &mirror, &options, &progress);
-            progress.bar.finish_and_clear();
-            synced?.mirror
-        }
-    };
+    // A first update needs history back to --since only.
+    let mirror = list_mirror(&list, state.is_none().then_some(since), false)?;
     let archive = Archive::open(&mirror)?;
     let selection = match &state {
         Some(state) => Selection::After(state.marks()),

@@ -523,3 +523,54 @@ fn update_reports_each_mail_once() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(messages(), 1);
 }
+
+/// `report LIST`: a configured list is synced (shallow, back to --since)
+/// and reported with its settings; `--offline` uses the mirror as it is.
+#[test]
+fn report_by_list_name_syncs_what_it_needs() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..48, &[]));
+    let daemon = git_daemon(&root);
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[defaults]\ntop = 3\n\n[lists.kvm]\nurl = \"git://127.0.0.1:{}/kvm\"\ntitle = \"KVM\"\nformat = \"json\"\n",
+            daemon.port
+        ),
+    )
+    .unwrap();
+    let since = "2025-05-02T12:00:00Z";
+    let run = |extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+            .args(["report", "kvm", "--since", since, "--config"])
+            .arg(&config)
+            .args(extra)
+            .env("XDG_DATA_HOME", tmp.path().join("data"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let report = run(&[]);
+    assert_eq!(report["list"], "KVM");
+    assert_eq!(report["stats"]["messages"], 12);
+    let mirror = tmp.path().join("data/lore-digest/mirrors");
+    let host_dir = std::fs::read_dir(&mirror)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    assert!(
+        host_dir.join("kvm/git/0.git/shallow").exists(),
+        "{}",
+        host_dir.display()
+    );
+
+    drop(daemon);
+    let offline = run(&["--offline"]);
+    assert_eq!(offline["stats"], report["stats"]);
+}
