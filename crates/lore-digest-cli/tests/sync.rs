@@ -274,6 +274,12 @@ fn git_protocol_clone_fetch_rollover_and_purge() {
     assert_eq!(mirrored, report(&inbox, None));
     assert_eq!(mirrored["stats"]["messages"], 26);
 
+    // One epoch by its own URL lands as that epoch of a mirror.
+    let single = tmp.path().join("single");
+    let err = sync_ok(&format!("{url}/git/1.git"), &single, &[]);
+    assert!(err.contains("git/1.git: cloned"), "{err}");
+    assert_eq!(mirror_head(&single, 1), server_head(&root, 1));
+
     // A purge rewrites the epoch's history; the mirror follows it.
     serve_epoch(&root, 1, &epoch(20..27, &[22]));
     sync_ok(&url, &mirror, &[]);
