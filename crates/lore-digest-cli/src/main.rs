@@ -335,7 +335,7 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
         &selection,
         &report::Options {
             list: args.list.clone().or(settings.title.clone()),
-            url: args.url.clone().or(settings.url.clone()),
+            url: args.url.clone().or(web_archive(settings.url.as_deref())),
             lookback: args.lookback,
             identities,
             already_reported: Vec::new(),
@@ -376,6 +376,12 @@ fn load_config(path: Option<&Path>) -> Result<lore_digest::lists::Config, Error>
             None => Ok(Config::default()),
         },
     }
+}
+
+/// A list URL mails can link to: a web archive (http or https), not git://.
+fn web_archive(url: Option<&str>) -> Option<String> {
+    url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(|u| u.trim_end_matches('/').to_string())
 }
 
 /// The format asked for, else the list's, else text.
@@ -481,7 +487,7 @@ fn run_update(args: UpdateArgs) -> Result<(), Failure> {
     };
     let options = report::Options {
         list: settings.title.clone(),
-        url: Some(list.url.clone()),
+        url: web_archive(Some(&list.url)),
         lookback: report::Lookback::All,
         identities,
         already_reported: state
