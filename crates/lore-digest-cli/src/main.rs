@@ -54,6 +54,57 @@ Examples:
   lore-digest update kvm --format markdown -o kvm-update.md
   lore-digest update linux-hyperv --since 30d --config ~/lists.toml")]
     Update(UpdateArgs),
+    /// Write one record per message (JSON Lines) for DuckDB, Spark or pandas.
+    #[command(after_help = "\
+Examples:
+  lore-digest export --archive linux-hyperv.git --range master -o hyperv.jsonl
+  lore-digest export --archive ~/lore/kvm --since 30d --mailmap ~/linux/.mailmap -o kvm.jsonl")]
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// The archive, as for `report --archive`.
+    #[arg(long, value_name = "PATH")]
+    archive: PathBuf,
+
+    /// Commits reachable from B and not from A; see `report --range`.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"], required_unless_present_any = ["since", "until"])]
+    range: Option<String>,
+
+    /// Mails that arrived at or after WHEN; see `report --since`.
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
+
+    /// Mails that arrived at or before WHEN; see `report --until`.
+    #[arg(long, value_name = "WHEN")]
+    until: Option<String>,
+
+    /// Record format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+    format: ExportFormat,
+
+    /// Merge names and addresses by this mailmap (git's format).
+    #[arg(long, value_name = "FILE")]
+    mailmap: Option<PathBuf>,
+
+    /// Domain → organization map added to the built-in one (gitdm's format).
+    #[arg(long, value_name = "FILE")]
+    orgmap: Option<PathBuf>,
+
+    /// Leave out the built-in organization map.
+    #[arg(long)]
+    no_default_orgmap: bool,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// JSON Lines: one object per message.
+    Jsonl,
 }
 
 #[derive(clap::Args)]
@@ -235,6 +286,7 @@ fn main() -> ExitCode {
         Command::Report(args) => run_report(args),
         Command::Sync(args) => run_sync(args),
         Command::Update(args) => run_update(args),
+        Command::Export(args) => run_export(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -284,16 +336,61 @@ impl From<Error> for Failure {
     }
 }
 
-fn run_report(args: ReportArgs) -> Result<(), Failure> {
-    let selection = match (&args.range, &args.since, &args.until) {
-        (Some(range), _, _) => Selection::parse_range(range)?,
-        (None, since, until) => {
+/// The selection that --range or --since/--until ask for.
+fn selection(
+    range: Option<&str>,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<Selection, Error> {
+    match range {
+        Some(range) => Selection::parse_range(range),
+        None => {
             let now = jiff::Timestamp::now();
-            let since = since.as_deref().map(|s| parse_when(s, now)).transpose()?;
-            let until = until.as_deref().map(|s| parse_until(s, now)).transpose()?;
-            Selection::Window { since, until }
+            let since = since.map(|s| parse_when(s, now)).transpose()?;
+            let until = until.map(|s| parse_until(s, now)).transpose()?;
+            Ok(Selection::Window { since, until })
         }
-    };
+    }
+}
+
+fn run_export(args: ExportArgs) -> Result<(), Failure> {
+    let selection = selection(
+        args.range.as_deref(),
+        args.since.as_deref(),
+        args.until.as_deref(),
+    )?;
+    let identities = read_identities(
+        args.mailmap.as_deref(),
+        args.orgmap.as_deref(),
+        args.no_default_orgmap,
+    )?;
+    let archive = Archive::open(&args.archive)?;
+    let (records, missing) = lore_digest::export::records(&archive, &selection, &identities)?;
+    if missing > 0 {
+        eprintln!(
+            "lore-digest: warning: {missing} selected commit(s) held no readable mail; they have no record"
+        );
+    }
+    let mut bytes = Vec::new();
+    match args.format {
+        ExportFormat::Jsonl => lore_digest::export::write_jsonl(&records, &mut bytes),
+    }
+    .map_err(|e| Failure {
+        message: format!("writing the export: {e}"),
+        code: EXIT_FAILURE,
+    })?;
+    match &args.output {
+        Some(path) => write_atomically(path, &bytes),
+        None => write_stdout(&bytes),
+    }
+}
+
+fn run_report(args: ReportArgs) -> Result<(), Failure> {
+    let selection = selection(
+        args.range.as_deref(),
+        args.since.as_deref(),
+        args.until.as_deref(),
+    )?;
     // A list by name brings its settings, which the arguments override.
     let list = match &args.source {
         Some(name) => Some(load_config(args.config.as_deref())?.list(name)?),

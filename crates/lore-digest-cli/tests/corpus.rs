@@ -359,3 +359,43 @@ fn bare_until_date_includes_the_whole_day() {
     );
     assert_eq!(stat(&json, "messages") + stat(&json, "missing"), expected);
 }
+
+/// The export of the last 2,000 mails adds up to the report: one record per
+/// mail, the same kinds and the same domain counts.
+#[test]
+fn export_adds_up_to_the_report() {
+    let Some(archive) = archive() else { return };
+    let range = "HEAD~2000..HEAD";
+    let json = report_json(&archive, &["--range", range]);
+    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+        .args(["export", "--range", range, "--archive"])
+        .arg(&archive)
+        .output()
+        .expect("run lore-digest export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: Vec<Value> = String::from_utf8(out.stdout)
+        .expect("export is UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(records.len() as u64, stat(&json, "messages"));
+    let kind = |k: &str| records.iter().filter(|r| r["kind"] == k).count() as u64;
+    assert_eq!(kind("patch"), stat(&json, "patches"));
+    assert_eq!(kind("cover_letter"), stat(&json, "cover_letters"));
+    assert_eq!(kind("reply"), stat(&json, "replies"));
+    let mut domains: std::collections::HashMap<&str, u64> = Default::default();
+    for r in &records {
+        if let Some(d) = r["domain"].as_str() {
+            *domains.entry(d).or_default() += 1;
+        }
+    }
+    let reported = counted(&json["domains"], "domain");
+    assert_eq!(domains.len(), reported.len());
+    for (domain, count) in reported {
+        assert_eq!(domains.get(domain.as_str()), Some(&count), "{domain}");
+    }
+}

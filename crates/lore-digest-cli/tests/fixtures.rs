@@ -3001,3 +3001,58 @@ fn bad_or_missing_identity_files_are_input_errors() {
     let err = with("--orgmap", &missing);
     assert!(err.contains("nowhere.map: cannot read"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Export: one record per message, adding up to the report's figures.
+
+#[test]
+fn export_records_add_up_to_the_report() {
+    let tmp = TempDir::new().unwrap();
+    let inbox = mails::kvm_v2(tmp.path());
+    let archive = inbox.dir.to_str().unwrap();
+    let report = run_json(&["report", "--archive", archive, "--since", "2025-01-01"]);
+    let out = run_ok(&["export", "--archive", archive, "--since", "2025-01-01"]);
+    let records: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let stats = &report["stats"];
+    assert_eq!(records.len() as u64, stats["messages"].as_u64().unwrap());
+    let count = |kind: &str| records.iter().filter(|r| r["kind"] == kind).count() as u64;
+    assert_eq!(count("patch"), stats["patches"].as_u64().unwrap());
+    assert_eq!(
+        count("cover_letter"),
+        stats["cover_letters"].as_u64().unwrap()
+    );
+    assert_eq!(count("reply"), stats["replies"].as_u64().unwrap());
+    assert_eq!(
+        count("pull_request"),
+        stats["pull_requests"].as_u64().unwrap()
+    );
+    // The domain counts, as DuckDB's `GROUP BY domain` would make them.
+    let mut domains: std::collections::BTreeMap<String, u64> = Default::default();
+    for r in &records {
+        if let Some(d) = r["domain"].as_str() {
+            *domains.entry(d.to_string()).or_default() += 1;
+        }
+    }
+    for d in report["domains"].as_array().unwrap() {
+        assert_eq!(
+            domains.get(d["domain"].as_str().unwrap()).copied(),
+            d["count"].as_u64(),
+            "{d}"
+        );
+    }
+    assert_eq!(domains.len(), report["domains"].as_array().unwrap().len());
+    // Patches of one series share its id; the series' count matches.
+    let series: std::collections::BTreeSet<&str> = records
+        .iter()
+        .filter(|r| r["kind"] == "patch" || r["kind"] == "cover_letter")
+        .filter_map(|r| r["series_id"].as_str())
+        .collect();
+    assert_eq!(series.len() as u64, stats["series"].as_u64().unwrap());
+    // Epochs are numbered as in the inbox.
+    let epochs: std::collections::BTreeSet<u64> =
+        records.iter().filter_map(|r| r["epoch"].as_u64()).collect();
+    assert_eq!(epochs.into_iter().collect::<Vec<_>>(), [0, 1]);
+}

@@ -15,6 +15,7 @@
 //!   renderers) and the code that builds it;
 //! * [`render`] turns a report into text, JSON, Markdown or HTML;
 //! * [`sync`] mirrors archives from a public-inbox server such as lore;
+//! * [`export`] writes one record per message for analysis elsewhere;
 //! * [`lists`] names lists in a configuration file and keeps the state of
 //!   `update` between runs.
 //!
@@ -32,6 +33,7 @@
 pub mod analysis;
 pub mod archive;
 mod error;
+pub mod export;
 pub mod lists;
 pub mod mail;
 pub mod render;

@@ -1,0 +1,200 @@
+//! One record per message, for analysis elsewhere (DuckDB, Spark, pandas):
+//! what the report counts, mail by mail.
+//!
+//! Records are written as JSON Lines, one object per line, oldest first.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::analysis::{Identities, group_series, message_index};
+use crate::archive::{Archive, MailRecord, Selection};
+use crate::mail::{Person, SubjectKind};
+
+/// One message of the selection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MessageRecord {
+    /// The archive commit that added it (for a mailbox: the mail's blob id).
+    pub commit: String,
+    /// `N` of the epoch `git/N.git` it is in.
+    pub epoch: u32,
+    /// Arrival (commit time; for a mailbox, `Date:`), RFC 3339 UTC.
+    pub arrived: String,
+    /// The `Date:` header, RFC 3339 UTC, when it parses.
+    pub date: Option<String>,
+    /// `Message-ID`, without angle brackets.
+    pub message_id: Option<String>,
+    /// The first id of `In-Reply-To`.
+    pub in_reply_to: Option<String>,
+    /// Who wrote it (in-body `From:` for patches), after the mailmap.
+    pub author: Option<Person>,
+    /// Who sent it (header `From:`), after the mailmap.
+    pub sender: Option<Person>,
+    /// The author's lower-cased domain: what the report's domain counts use.
+    pub domain: Option<String>,
+    /// The organization of that domain (the org map), or the domain.
+    pub organization: Option<String>,
+    /// The decoded subject.
+    pub subject: String,
+    /// `patch`, `cover_letter`, `reply`, `pull_request` or `other`: the
+    /// kinds the report's statistics count.
+    pub kind: &'static str,
+    /// The patch tag, for patches and cover letters.
+    pub patch: Option<PatchFields>,
+    /// The Message-ID of its series' cover letter or first patch: for patch
+    /// mails their series, for replies the series of the nearest patch
+    /// they answer in the selection.
+    pub series_id: Option<String>,
+    /// The trailers it carries or gives.
+    pub trailers: Vec<TrailerRecord>,
+}
+
+/// The patch tag of a patch mail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PatchFields {
+    /// `v3` → 3.
+    pub version: u32,
+    /// `v5.1` → 1.
+    pub version_minor: Option<u32>,
+    /// `N` of `N/M`.
+    pub index: Option<u32>,
+    /// `M` of `N/M`.
+    pub total: Option<u32>,
+    /// Marked RFC.
+    pub rfc: bool,
+    /// Marked RESEND.
+    pub resend: bool,
+    /// Other words of the tag (`net-next`).
+    pub prefixes: Vec<String>,
+}
+
+/// One trailer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrailerRecord {
+    /// `Reviewed-by` and the like.
+    pub kind: &'static str,
+    /// The person named.
+    pub person: Person,
+}
+
+/// The records of a selection, oldest first, and how many selected
+/// commits held no readable mail.
+pub fn records(
+    archive: &Archive,
+    selection: &Selection,
+    identities: &Identities,
+) -> Result<(Vec<MessageRecord>, usize), Error> {
+    let (_, mut outcome) = archive.read_selection(selection)?;
+    identities.apply(&mut outcome.mails);
+    let mails = &outcome.mails;
+    let by_id = message_index(mails);
+    let mut series_id: Vec<Option<String>> = vec![None; mails.len()];
+    for group in group_series(mails, &by_id) {
+        let root = group
+            .members
+            .first()
+            .and_then(|&i| mails[i].message.message_id.clone());
+        for &member in &group.members {
+            series_id[member] = root.clone();
+        }
+    }
+    // A reply belongs to the series of the nearest mail it answers that has one.
+    for i in 0..mails.len() {
+        if series_id[i].is_some() {
+            continue;
+        }
+        let message = &mails[i].message;
+        let answered = message
+            .in_reply_to
+            .iter()
+            .chain(message.references.iter().rev())
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .find_map(|j| series_id[j].clone());
+        series_id[i] = answered;
+    }
+    let records = mails
+        .iter()
+        .zip(series_id)
+        .map(|(mail, series_id)| record(archive, mail, series_id, identities))
+        .collect();
+    Ok((records, outcome.missing.len()))
+}
+
+fn record(
+    archive: &Archive,
+    mail: &MailRecord,
+    series_id: Option<String>,
+    identities: &Identities,
+) -> MessageRecord {
+    let message = &mail.message;
+    let (kind, patch) = match &message.subject.kind {
+        SubjectKind::Patch(tag) => (
+            if tag.is_cover_letter() {
+                "cover_letter"
+            } else {
+                "patch"
+            },
+            Some(PatchFields {
+                version: tag.version.major,
+                version_minor: tag.version.minor,
+                index: tag.index,
+                total: tag.total,
+                rfc: tag.rfc,
+                resend: tag.resend,
+                prefixes: tag.prefixes.clone(),
+            }),
+        ),
+        SubjectKind::Reply => ("reply", None),
+        SubjectKind::PullRequest => ("pull_request", None),
+        SubjectKind::Other => ("other", None),
+    };
+    let domain = message
+        .author
+        .as_ref()
+        .and_then(|a| a.domain())
+        .map(str::to_string);
+    let timestamp = |seconds: i64| {
+        jiff::Timestamp::from_second(seconds)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|_| seconds.to_string())
+    };
+    MessageRecord {
+        commit: mail.commit.id.to_string(),
+        epoch: archive
+            .epochs()
+            .get(mail.commit.epoch)
+            .map_or(0, |e| e.number),
+        arrived: timestamp(mail.commit.time),
+        date: message.date.map(timestamp),
+        message_id: message.message_id.clone(),
+        in_reply_to: message.in_reply_to.clone(),
+        author: message.author.clone(),
+        sender: message.sender.clone(),
+        organization: domain
+            .as_deref()
+            .map(|d| identities.organizations.organization(d)),
+        domain,
+        subject: message.subject.full.clone(),
+        kind,
+        patch,
+        series_id,
+        trailers: message
+            .trailers
+            .iter()
+            .map(|t| TrailerRecord {
+                kind: t.kind.name(),
+                person: t.person.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Writes records as JSON Lines.
+pub fn write_jsonl(records: &[MessageRecord], out: &mut dyn Write) -> std::io::Result<()> {
+    for record in records {
+        serde_json::to_writer(&mut *out, record)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
