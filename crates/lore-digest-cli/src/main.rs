@@ -188,6 +188,11 @@ struct ReportArgs {
     #[arg(long)]
     offline: bool,
 
+    /// Walk the whole history for --lookback instead of using (and
+    /// updating) the index cached in $XDG_CACHE_HOME/lore-digest.
+    #[arg(long)]
+    no_cache: bool,
+
     /// Commits reachable from B and not from A, as git means it (full or
     /// abbreviated ids, or refs); `B` alone is all history up to B.
     /// Example: `--range 42c98786..45c9ebb3`, `--range master`.
@@ -435,6 +440,11 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
             url: args.url.clone().or(web_archive(settings.url.as_deref())),
             lookback: args.lookback,
             identities,
+            index_cache: if args.no_cache {
+                None
+            } else {
+                lore_digest::lists::default_cache_dir()
+            },
             already_reported: Vec::new(),
         },
     )?;
@@ -587,6 +597,7 @@ fn run_update(args: UpdateArgs) -> Result<(), Failure> {
         url: web_archive(Some(&list.url)),
         lookback: report::Lookback::All,
         identities,
+        index_cache: lore_digest::lists::default_cache_dir(),
         already_reported: state
             .as_ref()
             .map(|s| s.last_ids.clone())

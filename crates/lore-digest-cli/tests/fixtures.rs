@@ -3056,3 +3056,121 @@ fn export_records_add_up_to_the_report() {
         records.iter().filter_map(|r| r["epoch"].as_u64()).collect();
     assert_eq!(epochs.into_iter().collect::<Vec<_>>(), [0, 1]);
 }
+
+// ---------------------------------------------------------------------------
+// The index cache for --lookback: never a different report, cold, warm,
+// after new mail and after a rewrite.
+
+#[test]
+fn the_lookback_cache_never_changes_a_report() {
+    let tmp = TempDir::new().unwrap();
+    let cache = tmp.path().join("cache");
+    let ann = "Ann Author <ann@widgets.example>";
+    let day = |n: i64| common::T0 + n * common::DAY;
+    let series = |v: u32, n: i64, reply: Option<&str>| {
+        let subject = if v == 1 {
+            "[PATCH 0/1] Add the widget".to_string()
+        } else {
+            format!("[PATCH v{v} 0/1] Add the widget")
+        };
+        (
+            lookback_mail(&format!("w{v}"), ann, &subject, reply, None),
+            day(n),
+        )
+    };
+    let noise = |n: i64| {
+        (
+            lookback_mail(
+                &format!("n{n}"),
+                "Bob <bob@x.example>",
+                &format!("[PATCH] bar: fix {n}"),
+                None,
+                None,
+            ),
+            day(n) + 60,
+        )
+    };
+    let build = |mails: &[(String, i64)], name: &str| {
+        let epoch = mails
+            .iter()
+            .fold(common::Epoch::new(), |e, (raw, time)| e.mail(raw, *time));
+        epoch.write(&tmp.path().join(name))
+    };
+    let report = |repo: &common::Repo, cached: bool| -> serde_json::Value {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lore-digest"));
+        cmd.args([
+            "report",
+            "--archive",
+            repo.path_str(),
+            "--since",
+            "2025-05-20",
+            "--format",
+            "json",
+        ])
+        .env("XDG_CACHE_HOME", &cache);
+        if !cached {
+            cmd.arg("--no-cache");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let mut mails = vec![
+        series(1, 0, None),
+        noise(1),
+        series(2, 10, None),
+        noise(11),
+        series(3, 20, None),
+    ];
+    let repo = build(&mails, "a.git");
+    let plain = report(&repo, false);
+    assert_eq!(
+        plain["series"][0]["earlier_versions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(report(&repo, true), plain, "cold cache");
+    assert!(
+        cache
+            .join("lore-digest/series-index")
+            .read_dir()
+            .unwrap()
+            .count()
+            > 0
+    );
+    assert_eq!(report(&repo, true), plain, "warm cache");
+
+    // New mail on the same repository: the cache covers an ancestor.
+    mails.extend([noise(21), series(4, 22, None)]);
+    let grown = build(&mails, "a.git.new");
+    std::fs::remove_dir_all(repo.path_str()).unwrap();
+    std::fs::rename(grown.path_str(), repo.path_str()).unwrap();
+    let plain = report(&repo, false);
+    assert_eq!(report(&repo, true), plain, "grown archive");
+
+    // A rewrite drops v1: the cached head left the history.
+    mails.remove(0);
+    let rewritten = build(&mails, "a.git.rewritten");
+    std::fs::remove_dir_all(repo.path_str()).unwrap();
+    std::fs::rename(rewritten.path_str(), repo.path_str()).unwrap();
+    let plain = report(&repo, false);
+    assert_eq!(report(&repo, true), plain, "rewritten archive");
+    let earlier: Vec<u64> = plain["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["version"] == 4)
+        .unwrap()["earlier_versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_u64().unwrap())
+        .collect();
+    assert_eq!(earlier, [2, 3]);
+}

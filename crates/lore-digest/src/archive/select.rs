@@ -180,7 +180,7 @@ impl Archive {
 
     /// Whether `mark.head` is in the history of `head`: walked back from
     /// `head` no further than the mark's time.
-    fn reaches(&self, epoch: usize, head: ObjectId, mark: &Mark) -> Result<bool, Error> {
+    pub(crate) fn reaches(&self, epoch: usize, head: ObjectId, mark: &Mark) -> Result<bool, Error> {
         let plan = WalkPlan {
             epoch,
             tip: head,

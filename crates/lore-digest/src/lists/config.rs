@@ -168,6 +168,12 @@ pub fn default_config_path() -> Option<PathBuf> {
     xdg_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("lore-digest").join("config.toml"))
 }
 
+/// `$XDG_CACHE_HOME/lore-digest` (`~/.cache/…` without it): what can be
+/// rebuilt, such as the index of series starts.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    xdg_dir("XDG_CACHE_HOME", ".cache").map(|d| d.join("lore-digest"))
+}
+
 /// An XDG base directory: the variable, else `$HOME/<fallback>`.
 pub(crate) fn xdg_dir(variable: &str, fallback: &str) -> Option<PathBuf> {
     std::env::var_os(variable)

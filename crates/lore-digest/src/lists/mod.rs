@@ -4,5 +4,5 @@
 mod config;
 mod state;
 
-pub use config::{Config, LORE, List, ListSettings, default_config_path};
+pub use config::{Config, LORE, List, ListSettings, default_cache_dir, default_config_path};
 pub use state::{EpochMark, State, default_state_path};

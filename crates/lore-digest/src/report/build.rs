@@ -27,6 +27,9 @@ pub struct Options {
     /// How far before the selection earlier versions of its series are
     /// looked for.
     pub lookback: Lookback,
+    /// Where the index of series starts for `lookback` is cached between
+    /// runs (`None`: walk the history every time).
+    pub index_cache: Option<std::path::PathBuf>,
     /// Message-IDs a previous update reported last: left out, for when a
     /// rewritten history is recovered by time (see `Selection::After`).
     pub already_reported: Vec<String>,
@@ -75,7 +78,13 @@ pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Res
     } else {
         options.lookback
     };
-    let earlier = earlier_postings(archive, &selected, &outcome.mails, lookback)?;
+    let earlier = earlier_postings(
+        archive,
+        &selected,
+        &outcome.mails,
+        lookback,
+        options.index_cache.as_deref(),
+    )?;
     Ok(from_mails(
         archive.name(),
         &selected,
@@ -96,6 +105,7 @@ fn earlier_postings(
     selected: &Selected,
     mails: &[MailRecord],
     lookback: Lookback,
+    cache: Option<&std::path::Path>,
 ) -> Result<Vec<MailRecord>, Error> {
     let Some(start) = selected.commits.iter().map(|c| c.time).min() else {
         return Ok(Vec::new());
@@ -130,13 +140,15 @@ fn earlier_postings(
         return Ok(Vec::new());
     }
     let skip: HashSet<gix::ObjectId> = selected.commits.iter().map(|c| c.id).collect();
-    let candidates: Vec<_> = archive
-        .index_series_starts(since, start, &skip)?
+    let mut candidates: Vec<_> = archive
+        .index_series_starts(since, start, &skip, cache)?
         .into_iter()
         .filter(|p| (p.tag.version.major, p.tag.version.minor) < newest)
         .filter(|p| people.contains(&p.sender) || titles.contains(&revision_key(&p.title)))
         .map(|p| p.commit)
         .collect();
+    // One order whatever the index came from (a walk or the cache).
+    candidates.sort_by_key(|c| (c.time, c.epoch, c.id));
     Ok(archive.read_commits(&candidates)?.mails)
 }
 
