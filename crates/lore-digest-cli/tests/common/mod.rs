@@ -383,6 +383,12 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
         .args(args)
         .env("TZ", "UTC")
+        // The lookback index cache of throwaway fixture archives stays out
+        // of the user's cache directory.
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("lore-digest-test-cache"),
+        )
         .env("NO_COLOR", "1")
         .env("RUST_BACKTRACE", "1")
         .env_remove("RUST_LOG")
