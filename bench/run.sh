@@ -12,6 +12,7 @@
 #   NO_BUILD=1    time the existing $CARGO_TARGET_DIR/release/lore-digest without building
 #   SKIP_PY=1     do not time the Python reference (it takes ~45 s a run)
 #   NO_HYPERFINE=1  use the bash timing loop even if hyperfine is installed
+#   SKIP_WINDOWS=1  leave out the table of windows (newest 100, 1,000, 10,000, all)
 #
 # Timing uses hyperfine when installed, otherwise a bash loop around
 # `date +%s.%N`. Peak RSS comes from GNU `/usr/bin/time -v` (package `time`);
@@ -165,6 +166,39 @@ for i in "${!CMDS[@]}"; do
     printf '%-24s %12s %14s %14s\n' "$name" "${MED[$name]}" "$ratio" "${RSS[$name]}"
 done
 echo "(peak RSS = largest single process of the command's tree, e.g. py_digest.py's git cat-file child)"
+
+# ---------------------------------------------------------------- windows
+# The newest N commits, each as a range report, with --lookback none and all
+# (the lookback index is cached after the first run): cost should grow with N,
+# not with the archive.
+if [[ $SKIP_RUST != 1 && ${SKIP_WINDOWS:-0} != 1 && -x $BIN ]]; then
+    echo
+    echo "windows of the newest N commits (median of $RUNS, bash loop; peak RSS from /usr/bin/time -v)"
+    printf '%-10s %-16s %12s %14s
+' "N" "lookback" "median s" "peak RSS MiB"
+    for n in 100 1000 10000 all; do
+        if [[ $n == all ]]; then range=$RANGE; else
+            (( n < NCOMMITS )) || continue
+            range="HEAD~$n..HEAD"
+        fi
+        for lookback in none all; do
+            times=()
+            for _ in $(seq "$RUNS"); do
+                t0=$(date +%s.%N)
+                "$BIN" report --archive "$ARCHIVE" --range "$range" --format json --lookback "$lookback" >/dev/null 2>&1 || status=3
+                t1=$(date +%s.%N)
+                times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+            done
+            med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+            rss=n/a
+            if [[ $HAVE_TIME == 1 ]]; then
+                kb=$( { /usr/bin/time -v "$BIN" report --archive "$ARCHIVE" --range "$range" --format json --lookback "$lookback" >/dev/null; } 2>&1 | awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }')
+                rss=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
+            fi
+            printf '%-10s %-16s %12s %14s\n' "$n" "$lookback" "$med" "$rss"
+        done
+    done
+fi
 
 # ---------------------------------------------------------------- agreement (best effort)
 rust_out="" py_out=""
