@@ -670,6 +670,8 @@ fn run_sync(args: SyncArgs) -> Result<(), Failure> {
             "skipped: no mail since the cutoff".to_string()
         } else if epoch.cloned {
             format!("cloned, head {}", short(&epoch.head_after))
+        } else if epoch.head_before == epoch.head_after && epoch.deepened {
+            format!("deepened, head {}", short(&epoch.head_after))
         } else if epoch.head_before == epoch.head_after {
             format!("up to date at {}", short(&epoch.head_after))
         } else {

@@ -306,7 +306,8 @@ fn shallow_first_clone_then_deepen() {
     assert_eq!(report(&mirror, Some(since))["stats"]["messages"], 12);
 
     let longer = "2025-05-01T12:00:00Z";
-    sync_ok(&url, &mirror, &["--since", longer]);
+    let err = sync_ok(&url, &mirror, &["--since", longer]);
+    assert!(err.contains("git/0.git: deepened"), "{err}");
     assert_eq!(report(&mirror, Some(longer)), report(&inbox, Some(longer)));
     assert_eq!(report(&mirror, Some(longer))["stats"]["messages"], 36);
 }

@@ -40,6 +40,8 @@ pub struct EpochOutcome {
     /// Left out: a shallow first clone of an epoch with no mail since the
     /// cutoff (the manifest says so).
     pub skipped: bool,
+    /// Its shallow boundary moved back (`--since` reached further).
+    pub deepened: bool,
     /// Its head before and after (hex), when it had one.
     pub head_before: Option<String>,
     /// See `head_before`.
@@ -157,6 +159,7 @@ fn sync_epoch(
         path: path.clone(),
         cloned: cloning,
         skipped: false,
+        deepened: false,
         head_before: None,
         head_after: None,
     };
@@ -178,7 +181,9 @@ fn sync_epoch(
         clone(&epoch.url, &path, options.since).map_err(|e| fail(&e))?;
     } else {
         outcome.head_before = head(&path);
+        let boundary = std::fs::read(path.join("shallow")).unwrap_or_default();
         fetch(&epoch.url, &path, options.since).map_err(|e| fail(&e))?;
+        outcome.deepened = std::fs::read(path.join("shallow")).unwrap_or_default() != boundary;
     }
     outcome.head_after = head(&path);
     progress.epoch_done(&outcome);
