@@ -624,7 +624,7 @@ fn run_update(args: UpdateArgs) -> Result<(), Failure> {
     let document = render_as(format, &report, top);
     match &args.output {
         Some(path) => write_atomically(path, document.as_bytes())?,
-        None => write_stdout(document.as_bytes())?,
+        None => write_stdout_then(document.as_bytes(), false)?,
     }
     // Only now that the report is out does the list move on.
     State::after(&list.url, &marks, report.newest_message_ids.clone()).save(&state_path)?;
@@ -760,11 +760,18 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    write_stdout_then(bytes, true)
+}
+
+/// Writes to standard output; a reader that stops early (`| head`) is fine
+/// when `closed_ok`, and an error otherwise (an update not read in full
+/// must not count as delivered).
+fn write_stdout_then(bytes: &[u8], closed_ok: bool) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // `lore-digest report … | head` is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if closed_ok && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure {
             message: format!("writing the report: {e}"),
             code: EXIT_FAILURE,

@@ -112,7 +112,24 @@ fn state_error(path: &Path, reason: String) -> Error {
 /// `$XDG_STATE_HOME/lore-digest/NAME.json` (`~/.local/state/…` without it).
 pub fn default_state_path(list: &str) -> Option<PathBuf> {
     super::config::xdg_dir("XDG_STATE_HOME", ".local/state")
-        .map(|d| d.join("lore-digest").join(format!("{list}.json")))
+        .map(|d| d.join("lore-digest").join(state_file_name(list)))
+}
+
+/// `LIST.json`, with anything but letters, digits, `-`, `_` and `.` made
+/// `_`: a configured list may be named anything, its file may not leave
+/// the directory.
+fn state_file_name(list: &str) -> String {
+    let name: String = list
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{}.json", name.trim_start_matches('.'))
 }
 
 #[cfg(test)]
@@ -139,5 +156,12 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         std::fs::write(&path, "{ not json").unwrap();
         assert!(State::load(&path).is_err());
+    }
+
+    #[test]
+    fn state_file_names_stay_in_their_directory() {
+        assert_eq!(state_file_name("kvm"), "kvm.json");
+        assert_eq!(state_file_name("../../etc/passwd"), "_.._etc_passwd.json");
+        assert_eq!(state_file_name("linux-mm"), "linux-mm.json");
     }
 }
