@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
-use super::read::{MailRecord, Missing, ReadOutcome};
+use super::read::{Missing, ReadOutcome, collect};
 use super::{Archive, Selected, SelectedCommit, Selection};
 use crate::Error;
 use crate::mail::{MailParser, Message};
@@ -69,15 +69,7 @@ impl Archive {
             })
             .collect();
         entries.sort_by_key(|(time, position, _, _)| (*time, *position));
-        let mut outcome = ReadOutcome::default();
-        let mut commits = Vec::with_capacity(entries.len());
-        for (_, _, commit, result) in entries {
-            commits.push(commit);
-            match result {
-                Ok(message) => outcome.mails.push(MailRecord { commit, message }),
-                Err(missing) => outcome.missing.push((commit, missing)),
-            }
-        }
+        let (commits, outcome) = collect(entries);
         let (Some(first), Some(last)) = (commits.first(), commits.last()) else {
             return Err(Error::EmptySelection(format!(
                 "no mail in {} is dated in the window",

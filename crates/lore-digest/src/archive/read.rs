@@ -166,8 +166,11 @@ impl Archive {
     }
 }
 
-/// The commits read, and the outcome: mails and the commits that gave none.
-fn collect(entries: Vec<ReadEntry>) -> (Vec<SelectedCommit>, ReadOutcome) {
+/// The commits read, and the outcome: mails and the commits that gave none;
+/// entries come in the order wanted, whatever their first two fields sort by.
+pub(super) fn collect<A, B>(
+    entries: Vec<(A, B, SelectedCommit, Result<Message, Missing>)>,
+) -> (Vec<SelectedCommit>, ReadOutcome) {
     let mut outcome = ReadOutcome::default();
     let mut commits = Vec::with_capacity(entries.len());
     for (_, _, commit, result) in entries {
