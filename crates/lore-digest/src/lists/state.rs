@@ -111,7 +111,7 @@ fn state_error(path: &Path, reason: String) -> Error {
 
 /// `$XDG_STATE_HOME/lore-digest/NAME.json` (`~/.local/state/…` without it).
 pub fn default_state_path(list: &str) -> Option<PathBuf> {
-    super::config::xdg_dir("XDG_STATE_HOME", ".local/state")
+    super::xdg_dir("XDG_STATE_HOME", ".local/state")
         .map(|d| d.join("lore-digest").join(state_file_name(list)))
 }
 

@@ -295,10 +295,7 @@ fn remove_partial_clones(git_dir: &Path) {
 /// Where mirrors live by default: `$XDG_DATA_HOME/lore-digest/mirrors/HOST/PATH`
 /// (`~/.local/share/…` without it), e.g. `…/lore.kernel.org/kvm`.
 pub fn default_mirror_dir(url: &str) -> Option<PathBuf> {
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    let data = crate::lists::xdg_dir("XDG_DATA_HOME", ".local/share")?;
     let place = url
         .split_once("://")
         .map_or(url, |(_, rest)| rest)
