@@ -154,14 +154,6 @@ impl Archive {
         }
         Ok(starts)
     }
-
-    fn commit_time(&self, epoch: usize, id: ObjectId) -> i64 {
-        let repo = self.epochs[epoch].repo();
-        repo.find_commit(id)
-            .ok()
-            .and_then(|c| c.committer().ok().map(|s| s.seconds()))
-            .unwrap_or(0)
-    }
 }
 
 impl Start {

@@ -167,19 +167,23 @@ impl Archive {
             let Some(head) = self.head(index)? else {
                 continue;
             };
-            let repo = epoch.repo();
-            let time = repo
-                .find_commit(head)
-                .ok()
-                .and_then(|c| c.committer().ok().map(|s| s.seconds()))
-                .unwrap_or(0);
             marks.push(Mark {
                 epoch: epoch.number,
                 head,
-                time,
+                time: self.commit_time(index, head),
             });
         }
         Ok(marks)
+    }
+
+    /// A commit's time in seconds (only the seconds: offsets in archives
+    /// can be invalid); 0 when it cannot be read.
+    pub(crate) fn commit_time(&self, epoch: usize, id: gix::ObjectId) -> i64 {
+        let repo = self.epochs[epoch].repo();
+        repo.find_commit(id)
+            .ok()
+            .and_then(|c| c.committer().ok().map(|s| s.seconds()))
+            .unwrap_or(0)
     }
 
     /// A git repository that is not a mail archive would give a report of
