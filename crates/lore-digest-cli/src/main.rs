@@ -723,40 +723,12 @@ impl lore_digest::sync::SyncProgress for BarProgress {
     }
 }
 
-/// Writes next to `path` and renames over it, so readers see the old file
-/// or the new one, never a part.
+/// Writes the output file atomically (see `lore_digest::atomic`).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let fail = |e: std::io::Error| Failure {
+    lore_digest::atomic::write_atomically(path, bytes).map_err(|e| Failure {
         message: format!("{}: {e}", path.display()),
         code: EXIT_FAILURE,
-    };
-    // A device or pipe (`-o /dev/null`, `-o /dev/stdout`) is written to,
-    // not replaced: renaming over it would put a regular file in its place.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(fail)?;
-        return file.write_all(bytes).map_err(fail);
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    // A temporary file is private (0600); the report gets the mode of the
-    // file it replaces, or the usual 0644 for a new one.
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        builder.permissions(std::fs::Permissions::from_mode(mode));
-    }
-    let mut file = builder.tempfile_in(dir).map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
-    file.as_file().sync_all().map_err(fail)?;
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    })
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {

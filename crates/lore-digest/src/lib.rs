@@ -32,6 +32,7 @@
 
 pub mod analysis;
 pub mod archive;
+pub mod atomic;
 mod error;
 pub mod export;
 pub mod lists;

@@ -14,7 +14,6 @@
 //! report.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
@@ -223,13 +222,9 @@ fn load(file: &Path) -> Option<CachedEpoch> {
     (cached.format == CACHE_FORMAT).then_some(cached)
 }
 
-/// Writes the cache atomically: a temporary file renamed over the old one.
+/// Writes the cache atomically, so a concurrent run never reads half of it.
 fn save(file: &Path, cached: &CachedEpoch) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir_all(file.parent().unwrap_or(Path::new(".")))?;
     let json = serde_json::to_vec(cached).map_err(std::io::Error::other)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(&json)?;
-    temp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::write_atomically(file, &json)
 }

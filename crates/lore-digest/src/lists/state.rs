@@ -6,7 +6,6 @@
 //! run leaves the previous state and the next run reports the same mail
 //! again rather than skipping it.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -62,11 +61,7 @@ impl State {
         let mut json =
             serde_json::to_vec_pretty(self).map_err(|e| state_error(path, e.to_string()))?;
         json.push(b'\n');
-        let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-        file.write_all(&json).map_err(fail)?;
-        file.as_file().sync_all().map_err(fail)?;
-        file.persist(path).map_err(|e| fail(e.error))?;
-        Ok(())
+        crate::atomic::write_atomically(path, &json).map_err(fail)
     }
 
     /// The marks to continue from; a head that is not a commit id is left
