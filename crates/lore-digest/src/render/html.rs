@@ -15,6 +15,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
+use super::attr_text;
 use crate::report::{ContributorCount, DayCount, DomainCount, OrganizationCount, Report, Series};
 
 use super::text::{diffstat_line, revision_label};
@@ -93,31 +94,23 @@ fn most_discussed(series: &[Series]) -> Vec<usize> {
     indices
 }
 
-fn text(value: &Value, attr: &str) -> String {
-    value
-        .get_attr(attr)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// `Name <email>` as plain text (the template escapes it); `(unknown)` for none.
 fn person(value: Value) -> String {
     if value.is_none() || value.is_undefined() {
         return "(unknown)".into();
     }
     crate::mail::Person {
-        name: text(&value, "name"),
-        email: text(&value, "email"),
+        name: attr_text(&value, "name"),
+        email: attr_text(&value, "email"),
     }
     .display()
 }
 
 /// The name, or the address when there is no name.
 fn short_name(value: Value) -> String {
-    let name = text(&value, "name");
+    let name = attr_text(&value, "name");
     if name.is_empty() {
-        text(&value, "email")
+        attr_text(&value, "email")
     } else {
         name
     }

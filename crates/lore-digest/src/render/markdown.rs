@@ -5,6 +5,7 @@
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, Error};
 
+use super::attr_text;
 use crate::report::Report;
 
 const TEMPLATE: &str = include_str!("templates/report.md.j2");
@@ -65,20 +66,12 @@ pub fn fenced(text: &str) -> String {
     format!("{fence}text\n{text}\n{fence}")
 }
 
-fn text(value: &Value, attr: &str) -> String {
-    value
-        .get_attr(attr)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// `Name <email>`, escaped; `(unknown)` for none.
 fn person(value: Value) -> String {
     if value.is_none() || value.is_undefined() {
         return "(unknown)".into();
     }
-    let (name, email) = (text(&value, "name"), text(&value, "email"));
+    let (name, email) = (attr_text(&value, "name"), attr_text(&value, "email"));
     match (name.is_empty(), email.is_empty()) {
         (false, false) => format!("{} &lt;{}&gt;", escape(&name), escape(&email)),
         (true, false) => format!("&lt;{}&gt;", escape(&email)),
