@@ -62,39 +62,64 @@ Examples:
     Export(ExportArgs),
 }
 
+/// Which mails: a commit range or a time window (report and export).
+#[derive(clap::Args)]
+struct SelectionArgs {
+    /// Commits reachable from B and not from A, as git means it (full or
+    /// abbreviated ids, or refs); `B` alone is all history up to B.
+    /// Example: `--range 42c98786..45c9ebb3`, `--range master`.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"], required_unless_present_any = ["since", "until"])]
+    range: Option<String>,
+
+    /// Mails that arrived at or after WHEN (commit time): `2025-05-01`,
+    /// `2025-05-01T12:00:00Z`, or a time ago such as `7d`, `24h`, `90m`.
+    /// Example: `--since 7d`.
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
+
+    /// Mails that arrived at or before WHEN; same forms as --since (a bare
+    /// date includes that whole day). Example: `--until 2025-05-08`.
+    #[arg(long, value_name = "WHEN")]
+    until: Option<String>,
+}
+
+/// Who is who: the mailmap and the organization map (report and export).
+#[derive(clap::Args)]
+struct IdentityArgs {
+    /// Merge each person's names and addresses by a mailmap in git's format
+    /// (`Proper Name <proper@email> <commit@email>` and the other forms of
+    /// gitmailmap(5)); applies to authors, senders, reviewers and
+    /// participants alike. Example: `--mailmap ~/linux/.mailmap`.
+    #[arg(long, value_name = "FILE")]
+    mailmap: Option<PathBuf>,
+
+    /// Add domain → organization lines in gitdm's format (`domain
+    /// Organization Name`) to the built-in map, overriding it for the same
+    /// domain; subdomains fold to their parent. Example: `--orgmap domains.map`.
+    #[arg(long, value_name = "FILE")]
+    orgmap: Option<PathBuf>,
+
+    /// Leave out the built-in organization map: only --orgmap's domains
+    /// are named, every other domain stands for itself.
+    #[arg(long)]
+    no_default_orgmap: bool,
+}
+
 #[derive(clap::Args)]
 struct ExportArgs {
     /// The archive, as for `report --archive`.
     #[arg(long, value_name = "PATH")]
     archive: PathBuf,
 
-    /// Commits reachable from B and not from A; see `report --range`.
-    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"], required_unless_present_any = ["since", "until"])]
-    range: Option<String>,
-
-    /// Mails that arrived at or after WHEN; see `report --since`.
-    #[arg(long, value_name = "WHEN")]
-    since: Option<String>,
-
-    /// Mails that arrived at or before WHEN; see `report --until`.
-    #[arg(long, value_name = "WHEN")]
-    until: Option<String>,
+    #[command(flatten)]
+    selection: SelectionArgs,
 
     /// Record format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
     format: ExportFormat,
 
-    /// Merge names and addresses by this mailmap (git's format).
-    #[arg(long, value_name = "FILE")]
-    mailmap: Option<PathBuf>,
-
-    /// Domain → organization map added to the built-in one (gitdm's format).
-    #[arg(long, value_name = "FILE")]
-    orgmap: Option<PathBuf>,
-
-    /// Leave out the built-in organization map.
-    #[arg(long)]
-    no_default_orgmap: bool,
+    #[command(flatten)]
+    identities: IdentityArgs,
 
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -193,22 +218,8 @@ struct ReportArgs {
     #[arg(long)]
     no_cache: bool,
 
-    /// Commits reachable from B and not from A, as git means it (full or
-    /// abbreviated ids, or refs); `B` alone is all history up to B.
-    /// Example: `--range 42c98786..45c9ebb3`, `--range master`.
-    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"], required_unless_present_any = ["since", "until"])]
-    range: Option<String>,
-
-    /// Mails that arrived at or after WHEN (commit time): `2025-05-01`,
-    /// `2025-05-01T12:00:00Z`, or a time ago such as `7d`, `24h`, `90m`.
-    /// Example: `--since 7d`.
-    #[arg(long, value_name = "WHEN")]
-    since: Option<String>,
-
-    /// Mails that arrived at or before WHEN; same forms as --since (a bare
-    /// date includes that whole day). Example: `--until 2025-05-08`.
-    #[arg(long, value_name = "WHEN")]
-    until: Option<String>,
+    #[command(flatten)]
+    selection: SelectionArgs,
 
     /// Output format (default: the list's `format`, else text).
     /// Example: `--format markdown`.
@@ -237,23 +248,8 @@ struct ReportArgs {
     #[arg(long, value_name = "TIME", default_value = "all", value_parser = parse_lookback)]
     lookback: report::Lookback,
 
-    /// Merge each person's names and addresses by a mailmap in git's format
-    /// (`Proper Name <proper@email> <commit@email>` and the other forms of
-    /// gitmailmap(5)); applies to authors, senders, reviewers and
-    /// participants alike. Example: `--mailmap ~/linux/.mailmap`.
-    #[arg(long, value_name = "FILE")]
-    mailmap: Option<PathBuf>,
-
-    /// Add domain → organization lines in gitdm's format (`domain
-    /// Organization Name`) to the built-in map, overriding it for the same
-    /// domain; subdomains fold to their parent. Example: `--orgmap domains.map`.
-    #[arg(long, value_name = "FILE")]
-    orgmap: Option<PathBuf>,
-
-    /// Leave out the built-in organization map: only --orgmap's domains
-    /// are named, every other domain stands for itself.
-    #[arg(long)]
-    no_default_orgmap: bool,
+    #[command(flatten)]
+    identities: IdentityArgs,
 
     /// Write the report to FILE (atomically: a failed run leaves any previous
     /// FILE untouched) instead of standard output. Example: `-o update.txt`.
@@ -341,33 +337,35 @@ impl From<Error> for Failure {
     }
 }
 
-/// The selection that --range or --since/--until ask for.
-fn selection(
-    range: Option<&str>,
-    since: Option<&str>,
-    until: Option<&str>,
-) -> Result<Selection, Error> {
-    match range {
-        Some(range) => Selection::parse_range(range),
-        None => {
-            let now = jiff::Timestamp::now();
-            let since = since.map(|s| parse_when(s, now)).transpose()?;
-            let until = until.map(|s| parse_until(s, now)).transpose()?;
-            Ok(Selection::Window { since, until })
+impl SelectionArgs {
+    /// The selection that --range or --since/--until ask for.
+    fn selection(&self) -> Result<Selection, Error> {
+        match &self.range {
+            Some(range) => Selection::parse_range(range),
+            None => {
+                let now = jiff::Timestamp::now();
+                let since = self
+                    .since
+                    .as_deref()
+                    .map(|s| parse_when(s, now))
+                    .transpose()?;
+                let until = self
+                    .until
+                    .as_deref()
+                    .map(|s| parse_until(s, now))
+                    .transpose()?;
+                Ok(Selection::Window { since, until })
+            }
         }
     }
 }
 
 fn run_export(args: ExportArgs) -> Result<(), Failure> {
-    let selection = selection(
-        args.range.as_deref(),
-        args.since.as_deref(),
-        args.until.as_deref(),
-    )?;
+    let selection = args.selection.selection()?;
     let identities = read_identities(
-        args.mailmap.as_deref(),
-        args.orgmap.as_deref(),
-        args.no_default_orgmap,
+        args.identities.mailmap.as_deref(),
+        args.identities.orgmap.as_deref(),
+        args.identities.no_default_orgmap,
     )?;
     let archive = Archive::open(&args.archive)?;
     let (records, missing) = lore_digest::export::records(&archive, &selection, &identities)?;
@@ -391,11 +389,7 @@ fn run_export(args: ExportArgs) -> Result<(), Failure> {
 }
 
 fn run_report(args: ReportArgs) -> Result<(), Failure> {
-    let selection = selection(
-        args.range.as_deref(),
-        args.since.as_deref(),
-        args.until.as_deref(),
-    )?;
+    let selection = args.selection.selection()?;
     // A list by name brings its settings, which the arguments override.
     let list = match &args.source {
         Some(name) => Some(load_config(args.config.as_deref())?.list(name)?),
@@ -410,9 +404,15 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     // The maps are read before the archive: a typo in one should not wait
     // for a long read to be reported.
     let identities = read_identities(
-        args.mailmap.as_deref().or(settings.mailmap.as_deref()),
-        args.orgmap.as_deref().or(settings.orgmap.as_deref()),
-        args.no_default_orgmap || settings.no_default_orgmap.unwrap_or(false),
+        args.identities
+            .mailmap
+            .as_deref()
+            .or(settings.mailmap.as_deref()),
+        args.identities
+            .orgmap
+            .as_deref()
+            .or(settings.orgmap.as_deref()),
+        args.identities.no_default_orgmap || settings.no_default_orgmap.unwrap_or(false),
     )?;
     let archive_path = match (&args.archive, &list) {
         (Some(path), _) => path.clone(),
