@@ -84,13 +84,19 @@ pub fn epochs_from_manifest(base: &str, manifest: &[u8]) -> Option<Vec<RemoteEpo
     Some(epochs)
 }
 
+/// The URL of an inbox's grokmirror manifest.
+pub fn manifest_url(base: &str) -> String {
+    format!("{base}/manifest.js.gz")
+}
+
 /// Fetches and gunzips `BASE/manifest.js.gz` over HTTP(S); `Ok(None)` when
-/// the server has none (any status but 200), `Err` when it cannot be reached.
+/// the server has none (any status but 200), `Err` (without the URL, which
+/// the caller names) when it cannot be reached.
 pub fn fetch_manifest(base: &str) -> Result<Option<Vec<u8>>, String> {
     if !(base.starts_with("http://") || base.starts_with("https://")) {
         return Ok(None);
     }
-    let url = format!("{base}/manifest.js.gz");
+    let url = manifest_url(base);
     let mut body = Vec::new();
     let mut easy = curl::easy::Easy::new();
     let status = (|| -> Result<u32, curl::Error> {
@@ -108,14 +114,14 @@ pub fn fetch_manifest(base: &str) -> Result<Option<Vec<u8>>, String> {
         }
         easy.response_code()
     })()
-    .map_err(|e| format!("{url}: {e}"))?;
+    .map_err(|e| e.to_string())?;
     if status != 200 {
         return Ok(None);
     }
     let mut manifest = Vec::new();
     flate2::read::GzDecoder::new(body.as_slice())
         .read_to_end(&mut manifest)
-        .map_err(|e| format!("{url}: not gzip data: {e}"))?;
+        .map_err(|e| format!("not gzip data: {e}"))?;
     Ok(Some(manifest))
 }
 

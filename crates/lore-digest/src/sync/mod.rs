@@ -101,7 +101,7 @@ pub fn sync(
             Ok(None) => Vec::new(),
             Err(why) => {
                 return Err(Error::Fetch {
-                    url: url.to_string(),
+                    url: discover::manifest_url(base),
                     reason: why,
                 });
             }
