@@ -166,6 +166,14 @@ for i in "${!CMDS[@]}"; do
     printf '%-24s %12s %14s %14s\n' "$name" "${MED[$name]}" "$ratio" "${RSS[$name]}"
 done
 echo "(peak RSS = largest single process of the command's tree, e.g. py_digest.py's git cat-file child)"
+rust=${MED["lore-digest report"]:-}
+py=${MED["python3 py_digest.py"]:-}
+if [[ -n $rust && -n $base ]]; then
+    awk -v r="$rust" -v b="$base" 'BEGIN { if (b > 0) printf "lore-digest / git cat-file: %.2f (issue 5 target: at most 0.5)\n", r / b }'
+fi
+if [[ -n $rust && -n $py ]]; then
+    awk -v r="$rust" -v p="$py" 'BEGIN { if (r > 0) printf "Python / lore-digest: %.1fx faster (issue 5 target: at least 50x)\n", p / r }'
+fi
 
 # ---------------------------------------------------------------- windows
 # The newest N commits, each as a range report, with --lookback none and all
