@@ -1,13 +1,24 @@
 //! The JSON format: the report model as is, every list complete.
 
+use std::io::Write;
+
 use crate::report::Report;
 
 /// Pretty-printed JSON, ending in a newline.
 pub fn render(report: &Report) -> String {
-    // The model holds only strings, numbers, booleans and options, which
-    // serde_json always serializes; the fallback exists only to avoid a panic path.
-    let mut out =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    // Writing into memory fails only if serialization does, and the model
+    // holds only strings, numbers, booleans and options, which serde_json
+    // always serializes; the fallback exists only to avoid a panic path.
+    match write(report, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// Writes [`render`]'s document to `out` as it is made: a whole archive's
+/// report (tens of MB) is never held in memory.
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
 }
