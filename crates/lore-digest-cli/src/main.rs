@@ -54,10 +54,11 @@ Examples:
   lore-digest update kvm --format markdown -o kvm-update.md
   lore-digest update linux-hyperv --since 30d --config ~/lists.toml")]
     Update(UpdateArgs),
-    /// Write one record per message (JSON Lines) for DuckDB, Spark or pandas.
+    /// Write one record per message (JSON Lines or Parquet) for DuckDB, Spark or pandas.
     #[command(after_help = "\
 Examples:
   lore-digest export --archive linux-hyperv.git --range master -o hyperv.jsonl
+  lore-digest export --archive linux-hyperv.git --range master --format parquet -o hyperv.parquet
   lore-digest export --archive ~/lore/kvm --since 30d --mailmap ~/linux/.mailmap -o kvm.jsonl")]
     Export(ExportArgs),
 }
@@ -130,6 +131,9 @@ struct ExportArgs {
 enum ExportFormat {
     /// JSON Lines: one object per message.
     Jsonl,
+    /// Apache Parquet: the same fields as typed columns (times as UTC
+    /// timestamps), Snappy-compressed.
+    Parquet,
 }
 
 #[derive(clap::Args)]
@@ -376,16 +380,18 @@ fn run_export(args: ExportArgs) -> Result<(), Failure> {
     }
     let mut bytes = Vec::new();
     match args.format {
-        ExportFormat::Jsonl => lore_digest::export::write_jsonl(&records, &mut bytes),
+        ExportFormat::Jsonl => {
+            lore_digest::export::write_jsonl(&records, &mut bytes).map_err(|e| e.to_string())
+        }
+        ExportFormat::Parquet => {
+            lore_digest::export::write_parquet(&records, &mut bytes).map_err(|e| e.to_string())
+        }
     }
     .map_err(|e| Failure {
         message: format!("writing the export: {e}"),
         code: EXIT_FAILURE,
     })?;
-    match &args.output {
-        Some(path) => write_atomically(path, &bytes),
-        None => write_stdout(&bytes),
-    }
+    emit(args.output.as_deref(), true, |out| out.write_all(&bytes))
 }
 
 fn run_report(args: ReportArgs) -> Result<(), Failure> {
@@ -451,16 +457,27 @@ fn run_report(args: ReportArgs) -> Result<(), Failure> {
     for warning in &report.warnings {
         eprintln!("lore-digest: warning: {warning}");
     }
-    let document = render_as(format, &report, top);
-    let written = match &args.output {
-        Some(path) => write_atomically(path, document.as_bytes()),
-        None => write_stdout(document.as_bytes()),
-    };
+    let written = emit(args.output.as_deref(), true, |out| {
+        write_report(format, &report, top, out)
+    });
     // The process ends next: freeing the report's many small allocations
     // would only delay that.
     std::mem::forget(report);
-    std::mem::forget(document);
     written
+}
+
+/// Writes the report as it renders: JSON streams (a whole archive's report
+/// is tens of MB); the other formats are made whole first.
+fn write_report(
+    format: Format,
+    report: &report::Report,
+    top: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => render::json::write(report, out),
+        _ => out.write_all(render_as(format, report, top).as_bytes()),
+    }
 }
 
 fn render_as(format: Format, report: &report::Report, top: usize) -> String {
@@ -621,11 +638,9 @@ fn run_update(args: UpdateArgs) -> Result<(), Failure> {
     for warning in &report.warnings {
         eprintln!("lore-digest: warning: {warning}");
     }
-    let document = render_as(format, &report, top);
-    match &args.output {
-        Some(path) => write_atomically(path, document.as_bytes())?,
-        None => write_stdout_then(document.as_bytes(), false)?,
-    }
+    emit(args.output.as_deref(), false, |out| {
+        write_report(format, &report, top, out)
+    })?;
     // Only now that the report is out does the list move on.
     State::after(&list.url, &marks, report.newest_message_ids.clone()).save(&state_path)?;
     Ok(())
@@ -723,24 +738,23 @@ impl lore_digest::sync::SyncProgress for BarProgress {
     }
 }
 
-/// Writes the output file atomically (see `lore_digest::atomic`).
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    lore_digest::atomic::write_atomically(path, bytes).map_err(|e| Failure {
-        message: format!("{}: {e}", path.display()),
-        code: EXIT_FAILURE,
-    })
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
-    write_stdout_then(bytes, true)
-}
-
-/// Writes to standard output; a reader that stops early (`| head`) is fine
+/// Writes the output: to FILE atomically (see `lore_digest::atomic`), or
+/// to standard output, where a reader that stops early (`| head`) is fine
 /// when `closed_ok`, and an error otherwise (an update not read in full
 /// must not count as delivered).
-fn write_stdout_then(bytes: &[u8], closed_ok: bool) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+fn emit(
+    output: Option<&Path>,
+    closed_ok: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    if let Some(path) = output {
+        return lore_digest::atomic::write_atomically_with(path, write).map_err(|e| Failure {
+            message: format!("{}: {e}", path.display()),
+            code: EXIT_FAILURE,
+        });
+    }
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // `lore-digest report … | head` is not an error.
         Err(e) if closed_ok && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -1,7 +1,8 @@
 //! One record per message, for analysis elsewhere (DuckDB, Spark, pandas):
 //! what the report counts, mail by mail.
 //!
-//! Records are written as JSON Lines, one object per line, oldest first.
+//! Records are written as JSON Lines, one object per line, oldest first, or
+//! as Parquet ([`parquet`]) with the same fields.
 
 use std::io::Write;
 
@@ -12,6 +13,9 @@ use crate::analysis::{Identities, group_series, message_index};
 use crate::archive::{Archive, MailRecord, Selection};
 use crate::mail::{Person, SubjectKind};
 
+pub mod parquet;
+pub use self::parquet::{ParquetError, write_parquet};
+
 /// One message of the selection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MessageRecord {
@@ -19,9 +23,11 @@ pub struct MessageRecord {
     pub commit: String,
     /// `N` of the epoch `git/N.git` it is in.
     pub epoch: u32,
-    /// Arrival (commit time; for a mailbox, `Date:`), RFC 3339 UTC.
-    pub arrived: String,
-    /// The `Date:` header, RFC 3339 UTC, when it parses.
+    /// Arrival (commit time; for a mailbox, `Date:`), RFC 3339 UTC; `None`
+    /// only for a time outside the years -9999..=9999 (a forged commit).
+    pub arrived: Option<String>,
+    /// The `Date:` header, RFC 3339 UTC, when it parses and is within the
+    /// years -9999..=9999.
     pub date: Option<String>,
     /// `Message-ID`, without angle brackets.
     pub message_id: Option<String>,
@@ -154,10 +160,12 @@ fn record(
         .as_ref()
         .and_then(|a| a.domain())
         .map(str::to_string);
+    // Out of range is left out rather than written in another form, which
+    // typed readers (Parquet's timestamps) would refuse.
     let timestamp = |seconds: i64| {
         jiff::Timestamp::from_second(seconds)
+            .ok()
             .map(|t| t.to_string())
-            .unwrap_or_else(|_| seconds.to_string())
     };
     MessageRecord {
         commit: mail.commit.id.to_string(),
@@ -166,7 +174,7 @@ fn record(
             .get(mail.commit.epoch)
             .map_or(0, |e| e.number),
         arrived: timestamp(mail.commit.time),
-        date: message.date.map(timestamp),
+        date: message.date.and_then(timestamp),
         message_id: message.message_id.clone(),
         in_reply_to: message.in_reply_to.clone(),
         author: message.author.clone(),
