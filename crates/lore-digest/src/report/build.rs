@@ -54,7 +54,15 @@ pub enum Lookback {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
-    let (selected, mut outcome) = archive.read_selection(selection)?;
+    let (mut selected, mut outcome) = archive.read_selection(selection)?;
+    // A window from a time on may well start after a shallow mirror's cut
+    // (`sync --since` cuts at the window's start); anything else that
+    // reaches the cut wants history the mirror does not have.
+    if !matches!(selection, Selection::Window { since: Some(_), .. }) {
+        selected
+            .notes
+            .extend(archive.shallow_cuts_reached(&selected.commits));
+    }
     if !options.already_reported.is_empty() {
         outcome.mails.retain(|m| {
             m.message
