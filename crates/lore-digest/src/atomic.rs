@@ -2,16 +2,42 @@
 //! part: reports, the state of `update`, the lookback cache.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// The temporary files being written now. A signal handler calls
+/// [`remove_pending_files`] before the process ends, so that an interrupted
+/// run leaves no temporary file behind. A file is added when it is created
+/// and taken out when it is renamed into place or removed, both under the
+/// lock, so the handler sees every temporary file that exists.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes the temporary files of writes still under way: for a handler of
+/// SIGINT/SIGTERM that is about to end the process. The files they would
+/// have replaced stay as they were. Later writes of this process can still
+/// register new files; the handler is expected to exit right after.
+pub fn remove_pending_files() {
+    let mut pending = pending();
+    for path in pending.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it to disk and
 /// renames it over `path`. The file keeps the mode of the one it replaces
 /// (0644 for a new one). A device or pipe (`/dev/null`, a FIFO) is written
 /// to instead: renaming over it would put a regular file in its place.
+///
+/// On any error (a full disk, a file size limit) the temporary file is
+/// removed and `path` is left as it was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
-        return file.write_all(bytes);
+        return file.write_all(bytes).and_then(|()| file.flush());
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -25,9 +51,61 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
-    let mut file = builder.tempfile_in(dir)?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut file = {
+        let mut pending = pending();
+        let file = builder.tempfile_in(dir)?;
+        pending.push(file.path().to_path_buf());
+        file
+    };
+    let temp_path = file.path().to_path_buf();
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.as_file().sync_all());
+    let mut pending = pending();
+    // Renamed or removed (a failed rename hands the file back, and dropping
+    // it removes it) while the handler cannot look.
+    let result = match written {
+        Ok(()) => file.persist(path).map(drop).map_err(|e| e.error),
+        Err(e) => {
+            drop(file);
+            Err(e)
+        }
+    };
+    pending.retain(|p| *p != temp_path);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_cleans_up_and_removes_pending_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        write_atomically(&target, b"one").unwrap();
+        write_atomically(&target, b"two").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"two");
+        assert!(pending().is_empty());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.txt"]);
+        // A directory in the way: an error, and no temporary file is left.
+        let blocked = dir.path().join("sub");
+        std::fs::create_dir(&blocked).unwrap();
+        assert!(write_atomically(&blocked, b"x").is_err());
+        assert!(pending().is_empty());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+
+        // What a signal handler does: remove a write's file under way. (In
+        // this one test: the list is the whole process's.)
+        let stray = dir.path().join(".tmpXYZ");
+        std::fs::write(&stray, b"half").unwrap();
+        pending().push(stray.clone());
+        remove_pending_files();
+        assert!(!stray.exists());
+        assert!(pending().is_empty());
+    }
 }
