@@ -16,6 +16,8 @@ const EXIT_INPUT: u8 = 2;
 const EXIT_FAILURE: u8 = 1;
 /// Exit code for a server that could not be reached or broke off a fetch.
 const EXIT_NETWORK: u8 = 3;
+/// Exit code after SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells use).
+const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Parser)]
 #[command(
@@ -286,6 +288,15 @@ fn main() -> ExitCode {
             panic_message(info)
         );
     }));
+    // Ctrl-C, SIGTERM or SIGHUP while a report or state file is being
+    // written must not leave its temporary file behind; the file it would
+    // replace is untouched until the rename. Without a handler the process
+    // would still end, only less tidily, so a failure to install is ignored.
+    let _ = ctrlc::set_handler(|| {
+        lore_digest::atomic::remove_pending_files();
+        eprintln!("lore-digest: interrupted");
+        std::process::exit(i32::from(EXIT_INTERRUPTED));
+    });
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => run_report(args),

@@ -2,12 +2,38 @@
 //! part: reports, the state of `update`, the lookback cache.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// The temporary files being written now. A signal handler calls
+/// [`remove_pending_files`] before the process ends, so that an interrupted
+/// run leaves no temporary file behind. A file is added when it is created
+/// and taken out when it is renamed into place or removed, both under the
+/// lock, so the handler sees every temporary file that exists.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes the temporary files of writes still under way: for a handler of
+/// SIGINT/SIGTERM that is about to end the process. The files they would
+/// have replaced stay as they were. Later writes of this process can still
+/// register new files; the handler is expected to exit right after.
+pub fn remove_pending_files() {
+    let mut pending = pending();
+    for path in pending.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it to disk and
 /// renames it over `path`. The file keeps the mode of the one it replaces
 /// (0644 for a new one). A device or pipe (`/dev/null`, a FIFO) is written
 /// to instead: renaming over it would put a regular file in its place.
+///
+/// On any error (a full disk, a file size limit) the temporary file is
+/// removed and `path` is left as it was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with(path, |out| out.write_all(bytes))
 }
@@ -36,11 +62,67 @@ pub fn write_atomically_with(
         let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
-    let file = builder.tempfile_in(dir)?;
+    let file = {
+        let mut pending = pending();
+        let file = builder.tempfile_in(dir)?;
+        pending.push(file.path().to_path_buf());
+        file
+    };
+    let temp_path = file.path().to_path_buf();
+    // On an error the writer and its temporary file are dropped inside,
+    // which removes the file (before it leaves the list: harmless).
+    let written = write_and_sync(file, write);
+    let mut pending = pending();
+    // Renamed (or, when the rename fails, removed with the file handed
+    // back) while the handler cannot look.
+    let result = written.and_then(|file| file.persist(path).map(drop).map_err(|e| e.error));
+    pending.retain(|p| *p != temp_path);
+    result
+}
+
+/// Writes through a buffer, then flushes the file to disk.
+fn write_and_sync(
+    file: tempfile::NamedTempFile,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
     write(&mut buffered)?;
     let file = buffered.into_inner().map_err(|e| e.into_error())?;
     file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_cleans_up_and_removes_pending_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        write_atomically(&target, b"one").unwrap();
+        write_atomically(&target, b"two").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"two");
+        assert!(pending().is_empty());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.txt"]);
+        // A directory in the way: an error, and no temporary file is left.
+        let blocked = dir.path().join("sub");
+        std::fs::create_dir(&blocked).unwrap();
+        assert!(write_atomically(&blocked, b"x").is_err());
+        assert!(pending().is_empty());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+
+        // What a signal handler does: remove a write's file under way. (In
+        // this one test: the list is the whole process's.)
+        let stray = dir.path().join(".tmpXYZ");
+        std::fs::write(&stray, b"half").unwrap();
+        pending().push(stray.clone());
+        remove_pending_files();
+        assert!(!stray.exists());
+        assert!(pending().is_empty());
+    }
 }

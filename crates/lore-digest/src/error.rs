@@ -19,12 +19,15 @@ pub enum Error {
         reason: String,
     },
     /// A revision (commit id, abbreviation or ref) names no commit in any epoch.
-    #[error("unknown revision '{spec}': no commit of that name in {path}")]
+    #[error("unknown revision '{spec}': no commit of that name in {path}{hint}")]
     UnknownRevision {
         /// The revision as given.
         spec: String,
         /// The archive searched.
         path: PathBuf,
+        /// Why it may be missing (a shallow mirror), with a leading space;
+        /// empty when there is nothing to add.
+        hint: String,
     },
     /// A `--range` argument that cannot be understood.
     #[error("invalid range '{0}': expected A..B or B")]

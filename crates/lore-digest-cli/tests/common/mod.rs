@@ -218,7 +218,11 @@ fn commit_author(raw: &[u8]) -> String {
         (Some(open), Some(close)) if open < close => (&from[..open], &from[open + 1..close]),
         _ => ("", from.as_str()),
     };
-    let clean = |s: &str| s.replace(['<', '>', '\n', '"'], "").trim().to_string();
+    let clean = |s: &str| {
+        s.replace(|c: char| c.is_control() || "<>\"".contains(c), "")
+            .trim()
+            .to_string()
+    };
     let (name, email) = (clean(name), clean(email));
     if email.is_empty() || !email.contains('@') {
         return AUTHOR.to_string();

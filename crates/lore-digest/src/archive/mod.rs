@@ -55,11 +55,11 @@ pub struct Epoch {
 }
 
 impl Epoch {
-    fn open(path: &Path) -> Result<Epoch, String> {
+    fn open(path: &Path) -> Result<Epoch, gix::Error> {
         // Isolated: a user's or system git configuration must not change what
         // a report says (and must not be able to break reading it).
         let options = gix::open::Options::isolated();
-        let repo = gix::open_opts(path, options).map_err(|e| e.to_string())?;
+        let repo = gix::open_opts(path, options)?;
         // `git/N.git` of an inbox; a lone repository, whatever its name, is 0
         // unless it is named like an epoch.
         let number = path
@@ -112,9 +112,26 @@ impl Archive {
         if mailbox::is_maildir(path) {
             return Ok(mailbox(ArchiveKind::Maildir));
         }
+        // A directory that cannot be listed is an archive that cannot be
+        // read (exit 1), not a path that is no archive (exit 2).
+        if let Err(e) = std::fs::read_dir(path)
+            && e.kind() == std::io::ErrorKind::PermissionDenied
+        {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: e,
+            });
+        }
+        let unreadable = |p: &Path, e: &gix::Error| Error::Git {
+            path: p.to_path_buf(),
+            source: format!("cannot be read: {e} (permission denied)").into(),
+        };
         let epoch_paths = v2_epochs(path).map_err(|e| not_archive(e.to_string()))?;
         let epochs = if epoch_paths.is_empty() {
             let epoch = Epoch::open(path).map_err(|e| {
+                if permission_denied(&e) {
+                    return unreadable(path, &e);
+                }
                 not_archive(format!(
                     "neither a git repository nor a v2 inbox with git/N.git epochs ({e})"
                 ))
@@ -124,7 +141,12 @@ impl Archive {
             epoch_paths
                 .iter()
                 .map(|p| {
-                    Epoch::open(p).map_err(|e| not_archive(format!("epoch {}: {e}", p.display())))
+                    Epoch::open(p).map_err(|e| {
+                        if permission_denied(&e) {
+                            return unreadable(p, &e);
+                        }
+                        not_archive(format!("epoch {}: {e}", p.display()))
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?
         };
@@ -186,6 +208,33 @@ impl Archive {
             .unwrap_or(0)
     }
 
+    /// A note for each shallow epoch whose cut the selection reaches: a
+    /// selected commit whose parents the mirror does not have. The history
+    /// before it is missing, so a range or window that reaches it may hold
+    /// less than the list does.
+    pub fn shallow_cuts_reached(&self, commits: &[SelectedCommit]) -> Vec<String> {
+        let mut notes = Vec::new();
+        for (index, epoch) in self.epochs.iter().enumerate() {
+            let Ok(Some(cut)) = epoch.repo().shallow_commits() else {
+                continue;
+            };
+            let reached = commits
+                .iter()
+                .filter(|c| c.epoch == index && cut.contains(&c.id))
+                .min_by_key(|c| c.time);
+            if let Some(commit) = reached {
+                notes.push(format!(
+                    "git/{}.git is a shallow mirror cut at commit {} ({}); the selection reaches that cut, so mail before it is not in the report (`lore-digest sync --since` an earlier time deepens the mirror)",
+                    epoch.number,
+                    commit.id.to_hex_with_len(8),
+                    jiff::Timestamp::from_second(commit.time)
+                        .map_or_else(|_| commit.time.to_string(), |t| t.to_string()),
+                ));
+            }
+        }
+        notes
+    }
+
     /// A git repository that is not a mail archive would give a report of
     /// nothing but missing mail; say so up front instead. The newest epoch's
     /// head must hold `m` (a mail) or `d` (public-inbox's deletion marker),
@@ -224,6 +273,14 @@ impl Archive {
                     .into(),
         })
     }
+}
+
+/// Whether an error comes down to a permission the process lacks.
+fn permission_denied(error: &gix::Error) -> bool {
+    error
+        .iter_errors()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::PermissionDenied)
 }
 
 /// The epoch repositories of a v2 inbox (`git/N.git`), ordered by N; empty

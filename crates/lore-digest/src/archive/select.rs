@@ -282,19 +282,46 @@ impl Archive {
             if !is_id && repo.head().is_ok_and(|h| h.is_unborn()) {
                 continue;
             }
-            let commit = repo
-                .rev_parse_single(spec)
-                .ok()
-                .and_then(|id| id.object().and_then(|o| o.peel_to_commit()).ok());
-            match commit {
-                Some(commit) => return Ok((index, commit.id)),
-                None if is_id => continue,
-                None => break,
+            let Ok(id) = repo.rev_parse_single(spec) else {
+                if is_id {
+                    continue;
+                }
+                break;
+            };
+            match id.object() {
+                Ok(object) => match object.peel_to_commit() {
+                    Ok(commit) => return Ok((index, commit.id)),
+                    Err(_) if is_id => continue,
+                    Err(_) => break,
+                },
+                // A ref that names an object the store cannot give: the
+                // archive is damaged, the revision is not the user's mistake.
+                Err(e) if !is_id => {
+                    return Err(self.git_error(
+                        index,
+                        format!(
+                            "'{spec}' names {}, which cannot be read: {e} (the repository is damaged or incomplete)",
+                            id.detach()
+                        ),
+                    ));
+                }
+                Err(_) => continue,
             }
         }
+        let shallow = self
+            .epochs
+            .iter()
+            .any(|e| e.repo().is_shallow().unwrap_or(false));
         Err(Error::UnknownRevision {
             spec: spec.to_string(),
             path: self.path.clone(),
+            hint: if shallow {
+                " (the archive is a shallow mirror: the commit may lie before its cut; \
+                 `lore-digest sync --since` an earlier time deepens it)"
+                    .into()
+            } else {
+                String::new()
+            },
         })
     }
 

@@ -77,7 +77,11 @@ pub fn parse_address(value: &str) -> Option<Person> {
 pub(crate) fn from_address(address: &mail_parser::Address<'_>) -> Option<Person> {
     address.iter().find_map(|addr| {
         let email = addr.address.as_deref()?;
-        if !email.contains('@') {
+        // No address holds a control character (a NUL) or the
+        // replacement character of undecodable bytes: such a value is
+        // garbage, and counting it as a contributor would give it a domain.
+        let garbled = |c: char| c.is_control() || c == char::REPLACEMENT_CHARACTER;
+        if !email.contains('@') || email.contains(garbled) {
             return None;
         }
         Some(Person::new(addr.name.as_deref().unwrap_or(""), email))
@@ -121,5 +125,7 @@ mod tests {
     fn no_address_is_none() {
         assert_eq!(parse_address("Just A Name"), None);
         assert_eq!(parse_address(""), None);
+        assert_eq!(parse_address("N <n\u{0}@example.org>"), None);
+        assert_eq!(parse_address("N <n@ex\u{fffd}ample.org>"), None);
     }
 }

@@ -281,6 +281,11 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
         first = false;
         rest = &rest[end..];
     }
+    // Headers without a body, the last one cut off without its line end:
+    // the parser would drop that header.
+    if kept_any && !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
     kept_any
 }
 
@@ -469,6 +474,9 @@ mod tests {
         // Only headers a report does not read: parsed as it is, still a mail.
         assert!(!keep_read_headers(b"X-Only: 1\n\nbody\n", &mut out));
         assert!(!parse("X-Only: 1\n\nbody\n").unparseable);
+        // A mail of headers only, the last one without its line end, keeps it.
+        let m = parse("From: a@b.org\nSubject: x\nMessage-ID: <last@b.org>");
+        assert_eq!(m.message_id.as_deref(), Some("last@b.org"));
     }
 
     #[test]

@@ -68,9 +68,9 @@ pub struct Trailer {
 pub fn trailers(body: &str) -> Vec<Trailer> {
     // Nearly every line is prose or code: find the few with `-by:` first.
     let bytes = body.as_bytes();
-    let mut line_starts: Vec<usize> = memchr::memmem::find_iter(bytes, b"-by:")
-        .chain(memchr::memmem::find_iter(bytes, b"-By:"))
-        .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1))
+    let mut line_starts: Vec<usize> = hit_lines(bytes, b"-by:")
+        .chain(hit_lines(bytes, b"-By:"))
+        .map(|(line_start, _)| line_start)
         .collect();
     line_starts.sort_unstable();
     line_starts.dedup();
@@ -105,16 +105,46 @@ pub fn trailers(body: &str) -> Vec<Trailer> {
 /// starts with a collected trailer's name counts. An encoding that hides the
 /// text (base64, or parts of a multipart body) always may.
 pub fn may_hold_trailers(raw_body: &[u8], hidden: bool) -> bool {
-    hidden
-        || memchr::memmem::find_iter(raw_body, b"-by:")
-            .chain(memchr::memmem::find_iter(raw_body, b"-By:"))
-            .any(|at| {
-                let line_start = memchr::memrchr(b'\n', &raw_body[..at]).map_or(0, |nl| nl + 1);
-                let name = raw_body[line_start..at].trim_ascii();
-                TrailerKind::ALL.iter().any(|(_, full)| {
-                    full.len() > 3 && name.eq_ignore_ascii_case(&full.as_bytes()[..full.len() - 3])
-                })
-            })
+    if hidden {
+        return true;
+    }
+    let is_trailer_name = |line_start: usize, at: usize| {
+        // Leading blanks are skipped from the line's start: computed once per
+        // line, so a long line of many `-by:` costs one pass.
+        let indent = raw_body[line_start..at]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        let name = raw_body[line_start + indent..at].trim_ascii_end();
+        TrailerKind::ALL.iter().any(|(_, full)| {
+            full.len() > 3 && name.eq_ignore_ascii_case(&full.as_bytes()[..full.len() - 3])
+        })
+    };
+    [b"-by:", b"-By:"].iter().any(|needle| {
+        let mut last_line = None;
+        hit_lines(raw_body, *needle).any(|(line_start, at)| {
+            // Only the first hit of a line can follow a trailer's name.
+            let first_of_line = last_line != Some(line_start);
+            last_line = Some(line_start);
+            first_of_line && is_trailer_name(line_start, at)
+        })
+    })
+}
+
+/// Every occurrence of `needle` in `bytes`, in order, with the start of its
+/// line: (line start, position). Each search back for the line's start stops
+/// at the previous occurrence, so a long line holding thousands of them
+/// costs one pass over it, not one per occurrence.
+fn hit_lines<'a>(bytes: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let mut searched_to = 0;
+    let mut line_start = 0;
+    memchr::memmem::find_iter(bytes, needle).map(move |at| {
+        if let Some(nl) = memchr::memrchr(b'\n', &bytes[searched_to..at]) {
+            line_start = searched_to + nl + 1;
+        }
+        searched_to = at;
+        (line_start, at)
+    })
 }
 
 #[cfg(test)]

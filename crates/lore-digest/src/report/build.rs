@@ -54,7 +54,15 @@ pub enum Lookback {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
-    let (selected, mut outcome) = archive.read_selection(selection)?;
+    let (mut selected, mut outcome) = archive.read_selection(selection)?;
+    // A window from a time on may well start after a shallow mirror's cut
+    // (`sync --since` cuts at the window's start); anything else that
+    // reaches the cut wants history the mirror does not have.
+    if !matches!(selection, Selection::Window { since: Some(_), .. }) {
+        selected
+            .notes
+            .extend(archive.shallow_cuts_reached(&selected.commits));
+    }
     if !options.already_reported.is_empty() {
         outcome.mails.retain(|m| {
             m.message
@@ -490,16 +498,20 @@ fn posting(root: &Message, time: i64) -> Posting {
 
 /// Patches of a series with no review trailer on them or on its cover letter.
 fn unreviewed(series: &Series) -> usize {
-    let reviewed_on = |index: Option<u32>| {
-        series
-            .trailers
-            .iter()
-            .any(|t| t.kind.is_review() && (t.patch == index || t.patch == Some(0)))
-    };
+    // One pass over the trailers: a series may carry many thousands.
+    let reviewed: HashSet<Option<u32>> = series
+        .trailers
+        .iter()
+        .filter(|t| t.kind.is_review())
+        .map(|t| t.patch)
+        .collect();
+    if reviewed.contains(&Some(0)) {
+        return 0;
+    }
     series
         .patches
         .iter()
-        .filter(|p| !reviewed_on(p.index))
+        .filter(|p| !reviewed.contains(&p.index))
         .count()
 }
 
@@ -513,9 +525,10 @@ fn review_lines(series: &Series) -> Vec<ReviewLine> {
     .into_iter()
     .filter_map(|kind| {
         let mut people: Vec<Person> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for t in series.trailers.iter().filter(|t| t.kind == kind) {
             // The same address under two spellings of a name is one person.
-            if !people.iter().any(|p| p.email == t.person.email) {
+            if seen.insert(&t.person.email) {
                 people.push(t.person.clone());
             }
         }
