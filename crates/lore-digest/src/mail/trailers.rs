@@ -5,6 +5,7 @@ use super::{Person, parse_address};
 /// The trailers a report collects: who reviewed, acked, tested, reported,
 /// suggested or co-developed a patch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum TrailerKind {
     /// `Reviewed-by:`
     #[serde(rename = "Reviewed-by")]
@@ -68,10 +69,7 @@ pub struct Trailer {
 pub fn trailers(body: &str) -> Vec<Trailer> {
     // Nearly every line is prose or code: find the few with `-by:` first.
     let bytes = body.as_bytes();
-    let mut line_starts: Vec<usize> = memchr::memmem::find_iter(bytes, b"-by:")
-        .chain(memchr::memmem::find_iter(bytes, b"-By:"))
-        .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1))
-        .collect();
+    let mut line_starts: Vec<usize> = by_markers(bytes).map(|(start, _)| start).collect();
     line_starts.sort_unstable();
     line_starts.dedup();
     let mut found = Vec::new();
@@ -106,15 +104,28 @@ pub fn trailers(body: &str) -> Vec<Trailer> {
 /// text (base64, or parts of a multipart body) always may.
 pub fn may_hold_trailers(raw_body: &[u8], hidden: bool) -> bool {
     hidden
-        || memchr::memmem::find_iter(raw_body, b"-by:")
-            .chain(memchr::memmem::find_iter(raw_body, b"-By:"))
-            .any(|at| {
-                let line_start = memchr::memrchr(b'\n', &raw_body[..at]).map_or(0, |nl| nl + 1);
-                let name = raw_body[line_start..at].trim_ascii();
-                TrailerKind::ALL.iter().any(|(_, full)| {
-                    full.len() > 3 && name.eq_ignore_ascii_case(&full.as_bytes()[..full.len() - 3])
-                })
+        || by_markers(raw_body).any(|(line_start, at)| {
+            let name = raw_body[line_start..at].trim_ascii();
+            TrailerKind::ALL.iter().any(|(_, full)| {
+                full.len() > 3 && name.eq_ignore_ascii_case(&full.as_bytes()[..full.len() - 3])
             })
+        })
+}
+
+/// Each `-by:` and `-By:` of `bytes` with the start of its line. The text
+/// before a marker is searched for a line break only back to the previous
+/// marker, so a long line full of markers costs linear time, not quadratic.
+fn by_markers(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    [b"-by:", b"-By:"].into_iter().flat_map(move |marker| {
+        let (mut searched, mut line_start) = (0, 0);
+        memchr::memmem::find_iter(bytes, marker).map(move |at| {
+            if let Some(nl) = memchr::memrchr(b'\n', &bytes[searched..at]) {
+                line_start = searched + nl + 1;
+            }
+            searched = at;
+            (line_start, at)
+        })
+    })
 }
 
 #[cfg(test)]
@@ -152,5 +163,22 @@ mod tests {
         ));
         assert!(!may_hold_trailers(b"Signed-off-by: a <a@b>\n", false));
         assert!(may_hold_trailers(b"UmV2aWV3ZWQ=", true));
+    }
+
+    /// Found by reading for the fuzz targets: a line made of `-by:` over and
+    /// over was searched back to its start once per marker, quadratic in
+    /// the line's length (some 10^12 bytes searched for this input). Now
+    /// linear.
+    #[test]
+    fn a_long_line_of_markers_is_linear() {
+        let line = "-by:".repeat(1 << 19);
+        let body = format!("x\n{line}\nReviewed-by: R <r@x.org>\n{line}");
+        let started = std::time::Instant::now();
+        let found = trailers(&body);
+        assert!(!may_hold_trailers(line.as_bytes(), false));
+        assert!(may_hold_trailers(body.as_bytes(), false));
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].person.email, "r@x.org");
     }
 }
