@@ -32,6 +32,7 @@ pub fn subsystem(title: &str) -> Option<String> {
 
 /// Series and patch counts per subsystem.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SubsystemCount {
     /// `KVM: x86/mmu`, or `(none)` for titles without a prefix.
     pub name: String,

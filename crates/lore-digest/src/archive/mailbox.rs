@@ -146,6 +146,18 @@ fn read_mbox(path: &Path) -> Result<Vec<RawMail>, Error> {
     Ok(split_mbox(&data))
 }
 
+/// Splits mbox data into its mails, as an mbox archive is read: each mail's
+/// bytes (mboxrd quoting undone) and the date of its `From ` line, if any.
+/// An entry point for the fuzz targets (`fuzz/`) and tools; reports read
+/// mbox files through [`Archive`].
+#[doc(hidden)]
+pub fn split_mbox_data(data: &[u8]) -> Vec<(Vec<u8>, Option<i64>)> {
+    split_mbox(data)
+        .into_iter()
+        .map(|mail| (mail.bytes, mail.fallback_time))
+        .collect()
+}
+
 /// Splits mbox data at its `From ` lines and undoes mboxrd quoting.
 ///
 /// A `From ` line starts a mail at the start of the data or after a blank

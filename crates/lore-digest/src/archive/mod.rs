@@ -15,6 +15,8 @@ mod select;
 use std::path::{Path, PathBuf};
 
 pub use history::IndexedPatch;
+#[doc(hidden)]
+pub use mailbox::split_mbox_data;
 pub use read::{MailRecord, Missing, ReadOutcome};
 pub use select::{
     Mark, Selected, SelectedCommit, Selection, parse_duration, parse_until, parse_when,

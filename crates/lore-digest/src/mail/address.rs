@@ -6,6 +6,7 @@ use serde::Serialize;
 /// case-insensitively everywhere in a report; the display name is kept as
 /// written (decoded).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Person {
     /// Display name, decoded and whitespace-normalized; may be empty.
     pub name: String,

@@ -303,8 +303,9 @@ fn buckets(days: &[DayCount]) -> (Unit, Vec<Bucket>) {
     let mut totals: BTreeMap<Date, (usize, usize)> = BTreeMap::new();
     for (date, count) in &parsed {
         let total = totals.entry(start_of(*date)).or_default();
-        total.0 += count.messages;
-        total.1 += count.patches;
+        // Saturating: a model with absurd counts still renders.
+        total.0 = total.0.saturating_add(count.messages);
+        total.1 = total.1.saturating_add(count.patches);
     }
     let step = match unit {
         Unit::Day => 1.day(),
@@ -395,7 +396,7 @@ fn timeline_chart(days: &[DayCount]) -> Option<TimelineChart> {
     let plot_height = TIMELINE_HEIGHT - TIMELINE_TOP - TIMELINE_BOTTOM;
     let max = buckets.iter().map(|b| b.messages).max().unwrap_or(0).max(1);
     let step = tick_step(max);
-    let axis_max = max.div_ceil(step) * step;
+    let axis_max = max.div_ceil(step).saturating_mul(step);
     let scale = f64::from(plot_height) / axis_max as f64;
     let bottom = f64::from(TIMELINE_TOP + plot_height);
     let slot = f64::from(plot_width) / buckets.len() as f64;
@@ -474,6 +475,21 @@ fn timeline_chart(days: &[DayCount]) -> Option<TimelineChart> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by replaying the `render` fuzz corpus with overflow checks
+    /// (fuzz/regressions/render/): counts near `usize::MAX` overflowed the
+    /// sums per bar and the rounding up of the axis (a panic in debug
+    /// builds, garbage in release ones).
+    #[test]
+    fn absurd_counts_do_not_overflow_the_timeline() {
+        let days = [
+            day("2025-05-05", usize::MAX, usize::MAX),
+            day("2025-05-05", usize::MAX, 1),
+            day("2025-07-30", 1, 0),
+        ];
+        assert!(timeline_chart(&days).is_some());
+        assert!(timeline_chart(&[day("2025-05-05", usize::MAX - 1, 0)]).is_some());
+    }
 
     fn day(day: &str, messages: usize, patches: usize) -> DayCount {
         DayCount {

@@ -5,6 +5,7 @@ use crate::mail::{Diffstat, Person, TrailerKind};
 
 /// A mailing-list update: what arrived between two archive commits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Report {
     /// The list's name (`--list`, else from `List-Id`, else the archive's directory).
     pub list: String,
@@ -60,6 +61,7 @@ pub struct Report {
 
 /// Counts of the selection.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Stats {
     /// Mails read.
     pub messages: usize,
@@ -84,6 +86,7 @@ pub struct Stats {
 
 /// One line of the domain list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DomainCount {
     /// Lower-cased domain of the author address.
     pub domain: String,
@@ -93,6 +96,7 @@ pub struct DomainCount {
 
 /// One line of the organization list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct OrganizationCount {
     /// The organization its domains map to, or the domain itself.
     pub name: String,
@@ -102,6 +106,7 @@ pub struct OrganizationCount {
 
 /// One day of the timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DayCount {
     /// The day, `2025-05-08` (UTC).
     pub day: String,
@@ -113,6 +118,7 @@ pub struct DayCount {
 
 /// The people who gave one kind of review on a series.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ReviewLine {
     /// `Reviewed-by`, `Acked-by` or `Tested-by`.
     pub kind: TrailerKind,
@@ -122,6 +128,7 @@ pub struct ReviewLine {
 
 /// One line of the contributor list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ContributorCount {
     /// The display name used most often with this address.
     pub name: String,
@@ -133,6 +140,7 @@ pub struct ContributorCount {
 
 /// A patch series: a cover letter and its patches, or a lone patch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Series {
     /// The cover letter's title, else the first patch's (subject without tags).
     pub title: String,
@@ -200,6 +208,7 @@ pub struct Series {
 
 /// One patch or cover letter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct PatchMail {
     /// `N` of `N/M`; 0 for a cover letter, null for a lone `[PATCH]`.
     pub index: Option<u32>,
@@ -227,6 +236,7 @@ pub struct PatchMail {
 
 /// Another version of a series.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct VersionRef {
     /// Its version number.
     pub version: u32,
@@ -242,6 +252,7 @@ pub struct VersionRef {
 
 /// A trailer as given on a series.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct GivenTrailer {
     /// `Reviewed-by` and the like.
     pub kind: TrailerKind,
@@ -259,6 +270,7 @@ pub struct GivenTrailer {
 /// A thread that is not a patch series: a pull request, a bug report, a
 /// discussion, or replies to patches from before the selection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Thread {
     /// The subject of the mail that started it, reply prefixes removed.
     pub subject: String,
