@@ -57,6 +57,27 @@ fn command(args: &[&str]) -> Command {
     cmd
 }
 
+/// `cmd` unable to write files beyond `bytes`: a stand-in for a full disk.
+/// Writes past the limit fail with EFBIG; SIGXFSZ is ignored, so the
+/// process is not killed but sees the error.
+fn with_file_size_limit(mut cmd: Command, bytes: u64) -> Command {
+    // SAFETY: signal and setrlimit are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd
+}
+
 fn output(mut cmd: Command) -> (i32, String, String) {
     let out: Output = cmd.output().expect("run lore-digest");
     (
@@ -940,21 +961,7 @@ fn a_failed_write_keeps_the_previous_report() {
     ];
     // A file size limit of 4 KiB stands for a full disk: the write fails
     // with EFBIG (SIGXFSZ ignored, so the process is not killed).
-    let mut cmd = command(&args);
-    // SAFETY: signal and setrlimit are async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            let limit = libc::rlimit {
-                rlim_cur: 4096,
-                rlim_max: 4096,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    let cmd = with_file_size_limit(command(&args), 4096);
     assert_one_line_error(output(cmd), 1, "report.json: File too large");
     assert_eq!(std::fs::read(&out).unwrap(), previous);
     assert_eq!(strays(&out_dir, &["report.json"]), Vec::<String>::new());
@@ -1117,21 +1124,7 @@ fn a_failed_state_write_keeps_the_previous_state() {
     append(&repo.path, 0, 3);
     // The report goes to stdout (a pipe, which no file size limit holds);
     // the state cannot be written.
-    let mut cmd = command(&args);
-    // SAFETY: signal and setrlimit are async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            let limit = libc::rlimit {
-                rlim_cur: 16,
-                rlim_max: 16,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    let cmd = with_file_size_limit(command(&args), 16);
     let (code, stdout, stderr) = output(cmd);
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.contains("\"messages\": 3"), "{stdout}");
