@@ -8,6 +8,7 @@
 //! Content-Security-Policy forbids both, should an escape ever be missed.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -24,13 +25,6 @@ const TEMPLATE: &str = include_str!("templates/report.html.j2");
 
 /// Renders the HTML report, cutting top lists and charts to `top`.
 pub fn render(report: &Report, top: usize) -> String {
-    let mut env = Environment::new();
-    // Every value is escaped for HTML, attribute values included (quotes
-    // are escaped too); nothing is ever marked safe.
-    env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.add_filter("person", person);
-    env.add_filter("short", short_name);
-    env.add_filter("day", |s: &str| s.get(..10).unwrap_or(s).to_string());
     let series: Vec<SeriesInfo> = report.series.iter().map(SeriesInfo::new).collect();
     let ctx = minijinja::context! {
         r => Value::from(Serde(report)),
@@ -45,14 +39,33 @@ pub fn render(report: &Report, top: usize) -> String {
         reviewer_domains => Value::from(Serde(domain_chart("chart-reviewer-domains", &report.reviewer_domains, top, "review"))),
         timeline => Value::from(Serde(timeline_chart(&report.timeline))),
     };
-    let rendered = env
-        .add_template("report.html", TEMPLATE)
-        .and_then(|()| env.get_template("report.html"))
-        .and_then(|t| t.render(ctx));
+    let rendered = match &*ENVIRONMENT {
+        Ok(env) => env
+            .get_template("report.html")
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| format!("{e:#}")),
+        Err(e) => Err(e.clone()),
+    };
     // The template is part of the program and the model always serializes;
     // an error here is a bug, shown in the output rather than a panic.
-    rendered.unwrap_or_else(|e| format!("lore-digest: the HTML template failed: {e:#}\n"))
+    rendered.unwrap_or_else(|e| format!("lore-digest: the HTML template failed: {e}\n"))
 }
+
+/// The template, compiled once per process: compiling it costs more than
+/// rendering a small report.
+static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    // Every value is escaped for HTML, attribute values included (quotes
+    // are escaped too); nothing is ever marked safe.
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.add_filter("person", person);
+    env.add_filter("short", short_name);
+    env.add_filter("day", |s: &str| s.get(..10).unwrap_or(s).to_string());
+    match env.add_template("report.html", TEMPLATE) {
+        Ok(()) => Ok(env),
+        Err(e) => Err(format!("{e:#}")),
+    }
+});
 
 /// What the template shows of a series beyond the model's fields.
 #[derive(Serialize)]

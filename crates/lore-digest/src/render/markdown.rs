@@ -2,6 +2,8 @@
 //! top lists and fenced commit messages. Mail text is escaped so that a
 //! subject can neither break a table nor inject HTML.
 
+use std::sync::LazyLock;
+
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, Error};
 
@@ -12,6 +14,22 @@ const TEMPLATE: &str = include_str!("templates/report.md.j2");
 
 /// Renders the Markdown report, cutting top lists to `top`.
 pub fn render(report: &Report, top: usize) -> String {
+    let context = minijinja::context! { r => Value::from(Serde(report)), top => top };
+    let rendered = match &*ENVIRONMENT {
+        Ok(env) => env
+            .get_template("report.md")
+            .and_then(|t| t.render(context))
+            .map_err(|e| format!("{e:#}")),
+        Err(e) => Err(e.clone()),
+    };
+    // The template is part of the program and the model always serializes;
+    // an error here is a bug, shown in the output rather than a panic.
+    rendered.unwrap_or_else(|e| format!("lore-digest: the Markdown template failed: {e}\n"))
+}
+
+/// The template, compiled once per process: compiling it costs more than
+/// rendering a small report.
+static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
     // Escaping is done per place by the filters below: Markdown needs
     // different escaping in text, table cells and code blocks.
@@ -25,16 +43,11 @@ pub fn render(report: &Report, top: usize) -> String {
     env.add_filter("diffstat", diffstat);
     env.add_filter("all_mails", all_mails);
     env.add_filter("shown_mails", shown_mails);
-    let rendered = env
-        .add_template("report.md", TEMPLATE)
-        .and_then(|()| env.get_template("report.md"))
-        .and_then(|t| {
-            t.render(minijinja::context! { r => Value::from(Serde(report)), top => top })
-        });
-    // The template is part of the program and the model always serializes;
-    // an error here is a bug, shown in the output rather than a panic.
-    rendered.unwrap_or_else(|e| format!("lore-digest: the Markdown template failed: {e:#}\n"))
-}
+    match env.add_template("report.md", TEMPLATE) {
+        Ok(()) => Ok(env),
+        Err(e) => Err(format!("{e:#}")),
+    }
+});
 
 /// Escapes text for Markdown: characters that start formatting get a
 /// backslash, `<`, `>` and `&` become entities (so no HTML from mail ever
