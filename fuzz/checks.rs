@@ -41,6 +41,7 @@ pub fn message(data: &[u8]) {
     if fresh.unparseable {
         return;
     }
+    assert_printable(&fresh);
     // What the report does with the parsed parts must not fail either.
     let subject = parse_subject(&fresh.subject.full);
     assert_eq!(subject, fresh.subject);
@@ -49,6 +50,44 @@ pub fn message(data: &[u8]) {
         let _ = person.domain();
         let _ = person.display();
         let _ = person.short_name();
+    }
+}
+
+/// No string of a parsed mail holds a control character a report would
+/// pass on to its reader's terminal or page: one-line fields none at all,
+/// multi-line text (commit messages) only line breaks and tabs.
+fn assert_printable(message: &mail::Message) {
+    let one_line = |field: &str, value: &str| {
+        assert!(
+            !value.contains(char::is_control),
+            "a control character in the {field}: {value:?}"
+        );
+    };
+    one_line("subject", &message.subject.full);
+    one_line("title", &message.subject.title);
+    for id in message
+        .message_id
+        .iter()
+        .chain(&message.in_reply_to)
+        .chain(&message.references)
+        .chain(&message.list_id)
+        .chain(&message.change_id)
+    {
+        one_line("id", id);
+    }
+    let people = message.sender.iter().chain(&message.author);
+    for person in people.chain(message.trailers.iter().map(|t| &t.person)) {
+        one_line("name", &person.name);
+        one_line("address", &person.email);
+    }
+    if let Some(commit) = &message.commit_message {
+        assert!(
+            !commit
+                .text
+                .contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+            "a control character in the commit message: {:?}",
+            commit.text
+        );
     }
 }
 

@@ -213,6 +213,14 @@ fn report_among_normal(hostile: &[&[u8]]) -> (Value, String) {
         assert_eq!(code, 0, "{format}: {stderr}");
         assert_no_panic(&stderr);
         assert!(stdout.contains("Fix normal thing 3"), "{format}");
+        // No control character from mail reaches a reader's terminal or
+        // page (NUL, ESC sequences, a carriage return overwriting a line).
+        if let Some(c) = stdout
+            .chars()
+            .find(|&c| c.is_control() && c != '\n' && c != '\t')
+        {
+            panic!("{format}: control character {c:?} in the report");
+        }
         if format == "html" {
             assert!(stdout.trim_end().ends_with("</html>"), "html cut short");
         }
@@ -344,6 +352,32 @@ fn nul_bytes_and_invalid_utf8_in_every_header() {
 }
 
 #[test]
+fn terminal_escapes_in_subjects_names_and_bodies() {
+    // Set the terminal's title, clear the screen, recolour, and overwrite a
+    // line with a carriage return: in a subject, a name and a commit message.
+    let mail = "From: =?UTF-8?B?G10wO3B3bmVkBw==?= Evil <evil@example.org>\n\
+        Subject: [PATCH] Escaping \u{1b}[2J\u{1b}[31mred =?UTF-8?Q?=1B]0;title=07?= done\n\
+        Message-ID: <escape@example.org>\n\
+        \n\
+        Harmless line\rEvil line\u{1b}[1A\u{0}.\n\
+        ---\n a.c | 1 +\n";
+    let (json, stderr) = report_among_normal(&[mail.as_bytes()]);
+    assert!(warnings(&stderr).is_empty(), "{stderr}");
+    let escaping = series(&json, "Escaping");
+    assert_eq!(
+        escaping["title"],
+        "Escaping \u{fffd}[2J\u{fffd}[31mred \u{fffd}]0;title\u{fffd} done"
+    );
+    let author = &escaping["patches"][0]["author"];
+    assert_eq!(author["name"], "\u{fffd}]0;pwned\u{fffd} Evil");
+    let message = escaping["patches"][0]["commit_message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Harmless lineEvil line\u{fffd}[1A\u{fffd}."),
+        "{message:?}"
+    );
+}
+
+#[test]
 fn a_one_megabyte_header_line() {
     let long_subject = format!("[PATCH] {}", "word ".repeat(200_000));
     let mut refs = String::from("References:");
@@ -470,15 +504,17 @@ fn dates_in_year_0_and_9999_and_absurd_offsets() {
         dated(0, "Sat, 1 Jan 0000 00:00:00 +0000"),
         dated(1, "Fri, 31 Dec 9999 23:59:59 -9959"),
         dated(2, "Thu, 1 May 2025 00:00:00 +99999999999999999999"),
-        // Taken by mail-parser as some date in 2000: whatever it is, no harm.
         dated(3, "Thu, 1 May -2025 99:99:99 -0000"),
+        // Odd but well-formed: 20 hours ahead of UTC.
+        dated(4, "Thu, 1 May 2025 21:02:00 +2000"),
     ];
     let refs: Vec<&[u8]> = mails.iter().map(|m| m.as_bytes()).collect();
     let (json, stderr) = report_among_normal(&refs);
     assert!(warnings(&stderr).is_empty(), "{stderr}");
-    assert_eq!(json["stats"]["patches"], 7);
+    assert_eq!(json["stats"]["patches"], 8);
 
-    // The export shows the Date: header: none for what is out of range.
+    // The export shows the Date: header as written, or none: year 0 is not
+    // 2000, and an offset of 99 hours is not reduced modulo a day.
     let tmp = TempDir::new().unwrap();
     let mut epoch = Epoch::new();
     for (i, m) in mails.iter().enumerate() {
@@ -492,8 +528,12 @@ fn dates_in_year_0_and_9999_and_absurd_offsets() {
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["date"].clone())
         .collect();
-    assert_eq!(dates.len(), 4);
+    assert_eq!(dates.len(), 5);
+    assert_eq!(dates[0], "0000-01-01T00:00:00Z");
     assert_eq!(dates[1], Value::Null, "year 9999 with offset -99:59");
+    assert_eq!(dates[2], Value::Null, "an offset of 10^20 hours");
+    assert_eq!(dates[3], Value::Null, "year -2025 at 99:99:99");
+    assert_eq!(dates[4], "2025-05-01T01:02:00Z");
 
     // In an mbox the Date: selects: a mail with no usable date falls back
     // to its From line, and none is lost.
@@ -510,6 +550,8 @@ fn dates_in_year_0_and_9999_and_absurd_offsets() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     let r: Value = serde_json::from_str(&stdout).unwrap();
+    // The mail dated year 0 lies before the window, as its Date: says;
+    // the three without a usable date are placed by their From lines.
     assert_eq!(r["stats"]["messages"], 4);
 }
 

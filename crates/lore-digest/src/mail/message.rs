@@ -1,9 +1,11 @@
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 use super::address::from_address;
+use super::date::parse_date;
+use super::text::printable_line;
 use super::{
     CommitMessage, Person, Subject, SubjectKind, Trailer, b4_change_id, commit_message,
-    may_hold_trailers, parse_subject, split_in_body_headers, trailers,
+    may_hold_trailers, parse_subject, printable_text, split_in_body_headers, trailers,
 };
 
 /// One mail, reduced to what a report uses.
@@ -70,7 +72,7 @@ impl Default for MailParser {
             .header_address(HeaderName::From)
             .header_text(HeaderName::Subject)
             .header_text(HeaderName::ListId)
-            .header_date(HeaderName::Date)
+            .header_raw(HeaderName::Date)
             .header_id(HeaderName::MessageId)
             .header_id(HeaderName::InReplyTo)
             .header_id(HeaderName::References);
@@ -120,7 +122,7 @@ impl MailParser {
             let found = if may_hold_trailers(body, base64 || multipart) {
                 self.inner
                     .parse(raw)
-                    .map(|mail| trailers(&mail.body_text(0).unwrap_or_default()))
+                    .map(|mail| trailers(&printable_text(&mail.body_text(0).unwrap_or_default())))
                     .unwrap_or_default()
             } else {
                 Vec::new()
@@ -137,7 +139,8 @@ impl MailParser {
             };
             match self.inner.parse(body_source) {
                 Some(mail) => {
-                    let body = mail.body_text(0).unwrap_or_default();
+                    let decoded = mail.body_text(0).unwrap_or_default();
+                    let body = printable_text(&decoded);
                     let (in_body, rest) = split_in_body_headers(&body);
                     if is_patch {
                         change_id = b4_change_id(rest);
@@ -161,10 +164,7 @@ impl MailParser {
             sender,
             subject,
             list_id: list_id(head.header(HeaderName::ListId)),
-            date: head
-                .date()
-                .filter(|d| d.is_valid())
-                .map(|d| d.to_timestamp()),
+            date: head.header_raw(HeaderName::Date).and_then(parse_date),
             commit_message,
             trailers,
             change_id,
@@ -301,11 +301,12 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 }
 
 fn clean_id(id: &str) -> String {
-    id.trim()
+    let id = id
+        .trim()
         .trim_start_matches('<')
         .trim_end_matches('>')
-        .trim()
-        .to_string()
+        .trim();
+    printable_line(id).into_owned()
 }
 
 /// `Linux Hyper-V <linux-hyperv.vger.kernel.org>` → `linux-hyperv.vger.kernel.org`.
@@ -315,7 +316,7 @@ fn list_id(value: Option<&HeaderValue<'_>>) -> Option<String> {
         (Some(open), Some(close)) if open < close => &text[open + 1..close],
         _ => text,
     };
-    let id = id.trim().to_lowercase();
+    let id = printable_line(id.trim()).to_lowercase();
     (!id.is_empty()).then_some(id)
 }
 

@@ -7,17 +7,18 @@
 
 mod address;
 mod body;
+mod date;
 mod message;
 mod subject;
+mod text;
 mod trailers;
 
 pub use address::{Person, parse_address};
 pub use body::{
     CommitMessage, Diffstat, InBodyHeaders, b4_change_id, commit_message, split_in_body_headers,
 };
+pub use date::parse_date;
 pub use message::{MailParser, Message, parse_message};
-pub use subject::{
-    PatchTag, Subject, SubjectKind, Version, normalize_whitespace, parse_subject,
-    strip_reply_prefixes,
-};
+pub use subject::{PatchTag, Subject, SubjectKind, Version, parse_subject, strip_reply_prefixes};
+pub use text::{normalize_whitespace, printable_text};
 pub use trailers::{Trailer, TrailerKind, may_hold_trailers, trailers};

@@ -1,5 +1,7 @@
 use serde::Serialize;
 
+use super::normalize_whitespace;
+
 /// Reply and forward prefixes, as mail clients in many languages write them
 /// (`Re`, German `AW`/`WG`, Dutch `Antw`, Nordic `SV`/`VS`, French `TR`,
 /// Polish `Odp`, Italian/Spanish `Ref`).
@@ -82,19 +84,6 @@ pub struct Subject {
     pub title: String,
     /// Reply, patch, pull request or other.
     pub kind: SubjectKind,
-}
-
-/// Collapses every run of whitespace (including folding line breaks) into
-/// one space and trims both ends.
-pub fn normalize_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// Parses a decoded subject.

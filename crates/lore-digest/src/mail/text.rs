@@ -1,0 +1,109 @@
+//! What text from a mail may carry into a report.
+//!
+//! Mail can hold any character, control characters included: a NUL, an
+//! escape sequence that recolours or clears a reader's terminal, a carriage
+//! return that overwrites the line before it. None of them means anything
+//! in a report, and in a text report they act on the reader's terminal. So
+//! every string taken from a mail passes one of these two functions, and
+//! each control character becomes U+FFFD: the reader sees that something
+//! was there, and nothing acts on it.
+
+use std::borrow::Cow;
+
+/// Collapses every run of whitespace (including folding line breaks) into
+/// one space, trims both ends, and replaces every other control character:
+/// for one-line text (subjects, names).
+pub fn normalize_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        push_replacing_controls(&mut out, word);
+    }
+    out
+}
+
+/// Multi-line text (a body) with line breaks and tabs kept, carriage
+/// returns dropped (a CRLF body reads as LF) and every other control
+/// character replaced. Borrows when there is nothing to change, as for
+/// nearly all mail.
+pub fn printable_text(s: &str) -> Cow<'_, str> {
+    if !s.contains(is_unprintable) && !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for piece in s.split('\r') {
+        push_replacing_controls(&mut out, piece);
+    }
+    Cow::Owned(out)
+}
+
+/// One-line text that is not folded or spaced by whoever wrote it
+/// (Message-IDs, list ids): controls replaced, nothing else changed.
+pub(crate) fn printable_line(s: &str) -> Cow<'_, str> {
+    if !s.contains(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    char::REPLACEMENT_CHARACTER
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A control character other than a line break or a tab (C0, DEL, C1).
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t' && c != '\r'
+}
+
+fn push_replacing_controls(out: &mut String, s: &str) {
+    for c in s.chars() {
+        out.push(if is_unprintable(c) {
+            char::REPLACEMENT_CHARACTER
+        } else {
+            c
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_text_collapses_whitespace_and_replaces_controls() {
+        assert_eq!(normalize_whitespace("  a\n\t b  "), "a b");
+        assert_eq!(normalize_whitespace("a\u{0}b"), "a\u{fffd}b");
+        // A terminal escape sequence loses its ESC, so it recolours nothing.
+        assert_eq!(
+            normalize_whitespace("\u{1b}[31mred\u{7f}\u{9b}"),
+            "\u{fffd}[31mred\u{fffd}\u{fffd}"
+        );
+        assert_eq!(normalize_whitespace("a\rb"), "a b");
+    }
+
+    #[test]
+    fn multi_line_text_keeps_lines_and_tabs() {
+        assert!(matches!(printable_text("a\n\tb\n"), Cow::Borrowed(_)));
+        assert_eq!(printable_text("a\r\nb\r\n"), "a\nb\n");
+        // A lone carriage return would overwrite the line on a terminal.
+        assert_eq!(printable_text("shown\rhidden"), "shownhidden");
+        assert_eq!(
+            printable_text("x\u{0}y\u{1b}]0;title\u{7}"),
+            "x\u{fffd}y\u{fffd}]0;title\u{fffd}"
+        );
+    }
+
+    #[test]
+    fn ids_keep_their_spelling_but_not_controls() {
+        assert!(matches!(printable_line("a.b@c d"), Cow::Borrowed(_)));
+        assert_eq!(printable_line("a\u{0}@b\rc"), "a\u{fffd}@b\u{fffd}c");
+    }
+}
