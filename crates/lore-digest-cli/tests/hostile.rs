@@ -692,6 +692,31 @@ fn report_json(archive: &str, range: &str) -> (i32, String, String) {
     ])
 }
 
+/// Rewrites the archive's one pack without the objects `lost`.
+fn repack_without(repo: &Path, lost: &[String]) {
+    let keep: String = git(repo, &["rev-list", "--objects", "--all"])
+        .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .filter(|id| !lost.iter().any(|l| l == id))
+        .map(|id| format!("{id}\n"))
+        .collect();
+    let old = the_pack(repo);
+    let mut child = Command::new("git")
+        .arg("--git-dir")
+        .arg(repo)
+        .args(["pack-objects", "-q"])
+        .arg(repo.join("objects/pack/pack"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), keep.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    for ext in ["pack", "idx", "rev", "bitmap"] {
+        let _ = std::fs::remove_file(old.with_extension(ext));
+    }
+}
+
 #[test]
 fn a_pack_without_some_blobs_reports_the_rest() {
     let tmp = TempDir::new().unwrap();
@@ -705,27 +730,7 @@ fn a_pack_without_some_blobs_reports_the_rest() {
                 .to_string()
         })
         .collect();
-    let keep: String = git(&repo.path, &["rev-list", "--objects", "--all"])
-        .lines()
-        .map(|l| l.split(' ').next().unwrap())
-        .filter(|id| !lost.iter().any(|l| l == id))
-        .map(|id| format!("{id}\n"))
-        .collect();
-    let old = the_pack(&repo.path);
-    let mut child = Command::new("git")
-        .arg("--git-dir")
-        .arg(&repo.path)
-        .args(["pack-objects", "-q"])
-        .arg(repo.path.join("objects/pack/pack"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), keep.as_bytes()).unwrap();
-    assert!(child.wait().unwrap().success());
-    for ext in ["pack", "idx", "rev", "bitmap"] {
-        let _ = std::fs::remove_file(old.with_extension(ext));
-    }
+    repack_without(&repo.path, &lost);
     let (code, stdout, stderr) = report_json(repo.path_str(), "master");
     assert_eq!(code, 0, "{stderr}");
     let r: Value = serde_json::from_str(&stdout).unwrap();
@@ -738,6 +743,34 @@ fn a_pack_without_some_blobs_reports_the_rest() {
         "{stderr}"
     );
     assert!(w[0].contains("blob m"), "{stderr}");
+}
+
+#[test]
+fn a_revision_through_a_missing_commit_is_a_damaged_archive() {
+    let tmp = TempDir::new().unwrap();
+    let repo = packed_archive(tmp.path(), 8);
+    let archive = repo.path_str();
+    // A history too short is the user's mistake: an unknown revision.
+    assert_one_line_error(
+        report_json(archive, "master~20"),
+        2,
+        "unknown revision 'master~20'",
+    );
+    let lost = git(&repo.path, &["rev-parse", "master~3"])
+        .trim()
+        .to_string();
+    repack_without(&repo.path, &[lost]);
+    // Through the lost commit `master~5` cannot be reached: the archive is
+    // damaged (exit 1), the revision may well be right.
+    let error = assert_one_line_error(report_json(archive, "master~5"), 1, "cannot be read");
+    assert!(error.contains("the history of 'master'"), "{error}");
+    assert!(error.contains("damaged or incomplete"), "{error}");
+    let error = assert_one_line_error(
+        report_json(archive, "master~20..master"),
+        1,
+        "cannot be read",
+    );
+    assert!(error.contains("'master~20'"), "{error}");
 }
 
 #[test]

@@ -286,6 +286,9 @@ impl Archive {
                 if is_id {
                     continue;
                 }
+                if let Some(damage) = self.unreadable_history(index, spec) {
+                    return Err(damage);
+                }
                 break;
             };
             match id.object() {
@@ -323,6 +326,38 @@ impl Archive {
                 String::new()
             },
         })
+    }
+
+    /// Why `spec` (`master~3`) did not resolve when its base (`master`)
+    /// names history: a commit of that history the store cannot give (the
+    /// archive is damaged) rather than a history too short. `None` when the
+    /// history reads whole, and the revision is the user's mistake.
+    fn unreadable_history(&self, epoch: usize, spec: &str) -> Option<Error> {
+        let base = &spec[..spec.find(['~', '^', '@', ':']).filter(|&at| at > 0)?];
+        let repo = self.epochs[epoch].repo();
+        let id = repo.rev_parse_single(base).ok()?;
+        let damaged = |e: &dyn std::fmt::Display| {
+            self.git_error(
+                epoch,
+                format!(
+                    "'{spec}' cannot be resolved: the history of '{base}' cannot be read: {e} \
+                     (the repository is damaged or incomplete)"
+                ),
+            )
+        };
+        let tip = match id.object().map(|object| object.peel_to_commit()) {
+            Ok(Ok(commit)) => commit.id,
+            Ok(Err(_)) => return None,
+            Err(e) => return Some(damaged(&e)),
+        };
+        // Only on this error path, so walking the whole history is fine.
+        let shallow = repo.is_shallow().unwrap_or(false);
+        use gix::objs::Exists;
+        let objects = &repo.objects;
+        let walk = gix::traverse::commit::Simple::filtered([tip], objects, |id| {
+            !shallow || objects.exists(id)
+        });
+        walk.filter_map(Result::err).next().map(|e| damaged(&e))
     }
 
     /// The head commit of an epoch, `None` for an epoch without commits.
