@@ -39,20 +39,10 @@ pub fn render(report: &Report, top: usize) -> String {
         reviewer_domains => Value::from(Serde(domain_chart("chart-reviewer-domains", &report.reviewer_domains, top, "review"))),
         timeline => Value::from(Serde(timeline_chart(&report.timeline))),
     };
-    let rendered = match &*ENVIRONMENT {
-        Ok(env) => env
-            .get_template("report.html")
-            .and_then(|t| t.render(ctx))
-            .map_err(|e| format!("{e:#}")),
-        Err(e) => Err(e.clone()),
-    };
-    // The template is part of the program and the model always serializes;
-    // an error here is a bug, shown in the output rather than a panic.
-    rendered.unwrap_or_else(|e| format!("lore-digest: the HTML template failed: {e}\n"))
+    super::render_template("HTML", &ENVIRONMENT, "report.html", ctx)
 }
 
-/// The template, compiled once per process: compiling it costs more than
-/// rendering a small report.
+/// The template and its filters, compiled on first use.
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
     // Every value is escaped for HTML, attribute values included (quotes
@@ -61,10 +51,7 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::n
     env.add_filter("person", person);
     env.add_filter("short", short_name);
     env.add_filter("day", |s: &str| s.get(..10).unwrap_or(s).to_string());
-    match env.add_template("report.html", TEMPLATE) {
-        Ok(()) => Ok(env),
-        Err(e) => Err(format!("{e:#}")),
-    }
+    super::with_template(env, "report.html", TEMPLATE)
 });
 
 /// What the template shows of a series beyond the model's fields.

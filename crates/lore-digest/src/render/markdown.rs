@@ -15,20 +15,10 @@ const TEMPLATE: &str = include_str!("templates/report.md.j2");
 /// Renders the Markdown report, cutting top lists to `top`.
 pub fn render(report: &Report, top: usize) -> String {
     let context = minijinja::context! { r => Value::from(Serde(report)), top => top };
-    let rendered = match &*ENVIRONMENT {
-        Ok(env) => env
-            .get_template("report.md")
-            .and_then(|t| t.render(context))
-            .map_err(|e| format!("{e:#}")),
-        Err(e) => Err(e.clone()),
-    };
-    // The template is part of the program and the model always serializes;
-    // an error here is a bug, shown in the output rather than a panic.
-    rendered.unwrap_or_else(|e| format!("lore-digest: the Markdown template failed: {e}\n"))
+    super::render_template("Markdown", &ENVIRONMENT, "report.md", context)
 }
 
-/// The template, compiled once per process: compiling it costs more than
-/// rendering a small report.
+/// The template and its filters, compiled on first use.
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
     // Escaping is done per place by the filters below: Markdown needs
@@ -43,10 +33,7 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::n
     env.add_filter("diffstat", diffstat);
     env.add_filter("all_mails", all_mails);
     env.add_filter("shown_mails", shown_mails);
-    match env.add_template("report.md", TEMPLATE) {
-        Ok(()) => Ok(env),
-        Err(e) => Err(format!("{e:#}")),
-    }
+    super::with_template(env, "report.md", TEMPLATE)
 });
 
 /// Escapes text for Markdown: characters that start formatting get a
