@@ -16,6 +16,8 @@ shift 2
 work=${FUZZ_WORK:-/tmp/lore-digest-fuzz}/$target
 mkdir -p "$work/found" "$work/artifacts"
 log=$work/log.txt
+# Built first, so that the minutes below count fuzzing only.
+cargo +nightly fuzz build -O -a "$target"
 start=$(printf '%(%s)T' -1)
 status=0
 cargo +nightly fuzz run -O -a "$target" "$work/found" "corpus/$target" -- \
