@@ -372,7 +372,7 @@ fn terminal_escapes_in_subjects_names_and_bodies() {
     assert_eq!(author["name"], "\u{fffd}]0;pwned\u{fffd} Evil");
     let message = escaping["patches"][0]["commit_message"].as_str().unwrap();
     assert!(
-        message.starts_with("Harmless lineEvil line\u{fffd}[1A\u{fffd}."),
+        message.starts_with("Harmless line\u{fffd}Evil line\u{fffd}[1A\u{fffd}."),
         "{message:?}"
     );
 }

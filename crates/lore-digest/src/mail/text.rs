@@ -10,9 +10,10 @@
 
 use std::borrow::Cow;
 
-/// Collapses every run of whitespace (including folding line breaks) into
-/// one space, trims both ends, and replaces every other control character:
-/// for one-line text (subjects, names).
+/// Collapses every run of whitespace (including folding line breaks and
+/// the whitespace controls CR, VT, FF and NEL) into one space, trims both
+/// ends, and replaces every other control character: for one-line text
+/// (subjects, names).
 pub fn normalize_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
@@ -24,17 +25,24 @@ pub fn normalize_whitespace(s: &str) -> String {
     out
 }
 
-/// Multi-line text (a body) with line breaks and tabs kept, carriage
-/// returns dropped (a CRLF body reads as LF) and every other control
-/// character replaced. Borrows when there is nothing to change, as for
-/// nearly all mail.
+/// Multi-line text (a body) with line breaks and tabs kept, CRLF read as
+/// LF, and every other control character replaced, a lone carriage return
+/// included. Borrows when there is nothing to change, as for nearly all mail.
 pub fn printable_text(s: &str) -> Cow<'_, str> {
-    if !s.contains(is_unprintable) && !s.contains('\r') {
+    if !s.contains(is_unprintable) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
-    for piece in s.split('\r') {
-        push_replacing_controls(&mut out, piece);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        out.push(if is_unprintable(c) {
+            char::REPLACEMENT_CHARACTER
+        } else {
+            c
+        });
     }
     Cow::Owned(out)
 }
@@ -60,7 +68,7 @@ pub(crate) fn printable_line(s: &str) -> Cow<'_, str> {
 
 /// A control character other than a line break or a tab (C0, DEL, C1).
 fn is_unprintable(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t' && c != '\r'
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 fn push_replacing_controls(out: &mut String, s: &str) {
@@ -94,7 +102,7 @@ mod tests {
         assert!(matches!(printable_text("a\n\tb\n"), Cow::Borrowed(_)));
         assert_eq!(printable_text("a\r\nb\r\n"), "a\nb\n");
         // A lone carriage return would overwrite the line on a terminal.
-        assert_eq!(printable_text("shown\rhidden"), "shownhidden");
+        assert_eq!(printable_text("shown\rhidden"), "shown\u{fffd}hidden");
         assert_eq!(
             printable_text("x\u{0}y\u{1b}]0;title\u{7}"),
             "x\u{fffd}y\u{fffd}]0;title\u{fffd}"
