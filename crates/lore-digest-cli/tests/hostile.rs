@@ -535,8 +535,8 @@ fn dates_in_year_0_and_9999_and_absurd_offsets() {
     assert_eq!(dates[3], Value::Null, "year -2025 at 99:99:99");
     assert_eq!(dates[4], "2025-05-01T01:02:00Z");
 
-    // In an mbox the Date: selects: a mail with no usable date falls back
-    // to its From line, and none is lost.
+    // In an mbox the Date: selects, and a mail with no usable date falls
+    // back to its From line.
     let mbox = tmp.path().join("dates.mbox");
     epoch_of(&mails).write_mbox(&mbox);
     let (code, stdout, stderr) = run(&[

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 use super::address::from_address;
@@ -164,7 +166,7 @@ impl MailParser {
             sender,
             subject,
             list_id: list_id(head.header(HeaderName::ListId)),
-            date: head.header_raw(HeaderName::Date).and_then(parse_date),
+            date: date_header(&head).and_then(|value| parse_date(&value)),
             commit_message,
             trailers,
             change_id,
@@ -300,6 +302,10 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
     .collect()
 }
 
+/// An id without its angle brackets. Control characters become U+FFFD like
+/// everywhere else; Message-ID, In-Reply-To and References all pass here,
+/// so mails still find each other (only such an id's web link stops
+/// matching the archive's).
 fn clean_id(id: &str) -> String {
     let id = id
         .trim()
@@ -307,6 +313,16 @@ fn clean_id(id: &str) -> String {
         .trim_end_matches('>')
         .trim();
     printable_line(id).into_owned()
+}
+
+/// The `Date:` header's value as written, undecodable bytes (a Latin-1
+/// zone comment) replaced rather than losing the date.
+fn date_header<'a>(head: &'a mail_parser::Message<'_>) -> Option<Cow<'a, str>> {
+    let header = head.headers().iter().find(|h| h.name == HeaderName::Date)?;
+    let value = head
+        .raw_message()
+        .get(header.offset_start as usize..header.offset_end as usize)?;
+    Some(String::from_utf8_lossy(value))
 }
 
 /// `Linux Hyper-V <linux-hyperv.vger.kernel.org>` → `linux-hyperv.vger.kernel.org`.
@@ -520,5 +536,10 @@ mod tests {
         assert_eq!(m.date, Some(1_746_061_320));
         let m = parse_message(b"From: a@x.org\nDate: someday\nSubject: x\n\nhi\n");
         assert_eq!(m.date, None);
+        // A Latin-1 zone comment is not UTF-8; the date is still read.
+        let m = parse_message(
+            b"From: a@x.org\nDate: Thu, 1 May 2025 03:02:00 +0200 (Mitteleurop\xe4ische\n Sommerzeit)\n\nhi\n",
+        );
+        assert_eq!(m.date, Some(1_746_061_320));
     }
 }
