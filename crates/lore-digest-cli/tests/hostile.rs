@@ -771,6 +771,11 @@ fn a_revision_through_a_missing_commit_is_a_damaged_archive() {
         "cannot be read",
     );
     assert!(error.contains("'master~20'"), "{error}");
+    let error = assert_one_line_error(report_json(archive, "@~4"), 1, "cannot be read");
+    assert!(error.contains("the history of 'HEAD'"), "{error}");
+    // Only parent steps are judged: a path that does not resolve is still
+    // the user's mistake, damage elsewhere or not.
+    assert_one_line_error(report_json(archive, "master:nope"), 2, "unknown revision");
 }
 
 #[test]

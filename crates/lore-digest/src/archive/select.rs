@@ -328,14 +328,21 @@ impl Archive {
         })
     }
 
-    /// Why `spec` (`master~3`) did not resolve when its base (`master`)
-    /// names history: a commit of that history the store cannot give (the
-    /// archive is damaged) rather than a history too short. `None` when the
-    /// history reads whole, and the revision is the user's mistake.
+    /// Why `spec` did not resolve when it is a name followed by parent
+    /// steps (`master~5`, `HEAD^2~3`, `@~1`): a commit on the way back that
+    /// the store cannot give (the archive is damaged), rather than a
+    /// history too short or the cut of a shallow mirror. `None` when the way
+    /// back reads whole or the spec has another form (`master:path`,
+    /// `master@{1}`): the revision is then the user's mistake.
     fn unreadable_history(&self, epoch: usize, spec: &str) -> Option<Error> {
-        let base = &spec[..spec.find(['~', '^', '@', ':']).filter(|&at| at > 0)?];
+        let (base, steps) = spec.split_at(spec.find(['~', '^'])?);
+        let base = if base.is_empty() || base == "@" {
+            "HEAD"
+        } else {
+            base
+        };
+        let steps = parent_steps(steps)?;
         let repo = self.epochs[epoch].repo();
-        let id = repo.rev_parse_single(base).ok()?;
         let damaged = |e: &dyn std::fmt::Display| {
             self.git_error(
                 epoch,
@@ -345,19 +352,29 @@ impl Archive {
                 ),
             )
         };
-        let tip = match id.object().map(|object| object.peel_to_commit()) {
-            Ok(Ok(commit)) => commit.id,
-            Ok(Err(_)) => return None,
+        let mut commit = match repo.rev_parse_single(base).ok()?.object() {
+            Ok(object) => object.peel_to_commit().ok()?,
             Err(e) => return Some(damaged(&e)),
         };
-        // Only on this error path, so walking the whole history is fine.
-        let shallow = repo.is_shallow().unwrap_or(false);
-        use gix::objs::Exists;
-        let objects = &repo.objects;
-        let walk = gix::traverse::commit::Simple::filtered([tip], objects, |id| {
-            !shallow || objects.exists(id)
-        });
-        walk.filter_map(Result::err).next().map(|e| damaged(&e))
+        let cut: Vec<ObjectId> = repo
+            .shallow_commits()
+            .ok()
+            .flatten()
+            .map(|commits| commits.iter().copied().collect())
+            .unwrap_or_default();
+        for (parent, count) in steps {
+            for _ in 0..count {
+                // No such parent: the history is too short.
+                let next = commit.parent_ids().nth(parent)?;
+                commit = match next.object() {
+                    Ok(object) => object.try_into_commit().ok()?,
+                    // A shallow mirror's parents beyond its cut are not there.
+                    Err(_) if cut.contains(&commit.id) => return None,
+                    Err(e) => return Some(damaged(&e)),
+                };
+            }
+        }
+        None
     }
 
     /// The head commit of an epoch, `None` for an epoch without commits.
@@ -435,6 +452,32 @@ impl Archive {
             source: error.into(),
         }
     }
+}
+
+/// The parent steps of a revision (`~3^2`) as (parent index, how many
+/// times): `~N` is N first parents, `^N` the N-th parent once, `^0` and
+/// `~0` the commit itself. `None` for anything else (`^{tree}`, `@{1}`).
+fn parent_steps(mut steps: &str) -> Option<Vec<(usize, u64)>> {
+    let mut path = Vec::new();
+    while let Some(op) = steps.chars().next() {
+        let rest = &steps[op.len_utf8()..];
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let n: u64 = if digits == 0 {
+            1
+        } else {
+            rest[..digits].parse().ok()?
+        };
+        path.push(match (op, n) {
+            ('~', n) => (0, n),
+            ('^', 0) => (0, 0),
+            ('^', n) => (usize::try_from(n - 1).ok()?, 1),
+            _ => return None,
+        });
+        steps = &rest[digits..];
+    }
+    Some(path)
 }
 
 impl Plan {
@@ -553,6 +596,19 @@ fn parse_relative(text: &str) -> Option<Option<i64>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parent_steps_are_read_as_git_reads_them() {
+        use super::parent_steps;
+        assert_eq!(parent_steps("~5"), Some(vec![(0, 5)]));
+        assert_eq!(parent_steps("~"), Some(vec![(0, 1)]));
+        assert_eq!(parent_steps("^2~3^"), Some(vec![(1, 1), (0, 3), (0, 1)]));
+        assert_eq!(parent_steps("^0"), Some(vec![(0, 0)]));
+        assert_eq!(parent_steps("^{tree}"), None);
+        assert_eq!(parent_steps("~1:m"), None);
+        assert_eq!(parent_steps("~é"), None);
+        assert_eq!(parent_steps("~99999999999999999999999"), None);
+    }
+
     use super::*;
 
     fn now() -> Timestamp {
