@@ -6,8 +6,8 @@
 #   fuzz/run.sh TARGET SECONDS [libFuzzer flags…]
 #
 # New inputs and crashers go to $FUZZ_WORK/TARGET (default
-# /tmp/lore-digest-fuzz); merge the worthwhile ones into corpus/TARGET with
-# `cargo +nightly fuzz cmin`, and copy crashers to regressions/TARGET.
+# /tmp/lore-digest-fuzz); fold the new inputs into corpus/TARGET with
+# fuzz/merge.sh, and copy crashers to regressions/TARGET.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=${1:?target}
