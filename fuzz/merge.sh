@@ -2,7 +2,7 @@
 # Folds what fuzz/run.sh found into the committed corpus of a target: a
 # libFuzzer set-cover merge of the committed corpus and the new inputs, by
 # edges alone (-use_counters=0 -use_value_profile=0), so the corpus keeps
-# every edge any input reached with a few hundred to 1,500 small files
+# every edge any input reached with 300 to 1,700 small files
 # instead of thousands (a merge by libFuzzer's finer features keeps about
 # four times as many). The seeds written by hand (every file whose name is
 # not a 40-digit hash) stay as they are and are not copied again.
