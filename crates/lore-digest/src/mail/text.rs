@@ -47,14 +47,17 @@ pub fn printable_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// One-line text that is not folded or spaced by whoever wrote it
-/// (Message-IDs, list ids): controls replaced, nothing else changed.
+/// One-line text that is not spaced by whoever wrote it (Message-IDs,
+/// list ids): a line break left inside by folding is dropped, as RFC 5322
+/// unfolding drops it (mailers fold long encoded ids), other controls are
+/// replaced, nothing else changes.
 pub(crate) fn printable_line(s: &str) -> Cow<'_, str> {
     if !s.contains(char::is_control) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
         s.chars()
+            .filter(|&c| c != '\r' && c != '\n')
             .map(|c| {
                 if c.is_control() {
                     char::REPLACEMENT_CHARACTER
@@ -112,6 +115,11 @@ mod tests {
     #[test]
     fn ids_keep_their_spelling_but_not_controls() {
         assert!(matches!(printable_line("a.b@c d"), Cow::Borrowed(_)));
-        assert_eq!(printable_line("a\u{0}@b\rc"), "a\u{fffd}@b\u{fffd}c");
+        assert_eq!(printable_line("a\u{0}@b\tc"), "a\u{fffd}@b\u{fffd}c");
+        // A folded id is unfolded.
+        assert_eq!(
+            printable_line("=?utf-8?q?=3Ca?=\r\n =?utf-8?q?b=3E?="),
+            "=?utf-8?q?=3Ca?= =?utf-8?q?b=3E?="
+        );
     }
 }
