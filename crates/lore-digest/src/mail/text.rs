@@ -4,9 +4,10 @@
 //! escape sequence that recolours or clears a reader's terminal, a carriage
 //! return that overwrites the line before it. None of them means anything
 //! in a report, and in a text report they act on the reader's terminal. So
-//! every string taken from a mail passes one of these two functions, and
-//! each control character becomes U+FFFD: the reader sees that something
-//! was there, and nothing acts on it.
+//! every string taken from a mail passes one of these functions, and each
+//! control character that is not whitespace or a folding line break
+//! becomes U+FFFD: the reader sees that something was there, and nothing
+//! acts on it.
 
 use std::borrow::Cow;
 
