@@ -21,7 +21,7 @@ pub fn normalize_whitespace(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        push_replacing_controls(&mut out, word);
+        out.extend(word.chars().map(printable));
     }
     out
 }
@@ -39,11 +39,7 @@ pub fn printable_text(s: &str) -> Cow<'_, str> {
         if c == '\r' && chars.peek() == Some(&'\n') {
             continue;
         }
-        out.push(if is_unprintable(c) {
-            char::REPLACEMENT_CHARACTER
-        } else {
-            c
-        });
+        out.push(printable(c));
     }
     Cow::Owned(out)
 }
@@ -75,13 +71,12 @@ fn is_unprintable(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
 }
 
-fn push_replacing_controls(out: &mut String, s: &str) {
-    for c in s.chars() {
-        out.push(if is_unprintable(c) {
-            char::REPLACEMENT_CHARACTER
-        } else {
-            c
-        });
+/// `c`, or U+FFFD for a control character other than a line break or a tab.
+fn printable(c: char) -> char {
+    if is_unprintable(c) {
+        char::REPLACEMENT_CHARACTER
+    } else {
+        c
     }
 }
 
