@@ -596,9 +596,10 @@ fn parse_relative(text: &str) -> Option<Option<i64>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn parent_steps_are_read_as_git_reads_them() {
-        use super::parent_steps;
         assert_eq!(parent_steps("~5"), Some(vec![(0, 5)]));
         assert_eq!(parent_steps("~"), Some(vec![(0, 1)]));
         assert_eq!(parent_steps("^2~3^"), Some(vec![(1, 1), (0, 3), (0, 1)]));
@@ -608,8 +609,6 @@ mod tests {
         assert_eq!(parent_steps("~é"), None);
         assert_eq!(parent_steps("~99999999999999999999999"), None);
     }
-
-    use super::*;
 
     fn now() -> Timestamp {
         "2025-05-20T12:00:00Z".parse().unwrap()
