@@ -1,0 +1,163 @@
+//! Options and settings several commands share: which mails (a range or a
+//! window), who is who (mailmap and organizations), the report format, and
+//! the configuration file that names lists.
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use lore_digest::Error;
+use lore_digest::analysis::{Identities, Mailmap, OrgMap};
+use lore_digest::archive::{Selection, parse_until, parse_when};
+use lore_digest::report;
+
+use crate::exit::Failure;
+
+/// Which mails: a commit range or a time window (report and export).
+#[derive(clap::Args)]
+pub struct SelectionArgs {
+    /// Commits reachable from B and not from A, as git means it (full or
+    /// abbreviated ids, or refs); `B` alone is all history up to B.
+    /// Example: `--range 42c98786..45c9ebb3`, `--range master`.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"], required_unless_present_any = ["since", "until"])]
+    pub range: Option<String>,
+
+    /// Mails that arrived at or after WHEN (commit time): `2025-05-01`,
+    /// `2025-05-01T12:00:00Z`, or a time ago such as `7d`, `24h`, `90m`.
+    /// Example: `--since 7d`.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Mails that arrived at or before WHEN; same forms as --since (a bare
+    /// date includes that whole day). Example: `--until 2025-05-08`.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+}
+
+impl SelectionArgs {
+    /// The selection that --range or --since/--until ask for.
+    pub fn selection(&self) -> Result<Selection, Error> {
+        match &self.range {
+            Some(range) => Selection::parse_range(range),
+            None => {
+                let now = jiff::Timestamp::now();
+                let since = self
+                    .since
+                    .as_deref()
+                    .map(|s| parse_when(s, now))
+                    .transpose()?;
+                let until = self
+                    .until
+                    .as_deref()
+                    .map(|s| parse_until(s, now))
+                    .transpose()?;
+                Ok(Selection::Window { since, until })
+            }
+        }
+    }
+}
+
+/// Who is who: the mailmap and the organization map (report and export).
+#[derive(clap::Args)]
+pub struct IdentityArgs {
+    /// Merge each person's names and addresses by a mailmap in git's format
+    /// (`Proper Name <proper@email> <commit@email>` and the other forms of
+    /// gitmailmap(5)); applies to authors, senders, reviewers and
+    /// participants alike. Example: `--mailmap ~/linux/.mailmap`.
+    #[arg(long, value_name = "FILE")]
+    pub mailmap: Option<PathBuf>,
+
+    /// Add domain → organization lines in gitdm's format (`domain
+    /// Organization Name`) to the built-in map, overriding it for the same
+    /// domain; subdomains fold to their parent. Example: `--orgmap domains.map`.
+    #[arg(long, value_name = "FILE")]
+    pub orgmap: Option<PathBuf>,
+
+    /// Leave out the built-in organization map: only --orgmap's domains
+    /// are named, every other domain stands for itself.
+    #[arg(long)]
+    pub no_default_orgmap: bool,
+}
+
+/// The report formats.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// The plain-text update.
+    Text,
+    /// Every figure and series, machine-readable.
+    Json,
+    /// For GitHub, GitLab and mail: tables and fenced commit messages.
+    Markdown,
+    /// One self-contained page with charts; loads nothing, runs no script.
+    Html,
+}
+
+/// The format asked for, else the list's, else text.
+pub fn chosen_format(
+    asked: Option<Format>,
+    settings: &lore_digest::lists::ListSettings,
+) -> Result<Format, Failure> {
+    match (asked, settings.format.as_deref()) {
+        (Some(format), _) => Ok(format),
+        (None, Some(name)) => Format::from_str(name, true).map_err(|_| {
+            Failure::input(format!(
+                "unknown format '{name}' in the configuration (text, json, markdown, html)"
+            ))
+        }),
+        (None, None) => Ok(Format::Text),
+    }
+}
+
+/// `--lookback`: `all`, `none` or a time.
+pub fn parse_lookback(value: &str) -> Result<report::Lookback, String> {
+    match value.trim() {
+        "all" => Ok(report::Lookback::All),
+        "none" | "0" => Ok(report::Lookback::Off),
+        text => lore_digest::archive::parse_duration(text)
+            .map(report::Lookback::Seconds)
+            .ok_or_else(|| format!("expected `all`, `none` or a time such as 180d, got `{text}`")),
+    }
+}
+
+/// The mailmap and organization map: the built-in map unless left out,
+/// extended by `orgmap`.
+pub fn read_identities(
+    mailmap: Option<&Path>,
+    orgmap: Option<&Path>,
+    no_default_orgmap: bool,
+) -> Result<Identities, Error> {
+    let mut organizations = if no_default_orgmap {
+        OrgMap::default()
+    } else {
+        OrgMap::builtin()
+    };
+    if let Some(path) = orgmap {
+        organizations.extend(OrgMap::read(path)?);
+    }
+    let mailmap = match mailmap {
+        Some(path) => Mailmap::read(path)?,
+        None => Mailmap::default(),
+    };
+    Ok(Identities {
+        mailmap,
+        organizations,
+    })
+}
+
+/// The configuration at `path`, or at the default place (where a missing
+/// file is an empty configuration).
+pub fn load_config(path: Option<&Path>) -> Result<lore_digest::lists::Config, Error> {
+    use lore_digest::lists::{Config, default_config_path};
+    match path {
+        Some(path) => Config::load(path, true),
+        None => match default_config_path() {
+            Some(path) => Config::load(&path, false),
+            None => Ok(Config::default()),
+        },
+    }
+}
+
+/// A list URL mails can link to: a web archive (http or https), not git://.
+pub fn web_archive(url: Option<&str>) -> Option<String> {
+    url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(|u| u.trim_end_matches('/').to_string())
+}

@@ -1,0 +1,153 @@
+//! `lore-digest report`: the report on a range or window of an archive or
+//! of a list by name.
+
+use std::path::PathBuf;
+
+use lore_digest::archive::{Archive, Selection};
+use lore_digest::report;
+
+use super::sync::list_mirror;
+use crate::args::{
+    Format, IdentityArgs, SelectionArgs, chosen_format, load_config, parse_lookback,
+    read_identities, web_archive,
+};
+use crate::exit::Failure;
+use crate::output::{emit, write_report};
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// A list by name instead of --archive: a `[lists.NAME]` of the
+    /// configuration file, or any lore list (`kvm`). Its mirror is synced
+    /// first, back to --since when it is new.
+    #[arg(
+        value_name = "LIST",
+        required_unless_present = "archive",
+        conflicts_with = "archive"
+    )]
+    source: Option<String>,
+
+    /// An archive: one epoch repository (bare or not, e.g.
+    /// `kvm/git/0.git`), a v2 inbox directory holding `git/0.git`, …, a
+    /// public-inbox v1 repository, an mbox file or a Maildir.
+    #[arg(long, value_name = "PATH")]
+    archive: Option<PathBuf>,
+
+    /// The configuration file naming lists (with LIST). Default:
+    /// $XDG_CONFIG_HOME/lore-digest/config.toml (none is fine).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// With LIST: use the mirror as it is, without syncing.
+    #[arg(long)]
+    offline: bool,
+
+    /// Walk the whole history for --lookback instead of using (and
+    /// updating) the index cached in $XDG_CACHE_HOME/lore-digest.
+    #[arg(long)]
+    no_cache: bool,
+
+    #[command(flatten)]
+    selection: SelectionArgs,
+
+    /// Output format (default: the list's `format`, else text).
+    /// Example: `--format markdown`.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+
+    /// How many domains, organizations and contributors the top lists show
+    /// (default: the list's `top`, else 15; JSON lists all).
+    /// Example: `--top 30`.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+
+    /// The list's name in the report title (default: from the mails'
+    /// List-Id, else the archive's directory name). Example: `--list KVM`.
+    #[arg(long, value_name = "NAME")]
+    list: Option<String>,
+
+    /// Link every series, patch and pull request to the web archive at BASE:
+    /// `BASE/<message-id>/`. Example: `--url https://lore.kernel.org/kvm`.
+    #[arg(long, value_name = "BASE")]
+    url: Option<String>,
+
+    /// How far before the selection to look for earlier versions of its
+    /// series: `all` (the whole archive), `none`, or a time such as `180d`
+    /// or `26w` before the selection's first mail. Example: `--lookback 180d`.
+    #[arg(long, value_name = "TIME", default_value = "all", value_parser = parse_lookback)]
+    lookback: report::Lookback,
+
+    #[command(flatten)]
+    identities: IdentityArgs,
+
+    /// Write the report to FILE (atomically: a failed run leaves any previous
+    /// FILE untouched) instead of standard output. Example: `-o update.txt`.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: ReportArgs) -> Result<(), Failure> {
+    let selection = args.selection.selection()?;
+    // A list by name brings its settings, which the arguments override.
+    let list = match &args.source {
+        Some(name) => Some(load_config(args.config.as_deref())?.list(name)?),
+        None => None,
+    };
+    let settings = list
+        .as_ref()
+        .map(|l| l.settings.clone())
+        .unwrap_or_default();
+    let format = chosen_format(args.format, &settings)?;
+    let top = args.top.or(settings.top).unwrap_or(15);
+    // The maps are read before the archive: a typo in one should not wait
+    // for a long read to be reported.
+    let identities = read_identities(
+        args.identities
+            .mailmap
+            .as_deref()
+            .or(settings.mailmap.as_deref()),
+        args.identities
+            .orgmap
+            .as_deref()
+            .or(settings.orgmap.as_deref()),
+        args.identities.no_default_orgmap || settings.no_default_orgmap.unwrap_or(false),
+    )?;
+    let archive_path = match (&args.archive, &list) {
+        (Some(path), _) => path.clone(),
+        (None, Some(list)) => {
+            // A new mirror needs history back to the window's start only.
+            let shallow_since = match &selection {
+                Selection::Window { since, .. } => since.map(|t| t.as_second()),
+                _ => None,
+            };
+            list_mirror(list, shallow_since, args.offline)?
+        }
+        (None, None) => return Err(Failure::input("give a LIST or --archive PATH")),
+    };
+    let archive = Archive::open(&archive_path)?;
+    let report = report::build(
+        &archive,
+        &selection,
+        &report::Options {
+            list: args.list.clone().or(settings.title.clone()),
+            url: args.url.clone().or(web_archive(settings.url.as_deref())),
+            lookback: args.lookback,
+            identities,
+            index_cache: if args.no_cache {
+                None
+            } else {
+                lore_digest::lists::default_cache_dir()
+            },
+            already_reported: Vec::new(),
+        },
+    )?;
+    for warning in &report.warnings {
+        eprintln!("lore-digest: warning: {warning}");
+    }
+    let written = emit(args.output.as_deref(), true, |out| {
+        write_report(format, &report, top, out)
+    });
+    // The process ends next: freeing the report's many small allocations
+    // would only delay that.
+    std::mem::forget(report);
+    written
+}
