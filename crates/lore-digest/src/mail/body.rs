@@ -19,8 +19,12 @@ pub struct InBodyHeaders {
 /// Splits the in-body headers off the start of a body, returning them and
 /// the rest of the body.
 ///
-/// Blank lines before them are skipped, a header may be folded onto
-/// indented lines, and the blank line that ends them is consumed.
+/// As git am reads them: `From:`, `Date:` and `Subject:` lines in any
+/// order, each maybe folded onto indented lines, ended by the first line
+/// that is none of them; a blank line that ends them is consumed, but none
+/// is needed. Blank lines before them are skipped, and so is the separator
+/// line of a pasted `git format-patch` output (`From <sha> Mon Sep 17
+/// 00:00:00 2001`), whose From then names the author.
 pub fn split_in_body_headers(body: &str) -> (InBodyHeaders, &str) {
     let mut headers = InBodyHeaders::default();
     let start = body.len() - body.trim_start_matches(['\n', '\r', ' ', '\t']).len();
@@ -28,7 +32,12 @@ pub fn split_in_body_headers(body: &str) -> (InBodyHeaders, &str) {
     // line boundaries.
     let start = body[..start].rfind('\n').map_or(0, |nl| nl + 1);
     let mut rest = &body[start..];
+    let (first, after_first) = split_line(rest);
+    if is_format_patch_separator(first) {
+        rest = after_first;
+    }
     let mut found = false;
+    let mut from_without_address = false;
     while let Some((name, value, after)) = next_header(rest) {
         match name {
             HeaderName::From => match parse_in_body_from(&value) {
@@ -36,7 +45,7 @@ pub fn split_in_body_headers(body: &str) -> (InBodyHeaders, &str) {
                 // Outlook quotes the mail it answers as `From: X <x@y> Sent: …`
                 // at the top of a reply: a quotation, not an author.
                 None if value.contains('@') => return (InBodyHeaders::default(), body),
-                None => {}
+                None => from_without_address = true,
             },
             HeaderName::Date => headers.date = Some(value),
             HeaderName::Subject => headers.subject = Some(value),
@@ -47,13 +56,42 @@ pub fn split_in_body_headers(body: &str) -> (InBodyHeaders, &str) {
     if !found {
         return (headers, body);
     }
-    // git am's in-body headers end with a blank line; a `From:` line followed
-    // by text is the start of a quotation or of prose.
     let (line, after) = split_line(rest);
-    if !line.trim().is_empty() {
+    // Outlook's quotation over two lines: `From: X <x@y>`, then `Sent:`
+    // (or `To:`/`Cc:`): the headers of the mail answered, not an author.
+    let quoted_headers = ["sent:", "to:", "cc:"].iter().any(|h| {
+        line.get(..h.len())
+            .is_some_and(|l| l.eq_ignore_ascii_case(h))
+    });
+    if quoted_headers {
         return (InBodyHeaders::default(), body);
     }
-    (headers, after)
+    if line.trim().is_empty() {
+        return (headers, after);
+    }
+    // `From: the datasheet, …` opening prose is no header; as a header
+    // naming nobody it is taken only when a blank line sets it apart.
+    if from_without_address {
+        return (InBodyHeaders::default(), body);
+    }
+    (headers, rest)
+}
+
+/// `From 0123…cdef Mon Sep 17 00:00:00 2001`, the first line git
+/// format-patch writes (mboxrd-quoted as `>From …` too).
+fn is_format_patch_separator(line: &str) -> bool {
+    let Some(rest) = line
+        .strip_prefix("From ")
+        .or_else(|| line.strip_prefix(">From "))
+    else {
+        return false;
+    };
+    let Some((sha, date)) = rest.split_once(' ') else {
+        return false;
+    };
+    (sha.len() == 40 || sha.len() == 64)
+        && sha.bytes().all(|b| b.is_ascii_hexdigit())
+        && date.trim() == "Mon Sep 17 00:00:00 2001"
 }
 
 /// An in-body `From:` must be one address and nothing else: `Name <a@b>`,
@@ -179,6 +217,7 @@ pub fn commit_message(body: &str) -> CommitMessage {
             break;
         }
     }
+    remove_list_footers(&mut kept);
     if diffstat.is_none()
         && let Some(signature) = kept.iter().rposition(|l| *l == "-- " || *l == "--")
     {
@@ -197,6 +236,27 @@ pub fn commit_message(body: &str) -> CommitMessage {
         text.push('\n');
     }
     CommitMessage { text, diffstat }
+}
+
+/// Removes the footers mailing-list software appends (Mailman's
+/// `___…___`, then `<list> mailing list`, its address and a
+/// `…/listinfo/…` line): they belong to the list, not the message.
+fn remove_list_footers(lines: &mut Vec<&str>) {
+    let mut i = 0;
+    while i < lines.len() {
+        let rule = lines[i].trim_end();
+        let is_rule = rule.len() >= 10 && rule.bytes().all(|b| b == b'_');
+        let footer = &lines[i + 1..lines.len().min(i + 5)];
+        let names_list = footer
+            .first()
+            .is_some_and(|l| l.trim_end().ends_with("mailing list"));
+        match footer.iter().position(|l| l.contains("/listinfo")) {
+            Some(end) if is_rule && names_list => {
+                lines.drain(i..=i + 1 + end);
+            }
+            _ => i += 1,
+        }
+    }
 }
 
 fn trim_trailing_blank(lines: &mut Vec<&str>) {
@@ -273,6 +333,46 @@ index 1234567..89abcde 100644
     }
 
     #[test]
+    fn in_body_headers_in_any_order_need_no_blank_line() {
+        let body = "Subject: [PATCH] x\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nFrom: Ann <ann@x.org>\nThe change.\n";
+        let (headers, rest) = split_in_body_headers(body);
+        assert_eq!(headers.from.unwrap().email, "ann@x.org");
+        assert_eq!(headers.subject.as_deref(), Some("[PATCH] x"));
+        assert_eq!(rest, "The change.\n");
+        let (headers, rest) = split_in_body_headers("From: Ann <ann@x.org>\nThe change.\n");
+        assert_eq!(headers.from.unwrap().email, "ann@x.org");
+        assert_eq!(rest, "The change.\n");
+        // Prose that opens with `From:` and names nobody is left alone.
+        let body = "From: the datasheet, the bit is reserved.\nSo clear it.\n";
+        assert_eq!(
+            split_in_body_headers(body),
+            (InBodyHeaders::default(), body)
+        );
+    }
+
+    #[test]
+    fn a_pasted_format_patch_output_credits_its_from() {
+        let body = "From 2d3c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d Mon Sep 17 00:00:00 2001\n\
+                    From: Real Author <real@x.org>\nDate: Tue, 2 Jan 2024 10:00:00 +0100\n\
+                    Subject: [PATCH] hv: fix\n\nThe fix.\n";
+        let (headers, rest) = split_in_body_headers(body);
+        assert_eq!(headers.from.unwrap().email, "real@x.org");
+        assert_eq!(rest, "The fix.\n");
+        // mboxrd-quoted, and after blank lines.
+        let quoted = format!("\n>{body}");
+        assert_eq!(
+            split_in_body_headers(&quoted).0.from.unwrap().email,
+            "real@x.org"
+        );
+        // Another date, or a short id, is not the separator.
+        let other = body.replace("Mon Sep 17 00:00:00 2001", "Tue Jan  2 10:00:00 2024");
+        assert_eq!(split_in_body_headers(&other).0, InBodyHeaders::default());
+        assert!(!is_format_patch_separator(
+            "From 2d3c1f0e Mon Sep 17 00:00:00 2001"
+        ));
+    }
+
+    #[test]
     fn in_body_from_without_address_is_ignored() {
         let (headers, rest) = split_in_body_headers("From: nobody at all\n\nText\n");
         assert_eq!(headers.from, None);
@@ -340,6 +440,20 @@ index 1234567..89abcde 100644
         let msg = commit_message(body);
         assert_eq!(msg.text, "Hello,\n\nthis series does things.\n\nThanks\n");
         assert_eq!(msg.diffstat, None);
+    }
+
+    #[test]
+    fn mailing_list_footers_are_removed() {
+        let body = "Hello,\n\nthe series.\n\n_______________________________________________\n\
+                    linux-arm-kernel mailing list\nlinux-arm-kernel@lists.infradead.org\n\
+                    http://lists.infradead.org/mailman/listinfo/linux-arm-kernel\n";
+        assert_eq!(commit_message(body).text, "Hello,\n\nthe series.\n");
+        let middle = "Top.\n______________________________\ndevel mailing list\n\
+                      https://lists.example.org/listinfo/devel\nBottom.\n";
+        assert_eq!(commit_message(middle).text, "Top.\nBottom.\n");
+        // A rule of underscores in the text itself stays.
+        let text = "Table:\n__________\nrow\n";
+        assert_eq!(commit_message(text).text, text);
     }
 
     #[test]

@@ -1,14 +1,17 @@
-use std::borrow::Cow;
-
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 use super::address::from_address;
 use super::date::parse_date;
+use super::encoded_words::{decode_unstructured, quoted_display_name};
 use super::text::printable_line;
 use super::{
-    CommitMessage, Person, Subject, SubjectKind, Trailer, b4_change_id, commit_message,
-    may_hold_trailers, parse_subject, printable_text, split_in_body_headers, trailers,
+    CommitMessage, Person, Subject, SubjectKind, Trailer, b4_change_id, commit_message, has_diff,
+    may_hold_trailers, parse_subject, printable_text, split_in_body_headers, trailers_given_by,
 };
+
+/// The header a relay (b4's web submission endpoint, a list that munges
+/// `From` for DMARC, Google Groups) keeps the real sender in.
+const ORIGINAL_FROM: &str = "X-Original-From";
 
 /// One mail, reduced to what a report uses.
 ///
@@ -25,10 +28,14 @@ pub struct Message {
     pub references: Vec<String>,
     /// The decoded, unfolded subject and what it says.
     pub subject: Subject,
-    /// The header `From:`: who sent the mail.
+    /// The header `From:`: who sent the mail (for a relayed mail, the relay).
     pub sender: Option<Person>,
+    /// `X-Original-From:`: the person a relay sent the mail for (`Name via
+    /// B4 Relay <devnull+…@kernel.org>` senders, DMARC-munged lists).
+    pub original_from: Option<Person>,
     /// Who wrote it: the in-body `From:` when the body of a mail that is not
-    /// a reply opens with one (git am's rule), else the sender.
+    /// a reply opens with one (git am's rule), else the original sender of
+    /// a relayed mail, else the sender.
     pub author: Option<Person>,
     /// The list identifier of `List-Id` (`kvm.vger.kernel.org`).
     pub list_id: Option<String>,
@@ -55,6 +62,12 @@ impl Message {
             _ => None,
         }
     }
+
+    /// The person who sent the mail: its original sender when a relay
+    /// sent it, else the header `From:`.
+    pub fn sent_by(&self) -> Option<&Person> {
+        self.original_from.as_ref().or(self.sender.as_ref())
+    }
 }
 
 /// A mail parser configured for mailing-list archives; build one per thread
@@ -72,7 +85,8 @@ impl Default for MailParser {
         let inner = MessageParser::new()
             .with_mime_headers()
             .header_address(HeaderName::From)
-            .header_text(HeaderName::Subject)
+            .header_address(HeaderName::Other(ORIGINAL_FROM.into()))
+            .header_raw(HeaderName::Subject)
             .header_text(HeaderName::ListId)
             .header_raw(HeaderName::Date)
             .header_id(HeaderName::MessageId)
@@ -105,11 +119,24 @@ impl MailParser {
         let Some(head) = self.inner.parse_headers(raw) else {
             return Message::unparseable();
         };
-        let subject = parse_subject(head.subject().unwrap_or(""));
-        let is_patch = matches!(subject.kind, SubjectKind::Patch(_));
+        let mut subject = parse_subject(&subject_header(&head));
         let multipart = head
             .content_type()
             .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+        let mut sender = head.from().and_then(from_address);
+        // mail-parser drops the quotes inside a name (`Jane "JD" Doe`).
+        if let Some(person) = sender.as_mut()
+            && let Some(name) = raw_header(&head, &HeaderName::From).and_then(quoted_display_name)
+        {
+            *person = Person::new(&name, &person.email);
+        }
+        let original_from = head
+            .header(ORIGINAL_FROM)
+            .and_then(|v| v.as_address())
+            .and_then(from_address)
+            .filter(|o| sender.as_ref().is_none_or(|s| s.email != o.email));
+        let sent_by = original_from.as_ref().or(sender.as_ref());
+        let in_reply_to = ids(head.in_reply_to()).into_iter().next();
         let mut change_id = None;
         let (in_body_from, commit_message, trailers) = if subject.kind == SubjectKind::Reply {
             // A reply that opens with `From:`/`Date:` lines quotes the mail
@@ -124,17 +151,25 @@ impl MailParser {
             let found = if may_hold_trailers(body, base64 || multipart) {
                 self.inner
                     .parse(raw)
-                    .map(|mail| trailers(&printable_text(&mail.body_text(0).unwrap_or_default())))
+                    .map(|mail| {
+                        let text = mail.body_text(0).unwrap_or_default();
+                        trailers_given_by(&printable_text(&text), sent_by)
+                    })
                     .unwrap_or_default()
             } else {
                 Vec::new()
             };
             (None, None, found)
         } else {
-            // Of any other mail only the in-body From at the top of the body
-            // is read, so decoding can stop early. Multipart mail is read
-            // whole: its first text part may come late.
-            let body_source = if is_patch || multipart {
+            // A patch's whole body is read, for its commit message and to
+            // see that it carries a diff; so is a numbered mail without the
+            // word PATCH, which is a patch only with a diff. Of any other
+            // mail only the top of the body is read (its in-body From, or
+            // `git request-pull` output), so decoding can stop early.
+            // Multipart mail is read whole: its first text part may come late.
+            let is_patch = matches!(subject.kind, SubjectKind::Patch(_));
+            let whole = is_patch || multipart || subject.bare_tag.is_some();
+            let body_source = if whole {
                 raw
             } else {
                 with_body_prefix(raw, IN_BODY_HEADER_BYTES)
@@ -143,36 +178,97 @@ impl MailParser {
                 Some(mail) => {
                     let decoded = mail.body_text(0).unwrap_or_default();
                     let body = printable_text(&decoded);
-                    let (in_body, rest) = split_in_body_headers(&body);
-                    if is_patch {
-                        change_id = b4_change_id(rest);
+                    let carries_diff = whole && carries_diff(&mail, &body);
+                    subject.kind =
+                        kind_by_body(&subject, &body, carries_diff, in_reply_to.is_some());
+                    let is_patch = matches!(subject.kind, SubjectKind::Patch(_));
+                    if subject.kind == SubjectKind::Reply {
+                        // A `[PATCH …]` subject kept on a reply: its
+                        // unquoted text gives trailers like any reply's.
+                        (None, None, trailers_given_by(&body, sent_by))
+                    } else {
+                        let (in_body, rest) = split_in_body_headers(&body);
+                        if is_patch {
+                            change_id = b4_change_id(rest);
+                        }
+                        let commit_message = is_patch.then(|| commit_message(rest));
+                        let found = commit_message
+                            .as_ref()
+                            .map(|c| trailers_given_by(&c.text, sent_by))
+                            .unwrap_or_default();
+                        (in_body.from, commit_message, found)
                     }
-                    let commit_message = is_patch.then(|| commit_message(rest));
-                    let found = commit_message
-                        .as_ref()
-                        .map(|c| trailers(&c.text))
-                        .unwrap_or_default();
-                    (in_body.from, commit_message, found)
                 }
                 None => (None, is_patch.then(CommitMessage::default), Vec::new()),
             }
         };
-        let sender = head.from().and_then(from_address);
         Message {
             message_id: head.message_id().map(clean_id).filter(|id| !id.is_empty()),
-            in_reply_to: ids(head.in_reply_to()).into_iter().next(),
+            in_reply_to,
             references: ids(head.references()),
-            author: in_body_from.or_else(|| sender.clone()),
+            author: in_body_from
+                .or_else(|| original_from.clone())
+                .or_else(|| sender.clone()),
             sender,
+            original_from,
             subject,
             list_id: list_id(head.header(HeaderName::ListId)),
-            date: date_header(&head).and_then(|value| parse_date(&value)),
+            date: raw_header(&head, &HeaderName::Date)
+                .map(String::from_utf8_lossy)
+                .and_then(|value| parse_date(&value)),
             commit_message,
             trailers,
             change_id,
             unparseable: false,
         }
     }
+}
+
+/// What a mail that is not a reply by its subject is, once its body is
+/// known (`carries_diff` is only meaningful for a body read whole):
+/// - a numbered tag without PATCH (`[net,v2,1/2]`) is a patch with a diff;
+/// - a `[PATCH …]` that answers a mail and carries no diff is a reply (a
+///   cover letter, `0/N`, never is: it has no diff of its own);
+/// - a body of `git request-pull` output is a pull request.
+fn kind_by_body(subject: &Subject, body: &str, carries_diff: bool, answers: bool) -> SubjectKind {
+    match &subject.kind {
+        SubjectKind::Patch(tag) if answers && !carries_diff && !tag.is_cover_letter() => {
+            SubjectKind::Reply
+        }
+        SubjectKind::Other => match &subject.bare_tag {
+            Some(tag) if carries_diff => SubjectKind::Patch(tag.clone()),
+            _ if is_request_pull(body) => SubjectKind::PullRequest,
+            _ => SubjectKind::Other,
+        },
+        kind => kind.clone(),
+    }
+}
+
+/// Whether a body is `git request-pull` output: "The following changes
+/// since commit …" and "… are available in the Git repository at:".
+fn is_request_pull(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    memchr::memmem::find(bytes, b"The following changes since commit ").is_some()
+        && (memchr::memmem::find(bytes, b"are available in the Git repository at").is_some()
+            || memchr::memmem::find(bytes, b"are available in the git repository at").is_some())
+}
+
+/// Whether a mail carries a diff: in its body, or as an attached patch
+/// (`text/x-patch`, a `.patch` or `.diff` file, an attachment holding one).
+fn carries_diff(mail: &mail_parser::Message<'_>, body: &str) -> bool {
+    has_diff(body)
+        || mail.attachments().any(|part| {
+            let named = part.attachment_name().is_some_and(|name| {
+                let name = name.to_ascii_lowercase();
+                name.ends_with(".patch") || name.ends_with(".diff")
+            });
+            let typed = part.content_type().is_some_and(|ct| {
+                ct.subtype().is_some_and(|sub| {
+                    sub.eq_ignore_ascii_case("x-patch") || sub.eq_ignore_ascii_case("x-diff")
+                })
+            });
+            named || typed || part.text_contents().is_some_and(has_diff)
+        })
 }
 
 impl Message {
@@ -183,6 +279,7 @@ impl Message {
             references: Vec::new(),
             subject: parse_subject(""),
             sender: None,
+            original_from: None,
             author: None,
             list_id: None,
             date: None,
@@ -228,6 +325,7 @@ fn body_start(raw: &[u8]) -> Option<usize> {
 /// ARC, X-…) that are half of its header bytes and most of the parsing time.
 const READ_HEADERS: &[&[u8]] = &[
     b"from",
+    b"x-original-from",
     b"subject",
     b"message-id",
     b"in-reply-to",
@@ -315,14 +413,19 @@ fn clean_id(id: &str) -> String {
     printable_line(id).into_owned()
 }
 
-/// The `Date:` header's value as written, undecodable bytes (a Latin-1
-/// zone comment) replaced rather than losing the date.
-fn date_header<'a>(head: &'a mail_parser::Message<'_>) -> Option<Cow<'a, str>> {
-    let header = head.headers().iter().find(|h| h.name == HeaderName::Date)?;
-    let value = head
-        .raw_message()
-        .get(header.offset_start as usize..header.offset_end as usize)?;
-    Some(String::from_utf8_lossy(value))
+/// A header's value as written: for headers whose decoding is done here
+/// (the subject's encoded words, the quotes of a display name) or where
+/// undecodable bytes must not lose the value (a Latin-1 zone comment in
+/// `Date:`).
+fn raw_header<'a>(head: &'a mail_parser::Message<'_>, name: &HeaderName<'_>) -> Option<&'a [u8]> {
+    let header = head.headers().iter().find(|h| &h.name == name)?;
+    head.raw_message()
+        .get(header.offset_start as usize..header.offset_end as usize)
+}
+
+/// The decoded subject; empty when the mail has none.
+fn subject_header(head: &mail_parser::Message<'_>) -> String {
+    raw_header(head, &HeaderName::Subject).map_or_else(String::new, decode_unstructured)
 }
 
 /// `Linux Hyper-V <linux-hyperv.vger.kernel.org>` → `linux-hyperv.vger.kernel.org`.
@@ -409,6 +512,109 @@ mod tests {
             "> Fix the thing.\n\nApplied, thanks.\n"
         ));
         assert_eq!(m.author.unwrap().email, "davem@davemloft.net");
+    }
+
+    #[test]
+    fn a_relayed_mail_is_credited_to_its_original_sender() {
+        let m = parse(concat!(
+            "From: Ann Dev via B4 Relay <devnull+ann.x.org@kernel.org>\n",
+            "X-Original-From: Ann Dev <ann@x.org>\n",
+            "Subject: [PATCH] hv: fix\n\nFix.\n---\ndiff --git a/a b/a\n"
+        ));
+        assert_eq!(m.author.as_ref().unwrap().email, "ann@x.org");
+        assert_eq!(
+            m.sender.as_ref().unwrap().email,
+            "devnull+ann.x.org@kernel.org"
+        );
+        assert_eq!(m.sent_by().unwrap().email, "ann@x.org");
+        // A reply through the relay counts for its writer, and so does the
+        // trailer she indents.
+        let m = parse(concat!(
+            "From: Ann Dev via B4 Relay <devnull+ann.x.org@kernel.org>\n",
+            "X-Original-From: Ann Dev <ann@x.org>\nSubject: Re: [PATCH] x\n\n",
+            "  Reviewed-by: Ann Dev <ann@x.org>\n"
+        ));
+        assert_eq!(m.author.unwrap().email, "ann@x.org");
+        assert_eq!(m.trailers.len(), 1);
+        // An in-body From still names a patch's author.
+        let m = parse(concat!(
+            "From: Ann Dev via B4 Relay <devnull+ann.x.org@kernel.org>\n",
+            "X-Original-From: Ann Dev <ann@x.org>\nSubject: [PATCH] x\n\n",
+            "From: Bob <bob@y.org>\n\nFix.\n---\ndiff --git a/a b/a\n"
+        ));
+        assert_eq!(m.author.unwrap().email, "bob@y.org");
+    }
+
+    #[test]
+    fn encoded_words_and_quoted_names_read_as_written() {
+        let m = parse(concat!(
+            "From: Jane \"JD\" Doe <j@x.org>\n",
+            "Subject: [PATCH] =?UTF-8?Q?f=C3=B6o?=: fix (=?ISO-8859-1?Q?a?=)\n\nx\n"
+        ));
+        assert_eq!(m.sender.as_ref().unwrap().name, "Jane \"JD\" Doe");
+        assert_eq!(m.author.unwrap().name, "Jane \"JD\" Doe");
+        assert_eq!(m.subject.title, "föo: fix (a)");
+        let m =
+            parse("From: \"Doe, Jane\" <j@x.org>\nSubject: =?utf-8?q?a?=\n =?utf-8?q?b?=\n\nx\n");
+        assert_eq!(m.sender.unwrap().name, "Doe, Jane");
+        assert_eq!(m.subject.full, "ab");
+    }
+
+    #[test]
+    fn a_numbered_tag_without_patch_is_a_patch_when_it_carries_a_diff() {
+        let with_diff =
+            "From: a@x.org\nSubject: [net,v2,1/2] net: mana: x\n\nFix.\n---\ndiff --git a/a b/a\n";
+        let SubjectKind::Patch(tag) = parse(with_diff).subject.kind else {
+            panic!("not a patch")
+        };
+        assert_eq!(
+            (tag.index, tag.total, tag.version.major),
+            (Some(1), Some(2), 2)
+        );
+        assert!(parse(with_diff).commit_message.is_some());
+        let robot = "From: kernel test robot <lkp@intel.com>\nSubject: [kvmarm:next 29/32] arch/arm64/kvm/x.c:12: warning: unused\n\ntree: x\n";
+        assert_eq!(parse(robot).subject.kind, SubjectKind::Other);
+    }
+
+    #[test]
+    fn request_pull_output_is_a_pull_request() {
+        let m = parse(concat!(
+            "From: Wei <wei@kernel.org>\nSubject: Hyper-V fixes for 6.10\n\nHi Linus,\n\n",
+            "The following changes since commit 1613e604df0cd359cf2a7fbd9be7a0bcfacfabd0:\n\n",
+            "  Linux 6.10-rc1 (2024-05-26 15:20:12 -0700)\n\n",
+            "are available in the Git repository at:\n\n  ssh://git@x/hyperv.git tags/hyperv-fixes\n"
+        ));
+        assert_eq!(m.subject.kind, SubjectKind::PullRequest);
+    }
+
+    #[test]
+    fn a_patch_subject_kept_on_a_reply_without_a_diff_is_a_reply() {
+        let m = parse(concat!(
+            "From: Rev <rev@y.org>\nSubject: [PATCH v2 1/3] hv: x\nIn-Reply-To: <p1@x>\n\n",
+            "> Fix.\n\nReviewed-by: Rev <rev@y.org>\n"
+        ));
+        assert_eq!(m.subject.kind, SubjectKind::Reply);
+        assert_eq!(m.commit_message, None);
+        assert_eq!(m.trailers.len(), 1);
+        // A cover letter answering the earlier version has no diff and stays one.
+        let m =
+            parse("From: a@x.org\nSubject: [PATCH v2 0/3] hv: x\nIn-Reply-To: <c1@x>\n\nCover.\n");
+        assert!(m.patch_tag().is_some());
+        // So do a patch answering its cover, and one whose diff is attached.
+        let m = parse(
+            "From: a@x.org\nSubject: [PATCH 1/3] x\nIn-Reply-To: <c@x>\n\nFix.\n---\ndiff --git a/a b/a\n",
+        );
+        assert!(m.patch_tag().is_some());
+        let m = parse(concat!(
+            "From: a@x.org\nSubject: [PATCH 2/3] x\nIn-Reply-To: <c@x>\nMIME-Version: 1.0\n",
+            "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nFix.\n",
+            "--b\nContent-Type: text/x-patch; name=\"0002-x.patch\"\n",
+            "Content-Disposition: attachment; filename=\"0002-x.patch\"\n\n--- a/a\n+++ b/a\n--b--\n"
+        ));
+        assert!(m.patch_tag().is_some());
+        // Without a parent, a patch without a diff is still a patch.
+        let m = parse("From: a@x.org\nSubject: [PATCH] x\n\nJust text.\n");
+        assert!(m.patch_tag().is_some());
     }
 
     #[test]

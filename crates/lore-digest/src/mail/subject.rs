@@ -4,9 +4,11 @@ use super::normalize_whitespace;
 
 /// Reply and forward prefixes, as mail clients in many languages write them
 /// (`Re`, German `AW`/`WG`, Dutch `Antw`, Nordic `SV`/`VS`, French `TR`,
-/// Polish `Odp`, Italian/Spanish `Ref`).
+/// Polish `Odp`, Italian/Spanish `Ref`, Chinese `回复`/`答复`/`回覆` and
+/// `转发` for a forward).
 const REPLY_PREFIXES: &[&str] = &[
-    "re", "fwd", "fw", "aw", "antw", "sv", "vs", "wg", "tr", "odp", "ref",
+    "re", "fwd", "fw", "aw", "antw", "sv", "vs", "wg", "tr", "odp", "ref", "回复", "答复", "回覆",
+    "转发",
 ];
 
 /// What a subject says a mail is.
@@ -55,6 +57,9 @@ impl std::fmt::Display for Version {
 pub struct PatchTag {
     /// `vN`, `PATCHvN` or `vN.M`; v1 by default.
     pub version: Version,
+    /// Whether the tag names its version; a patch that omits it (`[RFC
+    /// PATCH 1/9]` answering `[RFC PATCH v10 0/9]`) takes its cover's.
+    pub versioned: bool,
     /// `N` of `N/M`; 0 is a cover letter. `None` for a lone `[PATCH]`.
     pub index: Option<u32>,
     /// `M` of `N/M`.
@@ -84,6 +89,12 @@ pub struct Subject {
     pub title: String,
     /// Reply, patch, pull request or other.
     pub kind: SubjectKind,
+    /// For a subject of kind `Other`: a numbered tag without the word
+    /// PATCH (`[net,v2,1/2]`, `[v2 0/6]`), read as a patch tag. Such a
+    /// mail is a patch when it carries a diff (or is the `0/N` of such
+    /// patches), which only its body tells; a robot's numbered report
+    /// (`[kvmarm:next 29/32] file.c:12: warning: …`) carries none.
+    pub bare_tag: Option<PatchTag>,
 }
 
 /// Parses a decoded subject.
@@ -91,36 +102,75 @@ pub fn parse_subject(raw: &str) -> Subject {
     let full = normalize_whitespace(raw);
     let (groups, rest) = leading_bracket_groups(&full);
     let title = rest.trim().to_string();
+    let has_patch_group = groups.iter().any(|g| is_patch_group(g));
 
-    // `[EXTERNAL] Re: …`: a reply whose client put a marker before the prefix.
-    let is_patch_group = |g: &&str| is_patch_group(g);
-    if is_reply(rest) && !groups.iter().any(is_patch_group) {
+    // `[EXTERNAL] Re: …`, `[kbuild] Re: …`, `***SPAM*** Re: …`: a reply
+    // whose client, list or filter put a tag before the prefix.
+    if !has_patch_group && after_reply_prefix(after_markers(&full)).is_some() {
         return Subject {
             full,
             title,
             kind: SubjectKind::Reply,
+            bare_tag: None,
         };
     }
-    let kind = if groups.iter().any(is_patch_group) {
+    let mut bare_tag = None;
+    let kind = if has_patch_group {
         SubjectKind::Patch(parse_tag(&groups))
     } else if groups.iter().any(|g| is_pull_group(g)) {
         SubjectKind::PullRequest
     } else {
+        if groups
+            .iter()
+            .any(|g| words(g).any(|w| parse_index(w).is_some()))
+        {
+            bare_tag = Some(parse_tag(&groups));
+        }
         SubjectKind::Other
     };
-    Subject { full, title, kind }
+    Subject {
+        full,
+        title,
+        kind,
+        bare_tag,
+    }
 }
 
-/// Whether the subject starts with a reply or forward prefix such as `Re:`,
-/// `RE[2]:`, `Aw:`, `Fwd:`.
-fn is_reply(s: &str) -> bool {
-    after_reply_prefix(s).is_some()
+/// The subject after the tags and markers a mail system puts before a
+/// reply prefix: bracket groups that are no patch or pull request tag
+/// (`[EXTERNAL]`, `[kbuild]`) and spam markers (`***SPAM***`).
+fn after_markers(s: &str) -> &str {
+    let mut rest = s.trim_start();
+    loop {
+        if let Some(inner) = rest.strip_prefix('[')
+            && let Some(end) = inner.find(']')
+            && !is_patch_group(&inner[..end])
+            && !is_pull_group(&inner[..end])
+        {
+            rest = inner[end + 1..].trim_start();
+        } else if rest.starts_with("***")
+            && let Some(end) = rest[3..].find("***")
+        {
+            // `***SPAM***`, `*** SPAM ***`: stars, a word or two, stars.
+            let marker = &rest[3..3 + end];
+            if marker.is_empty() || marker.len() > 30 {
+                return rest;
+            }
+            rest = rest[3 + end + 3..].trim_start();
+        } else {
+            return rest;
+        }
+    }
 }
 
 /// The subject after one reply or forward prefix, `None` without one.
 fn after_reply_prefix(s: &str) -> Option<&str> {
     let s = s.trim_start();
-    let word_len = s.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    let word_len: usize = s
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .map(char::len_utf8)
+        .sum();
     let (word, mut rest) = s.split_at(word_len);
     if !REPLY_PREFIXES.iter().any(|p| p.eq_ignore_ascii_case(word)) {
         return None;
@@ -136,7 +186,8 @@ fn after_reply_prefix(s: &str) -> Option<&str> {
             rest = after.trim_start();
         }
     }
-    rest.strip_prefix(':')
+    // The colon may be full-width (`Re：`, `回复：`), as CJK input methods type it.
+    rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))
 }
 
 /// The subject without its reply and forward prefixes: `Re: AW: [PATCH] x`
@@ -145,13 +196,7 @@ pub fn strip_reply_prefixes(subject: &str) -> &str {
     let mut rest = subject;
     loop {
         // `[EXTERNAL] RE: …`: a marker a mail system put before the prefix.
-        let (groups, after_groups) = leading_bracket_groups(rest);
-        let markers_only = !groups.iter().any(|g| is_patch_group(g) || is_pull_group(g));
-        match after_reply_prefix(rest).or_else(|| {
-            markers_only
-                .then(|| after_reply_prefix(after_groups))
-                .flatten()
-        }) {
+        match after_reply_prefix(rest).or_else(|| after_reply_prefix(after_markers(rest))) {
             Some(after) => rest = after,
             None => return rest.trim(),
         }
@@ -182,10 +227,11 @@ fn is_patch_group(group: &str) -> bool {
             && words(group).any(|w| parse_index(w).is_some()))
 }
 
-/// The words of a tag group: `[PATCH net-next,v2,0/2]` separates with commas too.
+/// The words of a tag group: `[PATCH net-next,v2,0/2]` separates with
+/// commas too, and `[stable:PATCH]` joins the tree and PATCH with a colon.
 fn words(group: &str) -> impl Iterator<Item = &str> {
     group
-        .split(|c: char| c.is_whitespace() || c == ',')
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ':')
         .filter(|w| !w.is_empty())
 }
 
@@ -194,21 +240,27 @@ fn is_patch_word(word: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case("patch"))
 }
 
+/// A pull request's tag: `[GIT PULL]`, `[PULL]`, `[PULL v2]`, or `[GIT]`
+/// alone, as Linus's networking pulls are titled (`[GIT] Networking`).
 fn is_pull_group(group: &str) -> bool {
-    let words: Vec<&str> = group.split_whitespace().collect();
-    words
-        .windows(2)
-        .any(|w| w[0].eq_ignore_ascii_case("git") && w[1].eq_ignore_ascii_case("pull"))
+    group.trim().eq_ignore_ascii_case("git")
+        || group
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("pull"))
 }
 
 fn parse_tag(groups: &[&str]) -> PatchTag {
     let mut tag = PatchTag::default();
-    for word in groups.iter().flat_map(|g| words(g)) {
+    let words: Vec<&str> = groups.iter().flat_map(|g| words(g)).collect();
+    let mut i = 0;
+    while let Some(&word) = words.get(i) {
+        i += 1;
         if is_patch_word(word) {
             // `PATCHv3`, `PATCH-v2`: a version glued to the word.
             let glued = word[5..].trim_start_matches('-');
             if let Some(version) = parse_version(glued) {
                 tag.version = version;
+                tag.versioned = true;
             }
         } else if word.eq_ignore_ascii_case("rfc") {
             tag.rfc = true;
@@ -216,14 +268,29 @@ fn parse_tag(groups: &[&str]) -> PatchTag {
             tag.resend = true;
         } else if let Some(version) = parse_version(word) {
             tag.version = version;
+            tag.versioned = true;
         } else if let Some((index, total)) = parse_index(word) {
             tag.index = Some(index);
             tag.total = Some(total);
+        } else if let Some((index, total)) = mercurial_index(word, &words[i..]) {
+            // Mercurial's patchbomb numbers `[PATCH 1 of 2]`.
+            tag.index = Some(index);
+            tag.total = Some(total);
+            i += 2;
         } else {
             tag.prefixes.push(word.to_string());
         }
     }
     tag
+}
+
+/// `1`, `of`, `2` → (1, 2).
+fn mercurial_index(word: &str, next: &[&str]) -> Option<(u32, u32)> {
+    let [of, total, ..] = next else { return None };
+    if !of.eq_ignore_ascii_case("of") {
+        return None;
+    }
+    parse_index(&format!("{word}/{total}"))
 }
 
 /// `v3` → 3, `v5.1` → 5.1; anything else (including numbers too large for
@@ -283,6 +350,7 @@ mod tests {
     #[test]
     fn version_index_total() {
         let t = tag("[PATCH v3 1/3] KVM: x86/mmu: Dynamically allocate");
+        assert!(t.versioned && !tag("[PATCH 1/3] x").versioned);
         assert_eq!(
             t.version,
             Version {
@@ -394,6 +462,99 @@ mod tests {
         // A word that merely starts like a prefix is not one.
         assert_eq!(parse_subject("Regression in 6.9").kind, SubjectKind::Other);
         assert_eq!(parse_subject("Resent: x").kind, SubjectKind::Other);
+    }
+
+    #[test]
+    fn chinese_full_width_and_tagged_replies() {
+        for s in [
+            "回复: [PATCH v2 1/3] x",
+            "答复: [PATCH] x",
+            "回覆: [PATCH] x",
+            "转发: [PATCH] x",
+            "回复：[PATCH] x",
+            "Re：[PATCH] x",
+            "RE： [PATCH] x",
+            "Re[2]: [PATCH] x",
+            "[kbuild] Re: [PATCH v3 2/4] x",
+            "***SPAM*** Re: [PATCH] x",
+            "*** SPAM *** RE: [PATCH] x",
+            "[EXTERNAL] ***SPAM*** Re: x",
+        ] {
+            assert_eq!(parse_subject(s).kind, SubjectKind::Reply, "{s}");
+        }
+        assert_eq!(
+            strip_reply_prefixes("回复：Re: [kbuild] RE: [PATCH] x"),
+            "[PATCH] x"
+        );
+        assert_eq!(strip_reply_prefixes("***SPAM*** Re: hello"), "hello");
+        // A word that is only alphabetic like a prefix is not one.
+        assert_eq!(parse_subject("回复消息").kind, SubjectKind::Other);
+        assert_eq!(parse_subject("*** hi").kind, SubjectKind::Other);
+    }
+
+    #[test]
+    fn a_tree_joined_to_patch_by_a_colon_is_a_patch() {
+        let t = tag("[stable:PATCH] hv: fix");
+        assert_eq!(t.prefixes, ["stable"]);
+        let t = tag("[stable:PATCH 6.1 2/3] hv: fix");
+        assert_eq!((t.index, t.total), (Some(2), Some(3)));
+    }
+
+    #[test]
+    fn numbered_tags_without_patch_are_bare_tags() {
+        for (subject, index, total, version) in [
+            ("[net,v2,1/2] net: mana: x", 1, 2, 2),
+            ("[v2 0/6] hv: series", 0, 6, 2),
+            ("[net-next v2 1/1] net: y", 1, 1, 2),
+            (
+                "[kvmarm:next 29/32] arch/arm64/kvm/x.c:12: warning: unused",
+                29,
+                32,
+                1,
+            ),
+        ] {
+            let s = parse_subject(subject);
+            assert_eq!(s.kind, SubjectKind::Other, "{subject}");
+            let t = s
+                .bare_tag
+                .unwrap_or_else(|| panic!("{subject}: no bare tag"));
+            assert_eq!(
+                (t.index, t.total, t.version.major),
+                (Some(index), Some(total), version),
+                "{subject}"
+            );
+        }
+        assert_eq!(parse_subject("[net] question").bare_tag, None);
+        assert_eq!(parse_subject("[PATCH 1/2] x").bare_tag, None);
+        assert_eq!(parse_subject("Re: [net,v2,1/2] x").bare_tag, None);
+    }
+
+    #[test]
+    fn pull_requests_in_their_other_forms() {
+        for s in [
+            "[PULL] hyperv-next for 6.9",
+            "[PULL v2] KVM changes",
+            "[GIT] Networking",
+            "[git pull] x86 fixes",
+        ] {
+            assert_eq!(parse_subject(s).kind, SubjectKind::PullRequest, "{s}");
+        }
+        assert_eq!(parse_subject("[GITHUB] x").kind, SubjectKind::Other);
+        assert_eq!(
+            parse_subject("Re: [GIT] Networking").kind,
+            SubjectKind::Reply
+        );
+    }
+
+    #[test]
+    fn mercurial_numbering_reads_as_n_of_m() {
+        let t = tag("[PATCH 1 of 2] hv: x");
+        assert_eq!((t.index, t.total), (Some(1), Some(2)));
+        assert!(t.prefixes.is_empty());
+        let t = tag("[PATCH 0 of 3 v2] hv: x");
+        assert_eq!((t.index, t.total, t.version.major), (Some(0), Some(3), 2));
+        // `of` without numbers around it is a word like any other.
+        assert_eq!(tag("[PATCH one of two] x").prefixes, ["one", "of", "two"]);
     }
 
     #[test]

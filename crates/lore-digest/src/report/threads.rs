@@ -45,7 +45,8 @@ pub(super) fn series_of_mail(groups: &[SeriesGroup]) -> HashMap<usize, usize> {
 /// The trailers a mail gives, as given on patch `on` (0: the cover letter,
 /// so the whole series; `None`: a lone patch).
 pub(super) fn given(mail: &MailRecord, on: Option<u32>, in_reply: bool) -> Vec<GivenTrailer> {
-    let sender = mail.message.sender.as_ref();
+    // For a relayed mail, the person the relay sent it for.
+    let sender = mail.message.sent_by();
     mail.message
         .trailers
         .iter()
@@ -199,7 +200,8 @@ mod tests {
                 refs.join(" ")
             ));
         }
-        raw.push_str("\nbody\n");
+        // Patches carry a diff: one without, answering a mail, is a reply.
+        raw.push_str("\nbody\n---\ndiff --git a/f b/f\n");
         MailRecord::parsed(&raw, time)
     }
 
