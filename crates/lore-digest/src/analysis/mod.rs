@@ -5,6 +5,7 @@
 mod contributors;
 mod identities;
 mod index;
+mod kinds;
 mod revisions;
 mod series;
 mod subsystems;
@@ -13,6 +14,7 @@ mod threads;
 pub use contributors::{Tally, tally, tally_people};
 pub use identities::{Identities, LineError, Mailmap, OrgMap, count_organizations};
 pub use index::{MessageIndex, message_index};
+pub use kinds::settle_bare_cover_letters;
 pub use revisions::{
     MAX_CHANGELOG_LINES, Posting, changelog, earlier_versions, newer_version, revision_families,
     revision_key,

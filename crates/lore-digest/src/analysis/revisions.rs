@@ -26,7 +26,7 @@ pub fn changelog(cover_text: &str, version: u32) -> Option<String> {
         i += 1;
     }
     while let Some(line) = lines.get(i) {
-        if changelog_header(line).is_some() {
+        if changelog_header(line).is_some() || ends_changelog(line) {
             break;
         }
         if line.trim().is_empty() {
@@ -50,6 +50,36 @@ pub fn changelog(cover_text: &str, version: u32) -> Option<String> {
     let skip = block.iter().take_while(|l| l.trim().is_empty()).count();
     let block = &block[skip..];
     (!block.is_empty()).then(|| block.join("\n"))
+}
+
+/// Where a cover letter's changelog has surely ended: git's `---`
+/// separator, the shortlog git format-patch writes (`Name (3):`), or the
+/// diffstat (` path | 3 +-`, `N files changed, …`).
+fn ends_changelog(line: &str) -> bool {
+    let trimmed = line.trim();
+    if trimmed == "---" || crate::mail::Diffstat::parse_summary(trimmed).is_some() {
+        return true;
+    }
+    // `Jane Doe (3):`
+    let shortlog = trimmed
+        .strip_suffix("):")
+        .and_then(|head| head.rsplit_once(" ("))
+        .is_some_and(|(name, count)| {
+            !name.is_empty()
+                && !line.starts_with(char::is_whitespace)
+                && !count.is_empty()
+                && count.bytes().all(|b| b.is_ascii_digit())
+        });
+    // ` drivers/hv/vmbus_drv.c | 12 +++---`
+    let diffstat_line = line.starts_with(' ')
+        && trimmed.rsplit_once(" | ").is_some_and(|(path, stat)| {
+            !path.contains(' ')
+                && stat
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()) || n == "Bin")
+        });
+    shortlog || diffstat_line
 }
 
 /// How long a changelog block the report quotes.
@@ -273,6 +303,28 @@ mod tests {
         assert_eq!(
             changelog(cover, 8).unwrap(),
             "  - Make it primary.\n  - Clarify."
+        );
+    }
+
+    #[test]
+    fn the_block_ends_before_the_separator_shortlog_and_diffstat() {
+        // b4's cover letter: the changelog, a blank line, then `---`.
+        let cover = "Intro.\n\nChanges in v2:\n- Fix the lock.\n- Link to v1: https://lore.kernel.org/r/x\n\n---\nJane Doe (2):\n      hv: one\n      hv: two\n\n drivers/hv/vmbus_drv.c | 12 +++---\n 1 file changed, 9 insertions(+), 3 deletions(-)\n";
+        assert_eq!(
+            changelog(cover, 2).unwrap(),
+            "- Fix the lock.\n- Link to v1: https://lore.kernel.org/r/x"
+        );
+        // git format-patch's cover letter, no blank line before the shortlog.
+        let cover = "v3:\n  - Rebased.\nJane Doe (1):\n  hv: one\n\n drivers/hv/a.c | 2 +-\n";
+        assert_eq!(changelog(cover, 3).unwrap(), "  - Rebased.");
+        let cover =
+            "v3:\n  - Rebased.\n drivers/hv/a.c | 2 +-\n drivers/hv/b.c | Bin 0 -> 12 bytes\n";
+        assert_eq!(changelog(cover, 3).unwrap(), "  - Rebased.");
+        // An item that mentions a count in parentheses is no shortlog.
+        let cover = "v2:\n- Split (as asked by Ann (2)): done\n- More.\n";
+        assert_eq!(
+            changelog(cover, 2).unwrap(),
+            "- Split (as asked by Ann (2)): done\n- More."
         );
     }
 

@@ -49,9 +49,13 @@ pub fn group_series(mails: &[MailRecord], by_id: &MessageIndex<'_>) -> Vec<Serie
     // never make one series.
     // A partial reroll (`[PATCH v5.1 10/12]` sent in reply into v5)
     // belongs to the posting it revises, beside the patch it replaces.
+    // A patch that omits its version takes its cover letter's: `[RFC PATCH
+    // 1/9]` answering `[RFC PATCH v10 0/9]` is patch 1 of that v10.
     let continues = |p: &PatchTag, q: &PatchTag| {
+        let same_version =
+            p.version == q.version || (!p.versioned && q.versioned && q.is_cover_letter());
         let same_posting =
-            p.version == q.version && matches!((q.index, p.index), (Some(qi), Some(pi)) if qi < pi);
+            same_version && matches!((q.index, p.index), (Some(qi), Some(pi)) if qi < pi);
         let rerolls = p.version.minor.is_some()
             && p.version.major == q.version.major
             && q.version.minor < p.version.minor;
@@ -196,7 +200,8 @@ mod tests {
                         "In-Reply-To: <{parent}>\nReferences: <{parent}>\n"
                     ));
                 }
-                raw.push_str("\nbody\n");
+                // Patches carry a diff: one without, answering a mail, is a reply.
+                raw.push_str("\nbody\n---\ndiff --git a/f b/f\n");
                 MailRecord::parsed(&raw, time)
             })
             .collect()
@@ -261,6 +266,30 @@ mod tests {
         ]);
         let g = group_series(&r, &message_index(&r));
         assert_eq!(members(&g), [vec![0, 1], vec![2, 3]]);
+    }
+
+    #[test]
+    fn a_patch_that_omits_the_cover_letters_version_joins_it() {
+        let r = mails(&[
+            ("c", "[RFC PATCH v10 0/2] Thing", A, None, 0),
+            ("p1", "[RFC PATCH 1/2] one", A, Some("c"), 1),
+            ("p2", "[RFC PATCH v10 2/2] two", A, Some("c"), 2),
+            // The total must still match, and a versioned patch keeps its version.
+            ("x", "[RFC PATCH 1/3] other", A, Some("c"), 3),
+            ("y", "[RFC PATCH v9 1/2] older", A, Some("c"), 4),
+        ]);
+        let g = group_series(&r, &message_index(&r));
+        assert_eq!(members(&g), [vec![0, 1, 2], vec![3], vec![4]]);
+        // A patch answering a patch, not the cover letter, does not borrow
+        // a version.
+        let r = mails(&[
+            ("p1", "[PATCH v3 1/2] one", A, None, 0),
+            ("p2", "[PATCH 2/2] two", A, Some("p1"), 1),
+        ]);
+        assert_eq!(
+            members(&group_series(&r, &message_index(&r))),
+            [vec![0], vec![1]]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Error;
-use crate::analysis::{Identities, group_series, message_index};
+use crate::analysis::{Identities, group_series, message_index, settle_bare_cover_letters};
 use crate::archive::{Archive, MailRecord, Selection};
 use crate::mail::{Person, SubjectKind};
 
@@ -93,6 +93,7 @@ pub fn records(
 ) -> Result<(Vec<MessageRecord>, usize), Error> {
     let (_, mut outcome) = archive.read_selection(selection)?;
     identities.apply(&mut outcome.mails);
+    settle_bare_cover_letters(&mut outcome.mails);
     let mails = &outcome.mails;
     let by_id = message_index(mails);
     let mut series_id: Vec<Option<String>> = vec![None; mails.len()];
