@@ -76,11 +76,21 @@ impl Archive {
                 self.path.display()
             )));
         };
+        // A mailbox has no commits to name: its ends are its first and
+        // last mails' days.
+        let day = |time: i64| {
+            jiff::Timestamp::from_second(time)
+                .map(|t| t.strftime("%Y-%m-%d").to_string())
+                .unwrap_or_else(|_| time.to_string())
+        };
+        let named_ends = Some((day(first.time), day(last.time)));
         let selected = Selected {
             from: first.id,
             to: last.id,
             commits,
             notes: Vec::new(),
+            named_ends,
+            open_start: since.is_none(),
         };
         Ok((selected, outcome))
     }
@@ -161,7 +171,12 @@ pub fn split_mbox_data(data: &[u8]) -> Vec<(Vec<u8>, Option<i64>)> {
 /// Splits mbox data at its `From ` lines and undoes mboxrd quoting.
 ///
 /// A `From ` line starts a mail at the start of the data or after a blank
-/// line, which is where every mbox writer puts one. Inside a mail, `>From `,
+/// line, which is where every mbox writer puts one, and only when it looks
+/// like a separator (the file's first line always does): `From SENDER
+/// DATE`, the date ending in an asctime
+/// `hh:mm:ss year`, as `git mailsplit` checks. Unescaped mbox files
+/// (`git format-patch --stdout`, mboxo exports) keep a paragraph that
+/// begins "From the datasheet, …" in its mail. Inside a mail, `>From `,
 /// `>>From ` … lose one `>`: mboxrd quotes every such line, and mboxo at
 /// least the unquoted ones, so this is right for mboxrd and the usual
 /// reading of mboxo. The blank line a writer adds after each mail is dropped.
@@ -176,6 +191,12 @@ fn split_mbox(data: &[u8]) -> Vec<RawMail> {
     for at in memchr::memmem::find_iter(data, b"\n\r\nFrom ") {
         starts.push(at + 3);
     }
+    // The file's first line starts its first mail whatever its date
+    // looks like: an mbox opens with a separator.
+    starts.retain(|&start| {
+        let line = &data[start..];
+        start == 0 || is_separator_line(&line[..memchr::memchr(b'\n', line).unwrap_or(line.len())])
+    });
     starts.sort_unstable();
     let mut mails = Vec::with_capacity(starts.len());
     for (i, &start) in starts.iter().enumerate() {
@@ -195,6 +216,35 @@ fn split_mbox(data: &[u8]) -> Vec<RawMail> {
         });
     }
     mails
+}
+
+/// Whether a `From ` line is an mbox separator, as `git mailsplit` tells:
+/// its last colon sits in a `hh:mm:ss` (or `hh:mm`) time followed by a
+/// year (a number above 90, mailsplit's test): `From ann@x.org Thu May  1
+/// 00:00:00 2025`, also with a zone after the year.
+fn is_separator_line(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.len() < 20 || !line.starts_with(b"From ") {
+        return false;
+    }
+    let Some(colon) = memchr::memrchr(b':', &line[5..]).map(|at| at + 5) else {
+        return false;
+    };
+    let digit = |at: usize| line.get(at).is_some_and(u8::is_ascii_digit);
+    if colon < 4 || !(digit(colon - 4) && digit(colon - 2) && digit(colon - 1)) {
+        return false;
+    }
+    if !(digit(colon + 1) && digit(colon + 2)) {
+        return false;
+    }
+    // The year: the number after the minutes or seconds and a space.
+    let year: String = line[colon + 3..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| char::from(b))
+        .collect();
+    year.parse::<u32>().is_ok_and(|year| year > 90)
 }
 
 /// Removes one `>` from every line that is `>`s followed by `From `.
@@ -301,6 +351,47 @@ mod tests {
             mails[1].fallback_time,
             Some(1_746_057_600 + 86_400 + 37_800)
         );
+    }
+
+    #[test]
+    fn only_a_from_line_with_a_date_separates_mails() {
+        // `git format-patch --stdout`: unescaped, with prose that starts "From ".
+        let data = b"From 2d3c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d Mon Sep 17 00:00:00 2001\nFrom: Ann <ann@x.org>\nSubject: [PATCH 1/2] one\n\nThe fix.\n\nFrom the datasheet, bit 3 is reserved.\n\nFrom ann@x.org Thu May  1 00:00\n---\n\nFrom 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\nSubject: [PATCH 2/2] two\n\nx\n";
+        let mails = split_mbox(data);
+        assert_eq!(mails.len(), 2);
+        let first = String::from_utf8_lossy(&mails[0].bytes);
+        assert!(
+            first.contains("From the datasheet, bit 3 is reserved."),
+            "{first}"
+        );
+        assert!(
+            first.contains("From ann@x.org Thu May  1 00:00\n"),
+            "{first}"
+        );
+        assert!(String::from_utf8_lossy(&mails[1].bytes).starts_with("Subject: [PATCH 2/2] two"));
+    }
+
+    #[test]
+    fn separator_lines_as_mailsplit_reads_them() {
+        for line in [
+            "From ann@x.org Thu May  1 00:00:00 2025",
+            "From MAILER-DAEMON Fri Jul  8 12:08:34 2011",
+            "From ann@x.org Thu May  1 00:00 2025",
+            "From ann@x.org Thu May  1 00:00:00 2025 +0200",
+            "From 2d3c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d Mon Sep 17 00:00:00 2001\r",
+        ] {
+            assert!(is_separator_line(line.as_bytes()), "{line}");
+        }
+        for line in [
+            "From the datasheet, bit 3 is reserved.",
+            "From: Ann <ann@x.org>",
+            "From ann@x.org at 10:30 we met",
+            "From x 1:2 1999",
+            "From ann@x.org Thu May  1 00:00:00 12",
+            "From",
+        ] {
+            assert!(!is_separator_line(line.as_bytes()), "{line}");
+        }
     }
 
     #[test]

@@ -91,6 +91,12 @@ pub struct Selected {
     /// What a reader should know about how the selection was made (a
     /// rewritten history recovered by time).
     pub notes: Vec<String>,
+    /// How a report names the two ends when they are no commits: a
+    /// mailbox's first and last mails' dates (`2025-05-01`).
+    pub named_ends: Option<(String, String)>,
+    /// Whether the selection holds all history before its end (`--range
+    /// B`, a window without `--since`): nothing of a series can be before it.
+    pub open_start: bool,
 }
 
 /// One walk of a selection: commits of one epoch reachable from `tip` and
@@ -493,6 +499,8 @@ impl Plan {
             from,
             to,
             notes: self.notes.clone(),
+            named_ends: None,
+            open_start: false,
         })
     }
 }
