@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use lore_digest::Error;
 use lore_digest::analysis::{Identities, Mailmap, OrgMap};
-use lore_digest::archive::{Selection, parse_until, parse_when};
+use lore_digest::archive::{Archive, ArchiveKind, Selection, parse_until, parse_when};
 use lore_digest::report;
 
 use crate::exit::Failure;
@@ -18,7 +18,7 @@ pub struct SelectionArgs {
     /// Commits reachable from B and not from A, as git means it (full or
     /// abbreviated ids, or refs); `B` alone is all history up to B.
     /// Example: `--range 42c98786..45c9ebb3`, `--range master`.
-    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"], required_unless_present_any = ["since", "until"])]
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "until"])]
     pub range: Option<String>,
 
     /// Mails that arrived at or after WHEN (commit time): `2025-05-01`,
@@ -34,10 +34,14 @@ pub struct SelectionArgs {
 }
 
 impl SelectionArgs {
-    /// The selection that --range or --since/--until ask for.
-    pub fn selection(&self) -> Result<Selection, Error> {
+    /// The selection that --range or --since/--until ask for; `None` when
+    /// neither was given.
+    pub fn selection(&self) -> Result<Option<Selection>, Error> {
+        if self.range.is_none() && self.since.is_none() && self.until.is_none() {
+            return Ok(None);
+        }
         match &self.range {
-            Some(range) => Selection::parse_range(range),
+            Some(range) => Selection::parse_range(range).map(Some),
             None => {
                 let now = jiff::Timestamp::now();
                 let since = self
@@ -50,10 +54,36 @@ impl SelectionArgs {
                     .as_deref()
                     .map(|s| parse_until(s, now))
                     .transpose()?;
-                Ok(Selection::Window { since, until })
+                Ok(Some(Selection::Window { since, until }))
             }
         }
     }
+}
+
+/// The selection, or without one, every mail of a mailbox: an mbox or
+/// Maildir is a set of mails to report on as a whole. A git archive holds
+/// years of history, so it needs a range or a window.
+pub fn selection_or_all(
+    selection: Option<Selection>,
+    archive: &Archive,
+) -> Result<Selection, Failure> {
+    match selection {
+        Some(selection) => Ok(selection),
+        None if matches!(archive.kind(), ArchiveKind::Mbox | ArchiveKind::Maildir) => {
+            Ok(Selection::Window {
+                since: None,
+                until: None,
+            })
+        }
+        None => Err(no_selection()),
+    }
+}
+
+/// The error for a git archive given no selection.
+pub fn no_selection() -> Failure {
+    Failure::input(
+        "no selection: give a time window such as --since 7d, or a commit range such as --range A..B",
+    )
 }
 
 /// Who is who: the mailmap and the organization map (report and export).

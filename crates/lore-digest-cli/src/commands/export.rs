@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use lore_digest::archive::Archive;
 
-use crate::args::{IdentityArgs, SelectionArgs, read_identities};
+use crate::args::{IdentityArgs, SelectionArgs, read_identities, selection_or_all};
 use crate::exit::Failure;
 use crate::output::emit;
 
@@ -47,6 +47,7 @@ pub fn run(args: ExportArgs) -> Result<(), Failure> {
         args.identities.no_default_orgmap,
     )?;
     let archive = Archive::open(&args.archive)?;
+    let selection = selection_or_all(selection, &archive)?;
     let (records, missing) = lore_digest::export::records(&archive, &selection, &identities)?;
     if missing > 0 {
         eprintln!(

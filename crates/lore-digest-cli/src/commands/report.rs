@@ -8,8 +8,8 @@ use lore_digest::report;
 
 use super::sync::list_mirror;
 use crate::args::{
-    Format, IdentityArgs, SelectionArgs, chosen_format, load_config, parse_lookback,
-    read_identities, web_archive,
+    Format, IdentityArgs, SelectionArgs, chosen_format, load_config, no_selection, parse_lookback,
+    read_identities, selection_or_all, web_archive,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
@@ -114,9 +114,14 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
     let archive_path = match (&args.archive, &list) {
         (Some(path), _) => path.clone(),
         (None, Some(list)) => {
+            // A mirror is git: without a selection it would be synced in
+            // full only to be refused.
+            if selection.is_none() && list.settings.path.is_none() {
+                return Err(no_selection());
+            }
             // A new mirror needs history back to the window's start only.
             let shallow_since = match &selection {
-                Selection::Window { since, .. } => since.map(|t| t.as_second()),
+                Some(Selection::Window { since, .. }) => since.map(|t| t.as_second()),
                 _ => None,
             };
             list_mirror(list, shallow_since, args.offline)?
@@ -124,6 +129,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
         (None, None) => return Err(Failure::input("give a LIST or --archive PATH")),
     };
     let archive = Archive::open(&archive_path)?;
+    let selection = selection_or_all(selection, &archive)?;
     let report = report::build(
         &archive,
         &selection,

@@ -59,7 +59,7 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::n
 struct SeriesInfo {
     /// `New`, or `v3 (v2 posted 2025-05-08, 6 days earlier)` as in the text format.
     label: String,
-    /// `6 patches`: the announced total, else the patches seen.
+    /// `6 patches`, or `1 of 16 patches on this list`.
     count: String,
     /// git's diffstat summary of the whole series, when it has one.
     diffstat: Option<String>,
@@ -71,10 +71,9 @@ struct SeriesInfo {
 impl SeriesInfo {
     fn new(series: &Series) -> SeriesInfo {
         let label = revision_label(series);
-        let count = series.total.map_or(series.patches.len(), |t| t as usize);
         SeriesInfo {
             label: label.strip_suffix(':').unwrap_or(&label).to_string(),
-            count: format!("{count} patch{}", if count == 1 { "" } else { "es" }),
+            count: super::patch_count(series.patches_here, series.total, series.patches_missing),
             diffstat: (series.diffstat.files > 0).then(|| diffstat_line(&series.diffstat)),
             first_patch: series
                 .patches
@@ -656,6 +655,8 @@ mod tests {
                 version: 1,
                 version_minor: None,
                 total: None,
+                patches_here: 1,
+                patches_missing: None,
                 rfc: false,
                 resend: false,
                 prefixes: vec![],

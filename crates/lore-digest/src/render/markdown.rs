@@ -106,13 +106,20 @@ fn diffstat(series: Value) -> String {
 }
 
 fn patch_count(series: Value) -> String {
-    let seen = series
-        .get_attr("patches")
+    let here = number(&series, "patches_here").unwrap_or(0);
+    let total = number(&series, "total").and_then(|t| u32::try_from(t).ok());
+    let missing = match series
+        .get_attr("patches_missing")
         .ok()
-        .and_then(|p| p.len())
-        .unwrap_or(0) as u64;
-    let count = number(&series, "total").unwrap_or(seen);
-    format!("{count} patch{}", if count == 1 { "" } else { "es" })
+        .as_ref()
+        .and_then(|v| v.as_str())
+    {
+        Some("not_on_list") => Some(super::PatchesMissing::NotOnList),
+        Some("before_selection") => Some(super::PatchesMissing::BeforeSelection),
+        Some("rerolled") => Some(super::PatchesMissing::Rerolled),
+        _ => None,
+    };
+    super::patch_count(usize::try_from(here).unwrap_or(usize::MAX), total, missing)
 }
 
 /// The cover letter of a series, if it is in the selection.

@@ -240,10 +240,10 @@ pub(crate) fn revision_label(series: &Series) -> String {
 /// `- [v3, 6 patches, RFC] Title`, the author, then the subjects seen.
 fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
     let mut facts = vec![version(series)];
-    let count = series.total.map_or(series.patches.len(), |t| t as usize);
-    facts.push(format!(
-        "{count} patch{}",
-        if count == 1 { "" } else { "es" }
+    facts.push(super::patch_count(
+        series.patches_here,
+        series.total,
+        series.patches_missing,
     ));
     if series.rfc {
         facts.push("RFC".into());

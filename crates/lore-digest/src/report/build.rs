@@ -2,15 +2,15 @@ use std::collections::{HashMap, HashSet};
 
 use super::links::message_url;
 use super::model::{
-    ContributorCount, DayCount, DomainCount, OrganizationCount, PatchMail, Report, ReviewLine,
-    Series, Stats, VersionRef,
+    ContributorCount, DayCount, DomainCount, OrganizationCount, PatchMail, PatchesMissing, Report,
+    ReviewLine, Series, Stats, VersionRef,
 };
 use super::threads::{discussion, given, series_of_mail};
 use crate::Error;
 use crate::analysis::{
     Identities, OrgMap, Posting, SeriesGroup, Tally, changelog, count_organizations,
     count_subsystems, earlier_versions, group_series, message_index, newer_version,
-    revision_families, revision_key, subsystem, tally, tally_people,
+    revision_families, revision_key, settle_bare_cover_letters, subsystem, tally, tally_people,
 };
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::{CommitMessage, Diffstat};
@@ -81,6 +81,7 @@ pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Res
         selection,
         Selection::Range { base: None, .. } | Selection::Window { since: None, .. }
     );
+    selected.open_start = open_start;
     let lookback = if open_start {
         Lookback::Off
     } else {
@@ -175,6 +176,7 @@ pub fn from_mails(
     // address still links to them.
     options.identities.apply(&mut mails);
     options.identities.apply(&mut earlier);
+    settle_bare_cover_letters(&mut mails);
     let link = |id: &Option<String>| -> Option<String> {
         Some(message_url(options.url.as_deref()?, id.as_deref()?))
     };
@@ -224,6 +226,7 @@ pub fn from_mails(
             series.last_activity = timestamp(activity.last.unwrap_or_default());
             series.trailers.extend(activity.trailers);
             series.unreviewed_patches = unreviewed(&series);
+            series.patches_missing = patches_missing(&series, selected.open_start);
             series.reviews = review_lines(&series);
             Some((key, posting, series))
         })
@@ -247,8 +250,14 @@ pub fn from_mails(
             .list
             .clone()
             .unwrap_or_else(|| list_name(&mails).unwrap_or_else(|| archive_name.to_string())),
-        from: selected.from.to_hex_with_len(8).to_string(),
-        to: selected.to.to_hex_with_len(8).to_string(),
+        from: match &selected.named_ends {
+            Some((from, _)) => from.clone(),
+            None => selected.from.to_hex_with_len(8).to_string(),
+        },
+        to: match &selected.named_ends {
+            Some((_, to)) => to.clone(),
+            None => selected.to.to_hex_with_len(8).to_string(),
+        },
         from_commit: selected.from.to_string(),
         to_commit: selected.to.to_string(),
         stats,
@@ -352,6 +361,9 @@ fn series(
         version: tag.version.major,
         version_minor: tag.version.minor,
         total: tag.total,
+        patches_here: patches.len(),
+        // Filled in below, once it is known whether the series starts here.
+        patches_missing: None,
         rfc: tag.rfc,
         resend: tag.resend,
         prefixes: tag.prefixes.clone(),
@@ -494,6 +506,21 @@ fn posting(root: &Message, time: i64) -> Posting {
         version: (tag.version.major, tag.version.minor),
         time,
     }
+}
+
+/// Why a series has fewer patches in the selection than its total, if it has.
+fn patches_missing(series: &Series, open_start: bool) -> Option<PatchesMissing> {
+    let total = usize::try_from(series.total?).ok()?;
+    if series.patches_here >= total {
+        return None;
+    }
+    Some(if series.version_minor.is_some() {
+        PatchesMissing::Rerolled
+    } else if !series.starts_in_window && !open_start {
+        PatchesMissing::BeforeSelection
+    } else {
+        PatchesMissing::NotOnList
+    })
 }
 
 /// Patches of a series with no review trailer on them or on its cover letter.
@@ -681,6 +708,8 @@ mod tests {
             from: null,
             to: null,
             notes: Vec::new(),
+            named_ends: None,
+            open_start: true,
         };
         from_mails(
             "test",
@@ -694,7 +723,7 @@ mod tests {
         )
     }
 
-    const PATCH_BODY: &str = "Change.\n\nSigned-off-by: Ann <ann@x.org>\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n";
+    const PATCH_BODY: &str = "Change.\n\nSigned-off-by: Ann <ann@x.org>\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\ndiff --git a/a.c b/a.c\n";
 
     #[test]
     fn reviews_on_the_cover_cover_every_patch_and_are_attributed_to_who_is_named() {

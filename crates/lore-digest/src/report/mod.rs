@@ -12,6 +12,6 @@ mod threads;
 pub use build::{Lookback, Options, build, from_mails};
 pub use links::message_url;
 pub use model::{
-    ContributorCount, DayCount, DomainCount, GivenTrailer, OrganizationCount, PatchMail, Report,
-    ReviewLine, Series, Stats, Thread, VersionRef,
+    ContributorCount, DayCount, DomainCount, GivenTrailer, OrganizationCount, PatchMail,
+    PatchesMissing, Report, ReviewLine, Series, Stats, Thread, VersionRef,
 };

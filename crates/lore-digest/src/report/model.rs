@@ -10,9 +10,11 @@ pub struct Report {
     /// The list's name (`--list`, else from `List-Id`, else the archive's directory).
     pub list: String,
     /// The start of the selection as an 8-hex abbreviation: the excluded
-    /// base of a range, or the first selected commit.
+    /// base of a range, or the first selected commit. For a mailbox, which
+    /// has no commits, the day of its first mail (`2025-05-01`).
     pub from: String,
-    /// The end of the selection as an 8-hex abbreviation.
+    /// The end of the selection as an 8-hex abbreviation; for a mailbox,
+    /// the day of its last mail.
     pub to: String,
     /// `from` in full.
     pub from_commit: String,
@@ -150,6 +152,12 @@ pub struct Series {
     pub version_minor: Option<u32>,
     /// `M` of `N/M`, null for a lone `[PATCH]`.
     pub total: Option<u32>,
+    /// How many of its patches (cover letter aside) are in the selection:
+    /// fewer than `total` when only some reached this list (a series
+    /// cross-posted patch by patch) or the selection.
+    pub patches_here: usize,
+    /// Why `patches_here` is below `total`, or null when it is not.
+    pub patches_missing: Option<PatchesMissing>,
     /// The tag says RFC.
     pub rfc: bool,
     /// The tag says RESEND.
@@ -204,6 +212,20 @@ pub struct Series {
     pub earlier_versions: Vec<VersionRef>,
     /// The newest later version posted in the selection, if any.
     pub superseded_by: Option<VersionRef>,
+}
+
+/// Why some patches of a series are not in the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(rename_all = "snake_case")]
+pub enum PatchesMissing {
+    /// They never reached this list: the series was sent to several lists
+    /// patch by patch, or the selection ends before the rest arrived.
+    NotOnList,
+    /// The series started before the selection, with the rest.
+    BeforeSelection,
+    /// A partial reroll (`v5.1`) resends only some patches.
+    Rerolled,
 }
 
 /// One patch or cover letter.
