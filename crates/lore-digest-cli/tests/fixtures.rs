@@ -2201,7 +2201,7 @@ fn revision_mail(id: &str, subject: &str, reply_to: Option<&str>, body: &str) ->
 #[test]
 fn revisions_in_the_selection_are_linked() {
     let tmp = TempDir::new().unwrap();
-    let patch_body = "Do it.\n\nSigned-off-by: Vic Version <vic@versions.example>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n";
+    let patch_body = "Do it.\n\nSigned-off-by: Vic Version <vic@versions.example>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n";
     let v2_cover = "Second try.\n\nChanges in v2:\n - Rename the helper. [Rachel]\n - Drop patch 3.\n\nVic Version (1):\n  mm: do it\n";
     let epoch = common::Epoch::new()
         .mail(
@@ -2291,7 +2291,7 @@ fn lookback_mail(
         });
         format!("Cover letter.\n\n{b4}")
     } else {
-        "Do it.\n\nSigned-off-by: Someone <someone@x.example>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n".to_string()
+        "Do it.\n\nSigned-off-by: Someone <someone@x.example>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n".to_string()
     };
     format!("From: {from}\nSubject: {subject}\nMessage-ID: <{id}>\n{threading}\n{body}")
 }
@@ -2501,7 +2501,7 @@ fn hostile_mail_text_is_escaped() {
         "From: \"\\\"><img src=x onerror=alert(1)>\" <evil@x.org>\n",
         "Subject: [PATCH] <script>alert(1)</script> | pipe `tick` **bold** [x](javascript:alert(1))\n",
         "Message-ID: <evil-1@x.org>\n\n",
-        "Body with a fence:\n```\n<b>not html</b>\n```\n\nSigned-off-by: Evil <evil@x.org>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n"
+        "Body with a fence:\n```\n<b>not html</b>\n```\n\nSigned-off-by: Evil <evil@x.org>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n"
     );
     let reply = "From: Rev <rev@y.org>\nSubject: Re: [PATCH] <script>alert(1)</script>\nMessage-ID: <r-1@y.org>\nIn-Reply-To: <evil-1@x.org>\nReferences: <evil-1@x.org>\n\nReviewed-by: Rev <rev@y.org>\n";
     let repo = common::Epoch::new()
@@ -2575,12 +2575,12 @@ fn same_mails_everywhere() -> common::Epoch {
         )
         .mail(
             head(ann, "[PATCH v2 1/2] KVM: x86: one", "p1", "Thu, 1 May 2025 01:01:00 +0000", Some("c"))
-                + "\nFrom: Zoë Writer <zoe@writers.example>\n\nDo one.\n\nSigned-off-by: Zoë Writer <zoe@writers.example>\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n",
+                + "\nFrom: Zoë Writer <zoe@writers.example>\n\nDo one.\n\nSigned-off-by: Zoë Writer <zoe@writers.example>\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\ndiff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1 @@\n-x\n+y\n",
             hour(1) + 60,
         )
         .mail(
             head(ann, "[PATCH v2 2/2] KVM: x86: two", "p2", "Thu, 1 May 2025 03:02:00 +0200", Some("c"))
-                + "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nDo two =E2=80=94 properly.\n\nSigned-off-by: Ann Author <ann@widgets.example>\n---\n b.c | 1 +\n 1 file changed, 1 insertion(+)\n",
+                + "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nDo two =E2=80=94 properly.\n\nSigned-off-by: Ann Author <ann@widgets.example>\n---\n b.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/b.c b/b.c\n--- a/b.c\n+++ b/b.c\n@@ -1 +1,2 @@\n x\n+y\n",
             hour(1) + 120,
         )
         .mail(
