@@ -17,23 +17,37 @@ RULES (the same ones the Rust tool follows):
              rest (duplicate deliveries of one Message-ID each count).
   subject    RFC 2047-decoded, unfolded, whitespace runs -> one space, trimmed.
   groups     the [bracketed] groups at the very start of the subject; the words
-             of a group are separated by whitespace and commas.
+             of a group are separated by whitespace, commas and colons
+             (`[stable:PATCH]`).
   patch tag  a group with a word starting with PATCH, or with the word RFC and
-             a word N/M (digits/digits); case-insensitive.
-  pull tag   a group with the word GIT immediately followed by the word PULL.
-  reply      after skipping leading groups that are not patch tags, the subject
-             starts with a reply prefix (REPLY_RE: re, fwd, fw, aw, antw, sv, vs,
-             wg, tr, odp, ref; optional [n]/(n) count; then ':'), so
-             `[EXTERNAL] RE: ...` is a reply and `[PATCH] Re: x` is not.
-  pull req.  not a reply, and one of the leading groups is a pull tag.
+             a word N/M (digits/digits); case-insensitive. Mercurial's `N of M`
+             numbers like N/M.
+  pull tag   a group with the word PULL (`[GIT PULL]`, `[PULL v2]`), or the
+             group `[GIT]` alone.
+  reply      after skipping leading groups that are not patch tags and spam
+             markers (`***SPAM***`), the subject starts with a reply prefix
+             (REPLY_RE: re, fwd, fw, aw, antw, sv, vs, wg, tr, odp, ref, and the
+             Chinese 回复, 答复, 回覆, 转发; optional [n]/(n) count; then ':' or a
+             full-width '：'), so `[kbuild] Re: ...` is a reply and
+             `[PATCH] Re: x` is not.
+  pull req.  not a reply, and one of the leading groups is a pull tag; or a
+             mail that is none of the others whose body is `git request-pull`
+             output ("The following changes since commit" ... "are available
+             in the Git repository at").
   patch      not a reply, not a pull request, and one of the leading groups is a
              patch tag; in the first patch tag a word N/M gives index N, total M.
              index 0 -> cover letter, else (incl. no N/M) -> patch.
+             A patch that answers a mail (In-Reply-To) and carries no diff (in
+             the body or an attached .patch/.diff/x-patch part) is a reply.
+             A numbered tag without PATCH (`[net,v2,1/2]`) is a patch when the
+             mail carries a diff; its 0/N is a cover letter when a patch of the
+             same total answers it.
   author     for a mail that is not a reply, the in-body From if the first
-             text/plain part has a git-am in-body header block, else the header
-             From (a reply's in-body block quotes the mail it answers). Lowercased; domain = after the
-             last '@'. No address -> not counted. See inbody_from() for the
-             block rules.
+             text/plain part has a git-am in-body header block, else the
+             X-Original-From of a relayed mail, else the header From (a reply's
+             in-body block quotes the mail it answers). Lowercased; domain =
+             after the last '@'. No address -> not counted. See inbody_from()
+             for the block rules.
 """
 
 from __future__ import annotations
@@ -52,11 +66,15 @@ from collections import Counter
 
 REPLY_RE = re.compile(
     # no '^': used with .match(subject, pos), which anchors at pos
-    r"\s*(re|fwd|fw|aw|antw|sv|vs|wg|tr|odp|ref)\s*(\[[0-9]+\]|\([0-9]+\))?\s*:",
+    r"\s*(re|fwd|fw|aw|antw|sv|vs|wg|tr|odp|ref|回复|答复|回覆|转发)\s*(\[[0-9]+\]|\([0-9]+\))?\s*[:：]",
     re.IGNORECASE,
 )
+# `***SPAM***`: a filter's marker before the subject
+MARKER_RE = re.compile(r"\s*\*\*\*([^\n]{1,30}?)\*\*\*")
 NM_RE = re.compile(r"^([0-9]+)/([0-9]+)$")
-WORD_SPLIT_RE = re.compile(r"[\s,]+")
+WORD_SPLIT_RE = re.compile(r"[\s,:]+")
+DIFF_RE = re.compile(r"^diff --git |^--- .*\n\+\+\+ ", re.MULTILINE)
+SEPARATOR_RE = re.compile(r"^>?From ([0-9a-f]{40}|[0-9a-f]{64}) Mon Sep 17 00:00:00 2001$")
 # a header field line: a name of printable ASCII except ':' and space, then ':'
 FIELD_RE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
 INBODY_RE = re.compile(r"^(from|date|subject):(.*)$", re.IGNORECASE | re.DOTALL)
@@ -174,8 +192,9 @@ def words(group: str) -> list[str]:
 
 
 def is_pull_group(g: str) -> bool:
-    toks = [t.upper() for t in words(g)]
-    return any(a == "GIT" and b == "PULL" for a, b in zip(toks, toks[1:]))
+    if g.strip().upper() == "GIT":
+        return True
+    return any(t.upper() == "PULL" for t in g.split())
 
 
 def is_patch_group(g: str) -> bool:
@@ -185,31 +204,99 @@ def is_patch_group(g: str) -> bool:
     return "RFC" in toks and any(NM_RE.match(t) for t in toks)
 
 
-def is_reply(subject: str) -> bool:
-    pos = 0
-    for g, end in leading_groups(subject):
-        if is_patch_group(g):
-            return False
-        pos = end
+def after_reply_prefix_at(subject: str, pos: int) -> bool:
     return REPLY_RE.match(subject, pos) is not None
 
 
+def is_reply(subject: str) -> bool:
+    groups = leading_groups(subject)
+    if any(is_patch_group(g) for g, _ in groups):
+        return False
+    # skip non-patch groups and spam markers, in any order
+    pos = 0
+    while True:
+        while pos < len(subject) and subject[pos].isspace():
+            pos += 1
+        if subject.startswith("[", pos):
+            end = subject.find("]", pos + 1)
+            if end < 0 or is_patch_group(subject[pos + 1 : end]) or is_pull_group(subject[pos + 1 : end]):
+                break
+            pos = end + 1
+            continue
+        m = MARKER_RE.match(subject, pos)
+        if m and subject.startswith("***", pos):
+            pos = m.end()
+            continue
+        break
+    if after_reply_prefix_at(subject, pos):
+        return True
+    # after every leading group, pull tags included
+    end = groups[-1][1] if groups else 0
+    return after_reply_prefix_at(subject, end)
+
+
+def index_of(toks: list[str]):
+    """(index, total) of a tag's words: N/M, or Mercurial's N of M."""
+    for i, t in enumerate(toks):
+        m = NM_RE.match(t)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+        if (
+            t.isdigit()
+            and i + 2 < len(toks)
+            and toks[i + 1].lower() == "of"
+            and toks[i + 2].isdigit()
+        ):
+            return int(t), int(toks[i + 2])
+    return None
+
+
 def classify(subject: str):
-    """Return (kind, index, total); kind in reply|pull|cover|patch|other."""
+    """Return (kind, index, total); kind in reply|pull|cover|patch|bare|other.
+    `bare` is a numbered tag without PATCH: a patch only if it carries a diff."""
     if is_reply(subject):
         return "reply", None, None
     groups = [g for g, _ in leading_groups(subject)]
+    for g in groups:
+        if is_patch_group(g):
+            found = index_of(words(g))
+            if found:
+                idx, tot = found
+                return ("cover" if idx == 0 else "patch"), idx, tot
+            return "patch", None, None
     if any(is_pull_group(g) for g in groups):
         return "pull", None, None
     for g in groups:
-        if is_patch_group(g):
-            for t in words(g):
-                m = NM_RE.match(t)
-                if m:
-                    idx, tot = int(m.group(1)), int(m.group(2))
-                    return ("cover" if idx == 0 else "patch"), idx, tot
-            return "patch", None, None
+        for t in words(g):
+            m = NM_RE.match(t)
+            if m:
+                return "bare", int(m.group(1)), int(m.group(2))
     return "other", None, None
+
+
+def carries_diff(msg) -> bool:
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        name = (part.get_filename() or "").lower()
+        if name.endswith(".patch") or name.endswith(".diff"):
+            return True
+        if part.get_content_type() in ("text/x-patch", "text/x-diff"):
+            return True
+        if part.get_content_maintype() == "text" and DIFF_RE.search(part_text(part)):
+            return True
+    return False
+
+
+def is_request_pull(msg) -> bool:
+    part = first_text_plain(msg)
+    if part is None:
+        return False
+    text = part_text(part)
+    return "The following changes since commit " in text and (
+        "are available in the Git repository at" in text
+        or "are available in the git repository at" in text
+    )
 
 
 # ------------------------------------------------------------------------ author
@@ -243,6 +330,22 @@ def header_from(msg) -> str | None:
             if name.lower() == "from":
                 _, addr = email.utils.parseaddr(str(value))
                 return _valid_addr(addr)
+    except Exception:
+        pass
+    return None
+
+
+def original_from(msg, header: str | None) -> str | None:
+    """X-Original-From: the person a relay sent the mail for."""
+    try:
+        h = msg["x-original-from"]
+        if h is None:
+            return None
+        # not an address header to the email package: parse its text
+        for _, addr in email.utils.getaddresses([str(h)]):
+            v = _valid_addr(addr)
+            if v and v != header:
+                return v
     except Exception:
         pass
     return None
@@ -306,16 +409,22 @@ def single_address(value: str) -> str | None:
 def inbody_from(msg) -> str | None:
     """git am's in-body header block, at the start of the first text/plain part:
 
-    - optional leading blank lines (empty or whitespace-only);
-    - one or more header lines `From:`, `Date:` or `Subject:` (name
-      case-insensitive, immediately followed by ':'); a header continues on the
-      following lines that start with space or tab (and are not blank);
-    - then a blank line or the end of the body; otherwise there is no block.
+    - optional leading blank lines (empty or whitespace-only), then optionally
+      the separator line of a pasted `git format-patch` output (`From <sha>
+      Mon Sep 17 00:00:00 2001`, or `>From ...`);
+    - one or more header lines `From:`, `Date:` or `Subject:` in any order
+      (name case-insensitive, immediately followed by ':'); a header
+      continues on the following lines that start with space or tab (and are
+      not blank);
+    - the block ends at the first other line; no blank line is needed. But if
+      that line starts with `Sent:`, `To:` or `Cc:` (Outlook's quotation),
+      there is no block; nor if it is not blank and the block has a `From:`
+      without '@' (prose that opens with "From: the datasheet ...").
 
-    A `From:` value without '@' is ignored. A `From:` value with '@' must be a
-    single address and nothing else (ends with '>' or ')', or is one
-    whitespace-free token) with a valid address; if not, there is no block.
-    The first valid `From:` of the block gives the author."""
+    A `From:` value with '@' must be a single address and nothing else (ends
+    with '>' or ')', or is one whitespace-free token) with a valid address; if
+    not, there is no block. The last valid `From:` of the block gives the
+    author."""
     part = first_text_plain(msg)
     if part is None:
         return None
@@ -324,35 +433,56 @@ def inbody_from(msg) -> str | None:
     i, n = 0, len(lines)
     while i < n and lines[i].strip() == "":
         i += 1
+    if i < n and SEPARATOR_RE.match(lines[i]):
+        i += 1
     headers = []  # (lowercase name, unfolded value)
     while i < n:
         line = lines[i]
-        if line.strip() == "":
-            break  # the blank line that ends the block
-        if line[0] in " \t" and headers:
+        if line and line[0] in " \t" and headers and line.strip() != "":
             name, value = headers[-1]
             headers[-1] = (name, value + " " + line.strip())
         else:
             m = INBODY_RE.match(line)
             if not m:
-                return None  # not a header line, and no blank line before it
+                break
             headers.append((m.group(1).lower(), m.group(2).strip()))
         i += 1
     if not headers:
         return None
+    ending = lines[i] if i < n else ""
+    if re.match(r"(?i)(sent|to|cc):", ending):
+        return None
     found = None
+    addressless = False
     for name, value in headers:
         if name != "from":
             continue
         value = decode_words(value)
         if "@" not in value:
+            addressless = True
             continue
         addr = single_address(value)
         if addr is None:
             return None  # a From: with an address and more: not an in-body header
-        if found is None:
-            found = addr
+        found = addr
+    if addressless and ending.strip() != "":
+        return None
     return found
+
+
+def message_ids(msg, name: str) -> list[str]:
+    """The <ids> of a Message-ID or In-Reply-To header, without brackets."""
+    try:
+        raw = None
+        for n, value in msg._headers:
+            if n.lower() == name:
+                raw = str(value)
+                break
+        if raw is None:
+            return []
+        return [i.strip() for i in re.findall(r"<([^>]*)>", raw.replace("\n", "").replace("\r", "")) if i.strip()]
+    except Exception:
+        return []
 
 
 def has_header_block(raw: bytes) -> bool:
@@ -377,25 +507,28 @@ def main(argv=None) -> int:
     contributors = Counter()
     dump = open(args.per_mail, "w", encoding="utf-8") if args.per_mail else None
 
+    # One pass reads and classifies; kinds that need other mails (the 0/N of
+    # a series numbered without PATCH) are settled after it.
+    rows = []  # [commit, kind, idx, tot, author, src, hdr, subject, msgid, irt]
     for commit, raw in stream_blobs(args.archive, commits):
         if raw is None or not has_header_block(raw):
             stats["missing"] += 1
-            if dump:
-                dump.write(f"{commit}\tmissing\t\t\t\t\t\n")
+            rows.append([commit, "missing", None, None, None, None, None, "", None, None])
             continue
         stats["messages"] += 1
         try:
             msg = email.message_from_bytes(raw, policy=POLICY)
             subject = decode_subject(msg)
             kind, idx, tot = classify(subject)
-            if kind == "reply":
-                stats["replies"] += 1
-            elif kind == "pull":
-                stats["pull_requests"] += 1
-            elif kind == "cover":
-                stats["cover_letters"] += 1
-            elif kind == "patch":
-                stats["patches"] += 1
+            irt = message_ids(msg, "in-reply-to")
+            if kind in ("patch", "bare", "other"):
+                diff = carries_diff(msg)
+                if kind == "patch" and irt and not diff:
+                    kind, idx, tot = "reply", None, None
+                elif kind == "bare":
+                    kind = ("cover" if idx == 0 else "patch") if diff else "bare"
+                if kind in ("other", "bare") and is_request_pull(msg):
+                    kind, idx, tot = "pull", None, None
             hdr = header_from(msg)
             body = None
             if kind != "reply":
@@ -403,22 +536,42 @@ def main(argv=None) -> int:
                     body = inbody_from(msg)
                 except Exception:
                     body = None
-            author = body or hdr
-            if author:
-                contributors[author] += 1
-                domains[author.rsplit("@", 1)[1]] += 1
-            if dump:
-                src = "body" if body else ("header" if hdr else "none")
-                dump.write(
-                    f"{commit}\t{kind}\t{'' if idx is None else idx}\t"
-                    f"{'' if tot is None else tot}\t{author or ''}\t{src}\t"
-                    f"{hdr or ''}\t{subject}\n"
-                )
+            relayed = original_from(msg, hdr)
+            author = body or relayed or hdr
+            src = "body" if body else ("relay" if relayed else ("header" if hdr else "none"))
+            ids = message_ids(msg, "message-id")
+            rows.append([commit, kind, idx, tot, author, src, hdr, subject, ids[0] if ids else None, irt[0] if irt else None])
         except Exception as e:  # never crash on one broken mail
             stats["errors"] += 1
             print(f"warning: {commit}: {type(e).__name__}: {e}", file=sys.stderr)
-            if dump:
-                dump.write(f"{commit}\terror\t\t\t\t\t\t{type(e).__name__}\n")
+            rows.append([commit, "error", None, None, None, None, None, type(e).__name__, None, None])
+
+    answered = {(r[9], r[3]) for r in rows if r[1] in ("patch", "cover") and r[9]}
+    for r in rows:
+        if r[1] == "bare" and r[2] == 0 and r[8] and (r[8], r[3]) in answered:
+            r[1] = "cover"
+    for commit, kind, idx, tot, author, src, hdr, subject, _, _ in rows:
+        if kind == "reply":
+            stats["replies"] += 1
+        elif kind == "pull":
+            stats["pull_requests"] += 1
+        elif kind == "cover":
+            stats["cover_letters"] += 1
+        elif kind == "patch":
+            stats["patches"] += 1
+        if author:
+            contributors[author] += 1
+            domains[author.rsplit("@", 1)[1]] += 1
+        if dump:
+            shown = "other" if kind == "bare" else kind
+            if kind in ("missing", "error"):
+                dump.write(f"{commit}\t{kind}\t\t\t\t\t\t{subject}\n")
+            else:
+                dump.write(
+                    f"{commit}\t{shown}\t{'' if idx is None else idx}\t"
+                    f"{'' if tot is None else tot}\t{author or ''}\t{src}\t"
+                    f"{hdr or ''}\t{subject}\n"
+                )
 
     if dump:
         dump.close()
