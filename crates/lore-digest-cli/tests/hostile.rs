@@ -464,7 +464,8 @@ fn reference_loops_self_references_and_duplicate_ids() {
     let mail = |id: &str, subject: &str, refs: &str| {
         format!(
             "From: Looper <looper@example.org>\nSubject: {subject}\nMessage-ID: <{id}>\n\
-             In-Reply-To: {refs}\nReferences: {refs}\n\nText.\n---\n a.c | 1 +\n"
+             In-Reply-To: {refs}\nReferences: {refs}\n\nText.\n---\n a.c | 1 +\n\n\
+             diff --git a/a.c b/a.c\n"
         )
     };
     let a = mail("a@loop", "[PATCH 1/2] Loop one", "<b@loop>");
