@@ -29,12 +29,15 @@ pub(crate) struct Index {
     patterns: Vec<ParsedPatternEntry>,
     /// Literal patterns by the directory they name (without its `/`):
     /// found by every leading directory of a path.
-    by_dir: HashMap<Box<str>, Vec<usize>>,
-    /// Literal patterns without `/` at the end, by their parent directory
-    /// (with its `/`): found by a path's own directory, for same-depth matches.
-    by_parent: HashMap<Box<str>, Vec<usize>>,
-    /// Globs and regexes by the directory part (with `/`) of their literal prefix.
-    by_prefix: HashMap<Box<str>, Vec<usize>>,
+    by_dir: FastMap<Vec<usize>>,
+    /// Globs, regexes and literals not ending in `/`, by the directory part
+    /// of their literal prefix plus up to [`TAIL`] bytes after it: found by
+    /// the leading directories of a path, each with the start of the next
+    /// component.
+    by_tail: FastMap<Vec<usize>>,
+    /// Per directory part of `by_tail`'s keys, bit `k` set when a key has
+    /// `k` bytes after it: a path probes only those lengths.
+    tail_lengths: FastMap<u32>,
     names: Option<RegexSet>,
     name_origins: Vec<Origin>,
     /// `K:` on lines before the diff, and on `+`/`-` lines of the diff.
@@ -66,10 +69,62 @@ enum HitKind {
     Name(usize),
 }
 
-/// The directory part of a prefix, with its `/` (`""` at the top).
-fn parent(path: &str) -> &str {
-    path.rfind('/').map_or("", |at| &path[..=at])
+/// How many bytes of a pattern's last literal component key the index:
+/// enough to split `include/linux/`'s 580 patterns, or the 84 starting
+/// `Documentation/ABI/testing/sysfs`, into buckets of a few (below 32, the
+/// bits of a length mask).
+const TAIL: usize = 16;
+
+/// The index key of a literal prefix: its directory part (with `/`) and up
+/// to [`TAIL`] bytes of what follows (fewer at a character boundary).
+fn tail_key(prefix: &str) -> &str {
+    let dir = prefix.rfind('/').map_or(0, |at| at + 1);
+    let mut end = (dir + TAIL).min(prefix.len());
+    while !prefix.is_char_boundary(end) {
+        end -= 1;
+    }
+    &prefix[..end]
 }
+
+/// FxHash (rustc's): the keys are short path prefixes and the map is
+/// built from the MAINTAINERS file, not from mail, so SipHash's
+/// protection against chosen collisions buys nothing here, at several
+/// times the cost of the 20-odd look-ups a path takes.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<V> = HashMap<Box<str>, V, std::hash::BuildHasherDefault<Fx>>;
 
 impl Index {
     /// Compiles the parsed patterns, moving the `N:`/`K:` ones that compile
@@ -89,19 +144,13 @@ impl Index {
             if pattern.is_literal() {
                 let dir = prefix.strip_suffix('/').unwrap_or(prefix);
                 index.by_dir.entry(dir.into()).or_default().push(id);
-                if !pattern.is_dir() {
-                    index
-                        .by_parent
-                        .entry(parent(prefix).into())
-                        .or_default()
-                        .push(id);
-                }
-            } else {
-                index
-                    .by_prefix
-                    .entry(parent(prefix).into())
-                    .or_default()
-                    .push(id);
+            }
+            if !(pattern.is_literal() && pattern.is_dir()) {
+                let key = tail_key(prefix);
+                let dir = prefix.rfind('/').map_or(0, |at| at + 1);
+                index.by_tail.entry(key.into()).or_default().push(id);
+                *index.tail_lengths.entry(prefix[..dir].into()).or_default() |=
+                    1 << (key.len() - dir);
             }
             index.patterns.push(ParsedPatternEntry {
                 pattern,
@@ -114,7 +163,7 @@ impl Index {
 
         // Perl's `m/$value/x`: extended mode, as get_maintainer matches them.
         let name_form = |value: &str| format!("(?x){value}");
-        let names = compile_valid(
+        let (names, set) = compile_valid(
             std::mem::take(&mut parsed.names),
             name_form,
             "N",
@@ -122,15 +171,17 @@ impl Index {
             &mut parsed.warnings,
         );
         let (patterns, origins) = place(names, &mut parsed.sections, |s| &mut s.names);
-        let names: Vec<String> = patterns.iter().map(|value| name_form(value)).collect();
-        index.names = set_or_warn(&names, "N", path, &mut parsed.warnings);
+        index.names = set.or_else(|| {
+            let names: Vec<String> = patterns.iter().map(|value| name_form(value)).collect();
+            set_or_warn(&names, "N", path, &mut parsed.warnings)
+        });
         index.name_origins = origins;
 
         // Lines are matched with their newline, as Perl reads them; `(?m)`
         // lets `$` match before it, as Perl's `$` does. The `\n` closes a
         // `#` comment of extended mode before the group ends.
         let intro = |value: &str| format!("(?mx)(?:{value}\n)");
-        let keywords = compile_valid(
+        let (keywords, intro_set) = compile_valid(
             std::mem::take(&mut parsed.keywords),
             intro,
             "K",
@@ -142,13 +193,11 @@ impl Index {
             .iter()
             .map(|value| format!("(?mx)^[+-].*(?:{value}\n)"))
             .collect();
-        let intro: Vec<String> = patterns.iter().map(|value| intro(value)).collect();
-        index.keywords = set_or_warn(&intro, "K", path, &mut parsed.warnings).zip(set_or_warn(
-            &in_diff,
-            "K",
-            path,
-            &mut parsed.warnings,
-        ));
+        let intro_set = intro_set.or_else(|| {
+            let intro: Vec<String> = patterns.iter().map(|value| intro(value)).collect();
+            set_or_warn(&intro, "K", path, &mut parsed.warnings)
+        });
+        index.keywords = intro_set.zip(set_or_warn(&in_diff, "K", path, &mut parsed.warnings));
         index.keyword_origins = origins;
         index
     }
@@ -251,12 +300,24 @@ impl Index {
                 }
             }
         };
-        check(self.by_prefix.get(""));
         for (at, _) in path.match_indices('/') {
             check(self.by_dir.get(&path[..at]));
-            check(self.by_prefix.get(&path[..=at]));
         }
-        check(self.by_parent.get(parent(path)));
+        // Each leading directory (`""` first) with the lengths of the
+        // start of the next component that keys exist for.
+        let levels = std::iter::once(0).chain(path.match_indices('/').map(|(at, _)| at + 1));
+        for start in levels {
+            let Some(&lengths) = self.tail_lengths.get(&path[..start]) else {
+                continue;
+            };
+            let component = path[start..].find('/').unwrap_or(path.len() - start);
+            for take in 0..=component.min(TAIL) {
+                let end = start + take;
+                if lengths & (1 << take) != 0 && path.is_char_boundary(end) {
+                    check(self.by_tail.get(&path[..end]));
+                }
+            }
+        }
         if let Some(names) = &self.names
             && names.is_match(path)
         {
@@ -427,20 +488,23 @@ fn set_or_warn(
 }
 
 /// The pending regexes whose `wrap`ped form compiles; the others are
-/// warnings. One set is built first: only when it fails is each pattern
-/// compiled alone to find the bad ones.
+/// warnings. One set of all is built first, and returned when it builds:
+/// only when it fails is each pattern compiled alone to find the bad ones.
 fn compile_valid(
     pending: Vec<PendingRegex>,
     wrap: impl Fn(&str) -> String,
     letter: &str,
     path: &str,
     warnings: &mut Vec<String>,
-) -> Vec<PendingRegex> {
+) -> (Vec<PendingRegex>, Option<RegexSet>) {
     let wrapped: Vec<String> = pending.iter().map(|p| wrap(&p.value)).collect();
-    if build_set(&wrapped).is_ok() {
-        return pending;
+    if pending.is_empty() {
+        return (pending, None);
     }
-    pending
+    if let Ok(set) = build_set(&wrapped) {
+        return (pending, Some(set));
+    }
+    let valid = pending
         .into_iter()
         .zip(wrapped)
         .filter_map(|(p, pattern)| match regex::Regex::new(&pattern) {
@@ -455,7 +519,8 @@ fn compile_valid(
                 None
             }
         })
-        .collect()
+        .collect();
+    (valid, None)
 }
 
 /// Moves checked regexes into their sections' lists; returns their values

@@ -10,7 +10,7 @@
 
 use super::Section;
 use super::pattern::FilePattern;
-use crate::mail::parse_address;
+use crate::mail::{Person, parse_address};
 
 /// A compiled `F:` or `X:` pattern and where it came from.
 pub(crate) struct ParsedPattern {
@@ -52,6 +52,32 @@ fn tag_line(line: &str) -> Option<(u8, &str)> {
 /// letter and a colon (`f: drivers/`). A section name is neither.
 fn is_malformed_tag(line: &str) -> bool {
     line.starts_with(char::is_whitespace) || matches!(line.as_bytes(), [b'a'..=b'z', b':', ..])
+}
+
+/// The person of an `M:`/`R:` value. Most are a plain `Name <address>`
+/// (or a bare address), taken apart here; anything with quoting, encoded
+/// words, comments or other characters goes to the mail parser
+/// ([`parse_address`], 10 µs a call: 4,700 calls were most of a parse).
+fn person(value: &str) -> Option<Person> {
+    let plain_name = |name: &str| {
+        name.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'\'' | b'.'))
+    };
+    let plain_address = |address: &str| {
+        let at = address.bytes().filter(|&b| b == b'@').count();
+        at == 1
+            && address
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'.' | b'-' | b'_' | b'+'))
+    };
+    let fast = match value.strip_suffix('>').and_then(|v| v.split_once('<')) {
+        Some((name, address)) if plain_name(name) && plain_address(address) => {
+            Some(Person::new(name, address))
+        }
+        None if plain_address(value) => Some(Person::new("", value)),
+        _ => None,
+    };
+    fast.or_else(|| parse_address(value))
 }
 
 /// Reads every section of `text`; `path` names the file in warnings.
@@ -136,8 +162,8 @@ fn add_tag(
     };
     match tag {
         b'M' | b'R' => {
-            let person = parse_address(value)
-                .ok_or_else(|| format!("{letter}: no mail address in {value:?}"))?;
+            let person =
+                person(value).ok_or_else(|| format!("{letter}: no mail address in {value:?}"))?;
             if tag == b'M' {
                 entry.maintainers.push(person);
             } else {
@@ -307,6 +333,37 @@ F:\tb/
             ["M:1: F: tag line before any section name"]
         );
         assert_eq!(parsed.sections.len(), 1);
+    }
+
+    #[test]
+    fn plain_addresses_read_as_the_mail_parser_reads_them() {
+        let values = [
+            "Ann Author <Ann@Example.org>",
+            "ann@example.org",
+            "Ann B. O'Author-Smith <ann.b+lkml@mail.example.org>",
+            "\"K. Y. Srinivasan\" <kys@microsoft.com>",
+            "=?utf-8?q?Zo=C3=AB?= <zoe@example.org>",
+            "Jörg Rödel <joro@8bytes.org>",
+            "Name (comment) <a@b.org>",
+            "no address",
+        ];
+        for value in values {
+            assert_eq!(person(value), parse_address(value), "{value}");
+        }
+        let real = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/maintainers/MAINTAINERS"
+        );
+        let Ok(text) = std::fs::read_to_string(real) else {
+            eprintln!("skipped the real file: {real} is absent (the shared test data)");
+            return;
+        };
+        for value in text
+            .lines()
+            .filter_map(|l| l.strip_prefix("M:").or(l.strip_prefix("R:")))
+        {
+            assert_eq!(person(value.trim()), parse_address(value.trim()), "{value}");
+        }
     }
 
     #[test]

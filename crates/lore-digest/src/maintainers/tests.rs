@@ -380,3 +380,9 @@ fn real_file_sections_of_a_dozen_paths() {
         ]
     );
 }
+
+#[test]
+fn maintainers_can_be_shared_by_reader_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Maintainers>();
+}
