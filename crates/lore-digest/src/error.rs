@@ -79,7 +79,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A `--mailmap` or `--orgmap` file that cannot be read.
+    /// A `--mailmap`, `--orgmap` or MAINTAINERS file that cannot be read.
     #[error("{path}: cannot read: {source}")]
     UnreadableMap {
         /// The file given by the user.
@@ -98,6 +98,15 @@ pub enum Error {
         /// What is wrong with the line.
         reason: String,
     },
+    /// A MAINTAINERS file without any section (a name line followed by tag
+    /// lines such as `M:` or `F:`): most likely not a MAINTAINERS file.
+    #[error(
+        "{path}: not a MAINTAINERS file: no section (a name line followed by `X: value` tag lines)"
+    )]
+    NoMaintainersSections {
+        /// The file given by the user.
+        path: PathBuf,
+    },
     /// Reading the git repository failed in a way that stops the whole report
     /// (a missing mail blob is not this: it is counted in `stats.missing`).
     #[error("{path}: {source}")]
@@ -112,7 +121,7 @@ pub enum Error {
 
 impl Error {
     /// Whether the error is the user's input (a wrong path, id, range,
-    /// time, mailmap or domain map) rather than a failure while reading a valid archive.
+    /// time, mailmap, domain map or MAINTAINERS file) rather than a failure while reading a valid archive.
     pub fn is_input_error(&self) -> bool {
         !matches!(
             self,

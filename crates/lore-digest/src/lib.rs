@@ -11,6 +11,8 @@
 //!   tag of the subject, in-body headers, commit message and diffstat;
 //! * [`analysis`] groups patches into series, counts contributors and
 //!   their organizations, and merges identities by a mailmap;
+//! * [`maintainers`] reads the kernel's MAINTAINERS file and maps the files
+//!   and text of a patch to its sections, as `get_maintainer.pl` does;
 //! * [`report`] is the report model (serializable, the contract with
 //!   renderers) and the code that builds it;
 //! * [`render`] turns a report into text, JSON, Markdown or HTML;
@@ -37,6 +39,7 @@ mod error;
 pub mod export;
 pub mod lists;
 pub mod mail;
+pub mod maintainers;
 pub mod render;
 pub mod report;
 pub mod sync;

@@ -20,7 +20,7 @@ pub use body::{
     CommitMessage, Diffstat, InBodyHeaders, b4_change_id, commit_message, split_in_body_headers,
 };
 pub use date::parse_date;
-pub use diff::has_diff;
+pub use diff::{has_diff, touched_files};
 pub use message::{MailParser, Message, parse_message};
 pub use subject::{PatchTag, Subject, SubjectKind, Version, parse_subject, strip_reply_prefixes};
 pub use text::{normalize_whitespace, printable_text};

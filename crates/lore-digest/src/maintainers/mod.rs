@@ -1,0 +1,197 @@
+//! The kernel's MAINTAINERS file: its sections, and which of them a patch
+//! belongs to, by the rules of the kernel's `scripts/get_maintainer.pl`.
+//!
+//! * [`parse`](self::parse) reads the sections (a name line, then `X: value`
+//!   tag lines);
+//! * `pattern` compiles one `F:`/`X:` file pattern (globs `*`, `?`, `[…]`);
+//! * `matching` indexes every pattern once and maps paths and patch text to
+//!   sections.
+//!
+//! ```no_run
+//! use lore_digest::maintainers::Maintainers;
+//! use lore_digest::mail::touched_files;
+//!
+//! let (maintainers, warnings) = Maintainers::read("MAINTAINERS".as_ref())?;
+//! # let body = "";
+//! let files = touched_files(body);
+//! for m in maintainers.sections_for(&files, Some(body)) {
+//!     println!("{}", maintainers.sections()[m.section].name);
+//! }
+//! # Ok::<(), lore_digest::Error>(())
+//! ```
+
+mod matching;
+mod parse;
+mod pattern;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use crate::Error;
+use crate::mail::Person;
+
+/// One section of MAINTAINERS, with its tags as written (patterns that do
+/// not compile left out, with a warning).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The name line (`HYPER-V/AZURE CORE AND DRIVERS`).
+    pub name: String,
+    /// The 1-based line number of the name in the file.
+    pub line: usize,
+    /// `S:`, the status (`Supported`, `Maintained`, `Odd Fixes`, …); the
+    /// last one when there are several, as get_maintainer takes it.
+    pub status: Option<String>,
+    /// `M:` maintainers.
+    pub maintainers: Vec<Person>,
+    /// `R:` designated reviewers.
+    pub reviewers: Vec<Person>,
+    /// `L:` mailing lists, the address only (lower-cased, without notes
+    /// such as "(moderated for non-subscribers)").
+    pub lists: Vec<String>,
+    /// `F:` file patterns.
+    pub files: Vec<String>,
+    /// `X:` excluded file patterns.
+    pub excludes: Vec<String>,
+    /// `N:` regular expressions on file paths.
+    pub names: Vec<String>,
+    /// `K:` regular expressions on patch content.
+    pub keywords: Vec<String>,
+    /// `T:` source trees (`git git://… branch`).
+    pub trees: Vec<String>,
+    /// `W:` web pages.
+    pub web: Vec<String>,
+    /// `Q:` patchwork queues.
+    pub patchwork: Vec<String>,
+    /// `B:` where to report bugs.
+    pub bugs: Vec<String>,
+    /// `C:` chat.
+    pub chat: Vec<String>,
+    /// `P:` the subsystem profile (how to submit patches).
+    pub profile: Vec<String>,
+}
+
+impl Section {
+    fn new(name: &str, line: usize) -> Section {
+        Section {
+            name: name.to_string(),
+            line,
+            ..Section::default()
+        }
+    }
+}
+
+/// What made a section cover a patch: the line that decided its specificity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// `F:` pattern `section.files[pattern]` covers `files[file]`.
+    File {
+        /// Index into the files passed to [`Maintainers::sections_for`].
+        file: usize,
+        /// Index into [`Section::files`].
+        pattern: usize,
+    },
+    /// `N:` regex `section.names[pattern]` matches `files[file]`.
+    Name {
+        /// Index into the files passed to [`Maintainers::sections_for`].
+        file: usize,
+        /// Index into [`Section::names`].
+        pattern: usize,
+    },
+    /// Only `K:` regex `section.keywords[pattern]` matched, in the content.
+    Keyword {
+        /// Index into [`Section::keywords`].
+        pattern: usize,
+    },
+}
+
+/// A section that covers a patch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionMatch {
+    /// Index into [`Maintainers::sections`].
+    pub section: usize,
+    /// The match that gave `specificity`.
+    pub how: How,
+    /// get_maintainer's ordering value for the section, the highest over
+    /// the files: the number of `/` in the matching `F:` pattern, plus one
+    /// when it does not end in `/` (`drivers/hv/` 2, `include/linux/hyperv.h`
+    /// 3), -1 when it starts with `*`, 0 for an `N:` match. Per file, the
+    /// last `F:`/`N:` line of the section that matches gives it, as in
+    /// get_maintainer. `None` when only `K:` matched.
+    pub specificity: Option<i32>,
+    /// Indexes of the files the section covers, ascending.
+    pub files: Vec<usize>,
+    /// Indexes into [`Section::keywords`] of the `K:` patterns the content matched.
+    pub keywords: Vec<usize>,
+}
+
+/// A parsed MAINTAINERS file, compiled for matching.
+#[derive(Debug)]
+pub struct Maintainers {
+    sections: Vec<Section>,
+    index: matching::Index,
+}
+
+impl Maintainers {
+    /// Reads and parses a MAINTAINERS file. Returns it with the warnings
+    /// (`FILE:LINE: …`) about lines that were skipped.
+    pub fn read(path: &Path) -> Result<(Maintainers, Vec<String>), Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::UnreadableMap {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8_lossy(&bytes);
+        Maintainers::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses MAINTAINERS text; `path` names it in warnings and errors.
+    /// A text without any section is an error.
+    pub fn parse(text: &str, path: &str) -> Result<(Maintainers, Vec<String>), Error> {
+        let mut parsed = parse::parse(text, path);
+        if parsed.sections.is_empty() {
+            return Err(Error::NoMaintainersSections { path: path.into() });
+        }
+        let index = matching::Index::build(&mut parsed, path);
+        let maintainers = Maintainers {
+            sections: parsed.sections,
+            index,
+        };
+        Ok((maintainers, parsed.warnings))
+    }
+
+    /// Every section, in file order.
+    pub fn sections(&self) -> &[Section] {
+        &self.sections
+    }
+
+    /// The sections covering a patch that touches `files` (paths from the
+    /// top of the tree, as [`crate::mail::touched_files`] gives them) and
+    /// whose text is `content` (commit message and diff, for `K:`; `None`
+    /// to match on paths only).
+    ///
+    /// Sorted by [`SectionMatch::specificity`], highest first, then those
+    /// matched by `K:` alone; ties in file order. An `X:` pattern that
+    /// covers a file keeps its section from matching that file by `F:` or `N:`.
+    pub fn sections_for<S: AsRef<str>>(
+        &self,
+        files: &[S],
+        content: Option<&str>,
+    ) -> Vec<SectionMatch> {
+        self.index.sections_for(files, content)
+    }
+}
+
+/// A regex error in one line (the crate's own message spans several).
+fn regex_reason(error: &regex::Error) -> String {
+    match error {
+        regex::Error::Syntax(message) => {
+            let last = message.lines().last().unwrap_or(message);
+            let reason = last.strip_prefix("error: ").unwrap_or(last);
+            format!("invalid regular expression: {reason}")
+        }
+        regex::Error::CompiledTooBig(limit) => {
+            format!("regular expression too big (over {limit} bytes compiled)")
+        }
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,388 @@
+//! Matching rules on MAINTAINERS snippets written for the tests, and a
+//! check against the kernel's real file when `shared/` has it.
+
+use super::*;
+
+/// Section names covering `files` (and `content`), in order.
+fn names(maintainers: &Maintainers, files: &[&str], content: Option<&str>) -> Vec<String> {
+    maintainers
+        .sections_for(files, content)
+        .iter()
+        .map(|m| maintainers.sections()[m.section].name.clone())
+        .collect()
+}
+
+fn load(text: &str) -> Maintainers {
+    let (maintainers, warnings) = Maintainers::parse(text, "MAINTAINERS").unwrap();
+    assert_eq!(warnings, Vec::<String>::new());
+    maintainers
+}
+
+const TREE: &str = "\
+Preamble text.
+\tF: *Files* (an indented example, not a section)
+
+BROAD DRIVERS
+M:\tBroad <broad@example.org>
+S:\tMaintained
+F:\tdrivers/
+
+HYPER-V CORE
+M:\tHv <hv@example.org>
+L:\tlinux-hyperv@vger.kernel.org
+S:\tSupported
+F:\tdrivers/hv/
+F:\tinclude/linux/hyperv.h
+X:\tdrivers/hv/excluded.c
+
+VMBUS FILE
+M:\tVm <vm@example.org>
+S:\tMaintained
+F:\tdrivers/hv/vmbus_drv.c
+
+HV DIR WITHOUT SLASH
+M:\tNo Slash <ns@example.org>
+S:\tMaintained
+F:\tdrivers/hv
+
+GLOBS
+M:\tGlob <glob@example.org>
+S:\tMaintained
+F:\tarch/*/hyperv/
+F:\tdrivers/net/*.c
+F:\tdrivers/misc/da72??.[ch]
+
+NAMES
+M:\tName <name@example.org>
+S:\tMaintained
+N:\tnet vsc  # extended mode: spaces and comments are not part of it
+K:\t\\bvmbus_ \\w+
+
+KEYWORDS ONLY
+M:\tKey <key@example.org>
+S:\tMaintained
+K:\tsecret_sauce
+
+THE REST
+M:\tLinus <linus@example.org>
+S:\tBuried alive in reporters
+F:\t*
+F:\t*/
+";
+
+#[test]
+fn most_specific_first_then_the_rest() {
+    let m = load(TREE);
+    assert_eq!(
+        names(&m, &["drivers/hv/vmbus_drv.c"], None),
+        [
+            "VMBUS FILE",
+            "HYPER-V CORE",
+            "HV DIR WITHOUT SLASH",
+            "BROAD DRIVERS",
+            "THE REST"
+        ]
+    );
+    let found = m.sections_for(&["drivers/hv/vmbus_drv.c"], None);
+    let specificity: Vec<_> = found.iter().map(|f| f.specificity).collect();
+    assert_eq!(specificity, [Some(3), Some(2), Some(2), Some(1), Some(-1)]);
+    assert_eq!(
+        found[0].how,
+        How::File {
+            file: 0,
+            pattern: 0
+        }
+    );
+}
+
+#[test]
+fn a_directory_without_slash_is_a_directory_only_at_a_slash() {
+    let m = load(TREE);
+    assert!(names(&m, &["drivers/hv/sub/deep.c"], None).contains(&"HV DIR WITHOUT SLASH".into()));
+    assert!(
+        !names(&m, &["drivers/hvc/hvc_console.c"], None).contains(&"HV DIR WITHOUT SLASH".into())
+    );
+    assert!(!names(&m, &["drivers/hvc/hvc_console.c"], None).contains(&"HYPER-V CORE".into()));
+}
+
+#[test]
+fn globs_keep_their_depth_unless_they_end_in_slash() {
+    let m = load(TREE);
+    assert_eq!(
+        names(&m, &["drivers/net/netvsc.c"], None),
+        ["GLOBS", "BROAD DRIVERS", "NAMES", "THE REST"]
+    );
+    assert!(!names(&m, &["drivers/net/hyperv/x.c"], None).contains(&"GLOBS".into()));
+    assert!(names(&m, &["arch/x86/hyperv/hv_init.c"], None).contains(&"GLOBS".into()));
+    assert!(names(&m, &["arch/arm64/hyperv/sub/x.c"], None).contains(&"GLOBS".into()));
+    assert!(names(&m, &["drivers/misc/da7280.c"], None).contains(&"GLOBS".into()));
+    assert!(!names(&m, &["drivers/misc/da728.c"], None).contains(&"GLOBS".into()));
+    assert!(!names(&m, &["drivers/misc/da7280.o"], None).contains(&"GLOBS".into()));
+    // THE REST's `*` covers top-level files, `*/` everything else.
+    assert_eq!(names(&m, &["Makefile"], None), ["THE REST"]);
+}
+
+#[test]
+fn exclusion_wins_over_file_patterns_of_its_section() {
+    let m = load(TREE);
+    let found = names(&m, &["drivers/hv/excluded.c"], None);
+    assert!(!found.contains(&"HYPER-V CORE".into()));
+    // Other sections still cover it.
+    assert!(found.contains(&"HV DIR WITHOUT SLASH".into()));
+}
+
+#[test]
+fn n_is_a_regex_on_the_path() {
+    let m = load(TREE);
+    let found = m.sections_for(&["tools/netvsc_tool.c"], None);
+    let section = &m.sections()[found[0].section];
+    assert_eq!(section.name, "NAMES");
+    assert_eq!(
+        found[0].how,
+        How::Name {
+            file: 0,
+            pattern: 0
+        }
+    );
+    assert_eq!(found[0].specificity, Some(0));
+}
+
+#[test]
+fn k_matches_the_message_and_changed_lines_only() {
+    let m = load(TREE);
+    let patch = |message: &str, diff_line: &str| {
+        format!(
+            "{message}\n\nSigned-off-by: A <a@example.org>\n---\n \
+             Makefile | 1 +\n\ndiff --git a/Makefile b/Makefile\n--- a/Makefile\n\
+             +++ b/Makefile\n@@ -1,2 +1,2 @@\n context secret_sauce\n{diff_line}\n"
+        )
+    };
+    let sections = |content: &str| names(&m, &["Makefile"], Some(content));
+    // In the commit message, any line.
+    assert_eq!(
+        sections(&patch("Use secret_sauce.", "+x")),
+        ["THE REST", "KEYWORDS ONLY"]
+    );
+    // In the diff, added or removed lines only, not context.
+    assert_eq!(sections(&patch("Fix.", "+x")), ["THE REST"]);
+    assert_eq!(
+        sections(&patch("Fix.", "-secret_sauce();")),
+        ["THE REST", "KEYWORDS ONLY"]
+    );
+    // A keyword section also covering a file lists the keyword.
+    let found = m.sections_for(&["tools/netvsc.c"], Some("Call vmbus_open.\n"));
+    assert_eq!(found[0].keywords, [0]);
+    assert_eq!(
+        found[0].how,
+        How::Name {
+            file: 0,
+            pattern: 0
+        }
+    );
+    // `Fixes:` and header lines are read for other things, never keywords.
+    assert!(sections("Fixes: 0123456789ab (\"secret_sauce\")\n").len() == 1);
+    assert!(sections("+++ b/secret_sauce.c\n").len() == 1);
+    let only = m.sections_for(&[] as &[&str], Some("secret_sauce\n"));
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0].how, How::Keyword { pattern: 0 });
+    assert_eq!(only[0].specificity, None);
+    assert!(only[0].files.is_empty());
+}
+
+#[test]
+fn per_file_the_last_matching_line_of_a_section_decides() {
+    // get_maintainer overwrites a section's value with each F: line that
+    // matches, so the last one in the section wins, not the deepest.
+    let m = load(
+        "LAST WINS\nS:\tMaintained\nF:\tdrivers/hv/vmbus_drv.c\nF:\tdrivers/\n\n\
+         DEEP\nS:\tMaintained\nF:\tdrivers/hv/\n",
+    );
+    let found = m.sections_for(&["drivers/hv/vmbus_drv.c"], None);
+    assert_eq!(m.sections()[found[0].section].name, "DEEP");
+    assert_eq!(found[1].specificity, Some(1));
+    assert_eq!(
+        found[1].how,
+        How::File {
+            file: 0,
+            pattern: 1
+        }
+    );
+}
+
+#[test]
+fn several_files_keep_the_highest_specificity() {
+    let m = load(TREE);
+    let files = ["Makefile", "drivers/hv/hv.c", "include/linux/hyperv.h"];
+    let found = m.sections_for(&files, None);
+    let core = found
+        .iter()
+        .find(|f| m.sections()[f.section].name == "HYPER-V CORE")
+        .unwrap();
+    assert_eq!(core.files, [1, 2]);
+    assert_eq!(core.specificity, Some(3));
+    assert_eq!(
+        core.how,
+        How::File {
+            file: 2,
+            pattern: 1
+        }
+    );
+    assert_eq!(m.sections()[found[0].section].name, "HYPER-V CORE");
+    let rest = found.last().unwrap();
+    assert_eq!(rest.files, [0, 1, 2]);
+}
+
+#[test]
+fn bad_regexes_are_warnings_and_the_rest_still_matches() {
+    let text = "A\nS:\tMaintained\nN:\t(unclosed\nN:\tgood\nK:\t[z-a]\nK:\tfine\n";
+    let (m, warnings) = Maintainers::parse(text, "M").unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].starts_with(
+        "M:3: N: unusable regular expression \"(unclosed\": invalid regular expression: "
+    ));
+    assert!(warnings[1].starts_with("M:5: K: unusable regular expression \"[z-a]\": "));
+    assert_eq!(m.sections()[0].names, ["good"]);
+    assert_eq!(m.sections()[0].keywords, ["fine"]);
+    assert_eq!(names(&m, &["x/good.c"], None), ["A"]);
+    assert_eq!(names(&m, &[] as &[&str], Some("fine\n")), ["A"]);
+}
+
+#[test]
+fn no_section_is_an_input_error() {
+    let error = Maintainers::parse(
+        "Just an introduction.\n\n\tM: indented\n",
+        "NOT-MAINTAINERS",
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::NoMaintainersSections { .. }));
+    assert!(error.is_input_error());
+    assert!(
+        error
+            .to_string()
+            .starts_with("NOT-MAINTAINERS: not a MAINTAINERS file")
+    );
+    let missing = Maintainers::read("/nonexistent/MAINTAINERS".as_ref()).unwrap_err();
+    assert!(missing.is_input_error());
+}
+
+/// The kernel's MAINTAINERS (test data in `shared/`, not in the repository).
+const REAL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/maintainers/MAINTAINERS"
+);
+
+#[test]
+fn real_file_sections_of_a_dozen_paths() {
+    let Ok(text) = std::fs::read_to_string(REAL) else {
+        eprintln!("skipped: {REAL} is absent (the shared test data)");
+        return;
+    };
+    let (m, warnings) = Maintainers::parse(&text, "MAINTAINERS").unwrap();
+    assert_eq!(m.sections().len(), 3076);
+    assert_eq!(warnings, Vec::<String>::new());
+    let hv = "Hyper-V/Azure CORE AND DRIVERS";
+    let x86 = "X86 ARCHITECTURE (32-BIT AND 64-BIT)";
+    let rest = "THE REST";
+    // Expected sections found by reading the file (`grep -n` for each
+    // path's directories and the sections' F:/N: lines, e.g.
+    // `awk '/^Hyper-V\/Azure CORE/,/^$/' MAINTAINERS`), then checked with
+    // a throwaway Perl script outside the repository that restates
+    // get_maintainer.pl's matching loop and sort (its file_match_pattern,
+    // the value_pd computation, `-d` applied to the directories of these
+    // paths): the same sections in the same order. Ties do not occur here.
+    let cases: &[(&str, &[&str])] = &[
+        ("drivers/hv/vmbus_drv.c", &[hv, rest]),
+        ("arch/x86/hyperv/hv_init.c", &[hv, x86, rest]),
+        (
+            "drivers/net/hyperv/netvsc.c",
+            &[hv, "NETWORKING DRIVERS", rest],
+        ),
+        (
+            "drivers/pci/controller/pci-hyperv.c",
+            &[
+                hv,
+                "PCI NATIVE HOST BRIDGE AND ENDPOINT DRIVERS",
+                "PCI SUBSYSTEM",
+                rest,
+            ],
+        ),
+        ("include/linux/hyperv.h", &[hv, rest]),
+        ("tools/hv/hv_kvp_daemon.c", &[hv, rest]),
+        (
+            "arch/x86/kvm/x86.c",
+            &["KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)", x86, rest],
+        ),
+        (
+            "mm/memory.c",
+            &["MEMORY MANAGEMENT - CORE", "MEMORY MANAGEMENT", rest],
+        ),
+        // `F: Documentation/virt/hyperv` names a directory without its slash.
+        (
+            "Documentation/virt/hyperv/overview.rst",
+            &[hv, "DOCUMENTATION", rest],
+        ),
+        ("net/core/dev.c", &["NETWORKING [GENERAL]", rest]),
+        (
+            "drivers/iommu/hyperv-iommu.c",
+            &[hv, "IOMMU SUBSYSTEM", rest],
+        ),
+        (
+            "drivers/clocksource/hyperv_timer.c",
+            &[hv, "CLOCKSOURCE, CLOCKEVENT DRIVERS", rest],
+        ),
+        // `N: rockchip` (specificity 0) after the F: match of the directory.
+        (
+            "drivers/pinctrl/pinctrl-rockchip.c",
+            &["PIN CONTROL SUBSYSTEM", "ARM/Rockchip SoC support", rest],
+        ),
+        (
+            "drivers/net/phy/phylink.c",
+            &[
+                "SFF/SFP/SFP+ MODULE SUPPORT",
+                "ETHERNET PHY LIBRARY",
+                "NETWORKING DRIVERS",
+                rest,
+            ],
+        ),
+    ];
+    for (path, expected) in cases {
+        assert_eq!(names(&m, &[path], None), *expected, "{path}");
+    }
+    let found = m.sections_for(&["drivers/hv/vmbus_drv.c"], None);
+    let section = &m.sections()[found[0].section];
+    assert_eq!(section.lists, ["linux-hyperv@vger.kernel.org"]);
+    assert_eq!(section.status.as_deref(), Some("Supported"));
+    assert_eq!(section.maintainers[0].name, "K. Y. Srinivasan");
+    assert_eq!(
+        found[0].how,
+        How::File {
+            file: 0,
+            pattern: section
+                .files
+                .iter()
+                .position(|f| f == "drivers/hv/")
+                .unwrap()
+        }
+    );
+
+    // K: on a patch: `struct\s+phylink` of SFF/SFP/SFP+ MODULE SUPPORT in
+    // an added line, and PIDFD API's `(?i)pidfd` in the message.
+    let patch = "Use a PIDFD here.\n---\ndiff --git a/drivers/net/ethernet/x/y.c b/drivers/net/ethernet/x/y.c\n\
+--- a/drivers/net/ethernet/x/y.c\n+++ b/drivers/net/ethernet/x/y.c\n@@ -1 +1,2 @@\n ctx\n+\tstruct phylink *pl;\n";
+    let with_keywords = names(&m, &["drivers/net/ethernet/x/y.c"], Some(patch));
+    assert_eq!(
+        with_keywords,
+        [
+            "NETWORKING DRIVERS",
+            rest,
+            "PIDFD API",
+            "SFF/SFP/SFP+ MODULE SUPPORT"
+        ]
+    );
+}
+
+#[test]
+fn maintainers_can_be_shared_by_reader_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Maintainers>();
+}
