@@ -21,14 +21,16 @@
 
 use super::free_text::{target_after, words_of};
 use super::{
-    Evidence, Kind, Mail, PatchRef, Rule, commit_id, commit_of_url, cut, index_total, is_blank,
-    is_quoted, reason,
+    Evidence, Kind, Mail, PatchRef, Rule, commit_id, commit_of_url, cut, head, index_total,
+    is_blank, is_quoted, reason,
 };
 
 /// Lines a heading paragraph may have (b4 writes one; people edit).
 const HEADING_LINES: usize = 4;
 /// Lines between a heading and its list: blanks and `Branch:`/`Tree:`.
 const GAP_LINES: usize = 6;
+/// Bytes of each heading line read.
+const HEADING_BYTES: usize = 300;
 /// Characters of a patch subject kept.
 const SUBJECT_CHARS: usize = 300;
 
@@ -142,7 +144,7 @@ fn heading_verb<'a>(
 ) -> Option<(Vec<super::free_text::Word<'a>>, usize)> {
     let mut words = Vec::new();
     for (n, i) in (h.first..h.end).enumerate() {
-        words_of(cut(mail.line(i), 300), n, &mut words);
+        words_of(head(mail.line(i), HEADING_BYTES), n, &mut words);
     }
     let verb = words.iter().position(super::free_text::is_verb)?;
     Some((words, verb))

@@ -28,18 +28,18 @@
 
 use super::{
     Evidence, Kind, Mail, PatchRef, RemovalReason, Rule, commit_id, commit_of_url, cut,
-    index_total, is_blank, reason,
+    index_total, is_blank, is_quoted, reason,
 };
 use crate::mail::parse_address;
 
 /// Lines after a template's first line in which its other lines are looked
 /// for: the templates are short, and a bound keeps hostile text linear.
 const WINDOW: usize = 16;
-/// patchwork-bot quotes a few lines of the mail before its summary.
-const SUMMARY_WINDOW: usize = 64;
 const SUBJECT_CHARS: usize = 300;
 
 pub(super) fn find(mail: &Mail<'_>, used: &mut [bool], found: &mut Vec<Evidence>) {
+    // The old tip-bot's `Commit-ID:` opens the body.
+    let first_text = mail.lines.iter().position(|l| !is_blank(l));
     for i in 0..mail.lines.len() {
         if used.get(i).copied().unwrap_or(true) {
             continue;
@@ -54,7 +54,7 @@ pub(super) fn find(mail: &Mail<'_>, used: &mut [bool], found: &mut Vec<Evidence>
             line.strip_prefix("The following commit has been merged into the ")
         {
             tip_bot2(mail, i, rest)
-        } else if line.starts_with("Commit-ID:") && (0..i).all(|b| is_blank(mail.line(b))) {
+        } else if line.starts_with("Commit-ID:") && first_text == Some(i) {
             tip_bot(mail, i)
         } else if line.trim_end()
             == "This is a note to let you know that I've just added the patch titled"
@@ -115,8 +115,19 @@ fn patchwork(mail: &Mail<'_>, i: usize, rest: &str, used: &mut [bool]) -> Option
         e.by = parse_address(by.trim().trim_end_matches(':')).or(e.by);
         e.lines.push(reason(next));
     }
-    let summary = after(mail, i, SUMMARY_WINDOW)
-        .find(|(_, l)| l.trim_end() == "Here is the summary with links:")
+    // The summary follows the quote of the mail (`On … you wrote:`, `> …`),
+    // however long: walk over the quote. Quoted lines cannot open another
+    // notice, so no line is walked twice.
+    let summary = (i + 1..mail.lines.len())
+        .map(|j| (j, mail.line(j)))
+        .find(|(j, l)| {
+            let in_quote = is_blank(l)
+                || is_quoted(l)
+                || (*j == i + 1 && l.starts_with("by "))
+                || (l.starts_with("On ") && l.trim_end().ends_with("wrote:"));
+            !in_quote
+        })
+        .filter(|(_, l)| l.starts_with("Here is the summary with links:"))
         .map(|(j, _)| j);
     if let Some(summary) = summary {
         let mut j = summary + 1;
@@ -446,6 +457,10 @@ https://korg.docs.kernel.org/patchwork/pwbot.html
         assert_eq!(e.by.as_ref(), Some(&bot));
         assert!(!e.subset);
         assert_eq!(e.patches[0].commit.as_deref(), Some("1d99411fe701"));
+        // The bot quotes the mail's first paragraph, however long.
+        let long = PATCHWORK.replace("> [...]", &"> [ 2399.317651] BUG: oops\n".repeat(200));
+        let e = &evidence(&long, "Re: x", Some(&bot))[0];
+        assert_eq!(e.patches.len(), 2);
         // Quoted by someone replying to it: nothing.
         let quoted: String = PATCHWORK.lines().map(|l| format!("> {l}\n")).collect();
         assert!(evidence(&quoted, "Re: x", None).is_empty());

@@ -14,9 +14,10 @@
 //!   word inside prose (`a NAK from the device`) or followed by other words
 //!   (`NAK handshakes are …`, USB's) is not.
 //! * A `Nacked-by: Name <address>` trailer, in any case and indentation,
-//!   not quoted; it says who NAKed.
+//!   not quoted (a quoted line starts with `>`, not with the name); it says
+//!   who NAKed.
 
-use super::{Evidence, Kind, Mail, Rule, is_quoted};
+use super::{Evidence, Kind, Mail, Rule};
 use crate::mail::parse_address;
 
 pub(super) fn find(mail: &Mail<'_>, used: &mut [bool], found: &mut Vec<Evidence>) {
@@ -59,6 +60,9 @@ const NAK_WORDS: &[&str] = &[
 ];
 
 fn nak(mail: &Mail<'_>, line: &str) -> Option<Evidence> {
+    if !line.starts_with('N') {
+        return None;
+    }
     let word_end = line
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(line.len());
@@ -79,7 +83,9 @@ fn nak(mail: &Mail<'_>, line: &str) -> Option<Evidence> {
 }
 
 fn nacked_by(mail: &Mail<'_>, line: &str) -> Option<Evidence> {
-    if is_quoted(line) {
+    // Most lines are turned away by their first letter.
+    let text = line.trim_start();
+    if !text.starts_with(['N', 'n']) {
         return None;
     }
     let (name, value) = line.trim().split_once(':')?;

@@ -51,7 +51,11 @@ pub(super) fn find(mail: &Mail<'_>, used: &[bool], found: &mut Vec<Evidence>) {
             continue;
         }
         let line = mail.line(i);
-        if !line.starts_with(|c: char| c.is_alphabetic()) || !starts_paragraph(mail, i) {
+        // The verb must be on this line, within the part read: most lines
+        // are turned away here, before being cut into words.
+        let candidate = line.starts_with(|c: char| c.is_alphabetic())
+            && super::prefilter::has_keyword(super::head(line, LINE_BYTES).as_bytes());
+        if !candidate || !starts_paragraph(mail, i) {
             continue;
         }
         if let Some(notice) = notice_at(mail, i) {
@@ -79,9 +83,12 @@ fn notice_at(mail: &Mail<'_>, i: usize) -> Option<Evidence> {
     let words = sentence_words(mail, i);
     let clause = clause(&words, 0).or_else(|| {
         let lead_end = lead_end(&words)?;
+        // The clause must start on this line: one on the next line is that
+        // line's own (`Hi hch,` / `The patch is …`), read there.
+        words.get(lead_end).filter(|w| w.line == 0)?;
         clause(&words, lead_end)
     })?;
-    if rejected(&words, &clause) {
+    if words[clause.at].line != 0 || rejected(&words, &clause) {
         return None;
     }
     let kind = match clause.verb {
@@ -169,7 +176,7 @@ fn sentence_words<'a>(mail: &Mail<'a>, i: usize) -> Vec<Word<'a>> {
         if j >= mail.lines.len() || (n > 0 && (is_blank(line) || is_quoted(line))) {
             break;
         }
-        words_of(super::cut(line, LINE_BYTES), n, &mut words);
+        words_of(super::head(line, LINE_BYTES), n, &mut words);
         // The rest of the paragraph matters only while the sentence runs on.
         if words.iter().any(Word::ends_sentence) {
             break;
@@ -272,6 +279,10 @@ const REJECTING: &[&str] = &[
     "introduced",
     "caused",
     "causes",
+    "recently",
+    "previously",
+    "earlier",
+    "ago",
 ];
 const MODALS: &[&str] = &[
     "will", "would", "should", "could", "must", "need", "needs", "can", "may", "might", "shall",
@@ -327,6 +338,10 @@ pub(super) fn clause<'w>(words: &'w [Word<'_>], start: usize) -> Option<Clause<'
     let at = i;
     let verb_word = VERBS.iter().find(|v| verb.is(v)).copied()?;
     i += 1;
+    // `I pulled in some patches from …`: moving patches around, not a pull.
+    if verb_word == "pulled" && verb.open_end() && words.get(i).is_some_and(|w| w.is("in")) {
+        return None;
+    }
     let mut up = false;
     let open = |k: usize| words.get(k.wrapping_sub(1)).is_some_and(Word::open_end);
     if open(i)
@@ -424,14 +439,15 @@ fn subject_len(words: &[Word<'_>], i: usize) -> usize {
     if aux == 0 && pronoun_only {
         return 0;
     }
-    // `Series applied`, `Patch queued`, but not `The fix merged in 6.1 …`
-    // nor `The patch picked up for stable …`: narrative participles.
-    let notice_verb = at(i + np).is_some_and(|w| w.is_any(&["applied", "queued", "pushed"]));
-    if aux == 0 && !notice_verb {
-        return 0;
-    }
+    // `Series applied`, `This is queued`, but not `The fix merged in 6.1
+    // …`, `The patch is merged into mainline recently` nor `The patch
+    // picked up for stable …`: narrative.
+    let notice_verb = |k: usize| at(k).is_some_and(|w| w.is_any(&["applied", "queued", "pushed"]));
     n += aux;
-    n + if aux > 0 { adverb(i + n) } else { 0 }
+    if aux > 0 {
+        n += adverb(i + n);
+    }
+    if notice_verb(i + n) { n } else { 0 }
 }
 
 /// Words of an object (or subject noun phrase) at `i`, longest first:
@@ -1022,6 +1038,9 @@ mod tests {
             "The following diff was applied to the guest.",
             "The fix merged into v6.1 introduced a regression.",
             "The commit taken into stable lacks this hunk.",
+            "The patch is merged into the mainline recently, but we noticed a warning.",
+            "It is merged in 6.1.",
+            "I pulled in some patches from hyperv-fixes to hyperv-next. That's why.",
             "Yes, I applied these to the wrong patch...oops!",
         ] {
             assert_eq!(one(&format!("Hi,\n\n{text}\n")), None, "{text}");
@@ -1035,5 +1054,10 @@ mod tests {
             one("I probably should have asked you for a fixes tag and\napplied it to net :S\n"),
             None
         );
+        // A greeting and the sentence after it: one reading, on the
+        // sentence's own line.
+        let found = evidence("Hi Wei,\nSeries applied to hyperv-next.\n", "Re: x", None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines, ["Series applied to hyperv-next."]);
     }
 }

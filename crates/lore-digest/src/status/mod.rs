@@ -336,6 +336,19 @@ fn cut(s: &str, max: usize) -> &str {
     }
 }
 
+/// At most the first `max` bytes of `s`, cut at a character boundary: a
+/// bound on the work spent on a line, at no cost for short ones.
+fn head(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// A commit id as given: hexadecimal, 7 to 64 digits, as abbreviated ids
 /// and SHA-1 or SHA-256 ids are. Anything else goes to `warnings`.
 fn commit_id(given: &str, warnings: &mut Vec<Warning>) -> Option<String> {

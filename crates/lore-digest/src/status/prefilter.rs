@@ -96,6 +96,11 @@ pub(super) fn has_keyword_line(text: &[u8]) -> bool {
     false
 }
 
+/// Whether `text` holds a keyword anywhere, quoted or not.
+pub(super) fn has_keyword(text: &[u8]) -> bool {
+    FINDER.as_ref().is_none_or(|finder| finder.is_match(text))
+}
+
 /// The bytes with quoted-printable soft line breaks (`=\n`, `=\r\n`) removed.
 fn without_soft_breaks(raw: &[u8]) -> Cow<'_, [u8]> {
     let mut out = Vec::with_capacity(raw.len());
