@@ -71,7 +71,16 @@ pub(super) fn find(mail: &Mail<'_>, used: &mut [bool], found: &mut Vec<Evidence>
             None
         };
         if let Some(evidence) = evidence {
-            if let Some(flag) = used.get_mut(i) {
+            // tip-bot, Greg's and Andrew's scripts send the commit or patch
+            // itself below the notice: its text is theirs, not a reply's
+            // (a commit message's `Applied …` or `NAK` says nothing here).
+            // Later lines are then skipped, so this marks each line once.
+            let whole = matches!(
+                evidence.rule,
+                Rule::TipBot | Rule::GregKhBot | Rule::AkpmBot
+            );
+            let end = if whole { used.len() } else { i + 1 };
+            for flag in used.iter_mut().take(end).skip(i) {
                 *flag = true;
             }
             found.push(evidence);
@@ -479,7 +488,10 @@ CommitterDate: Thu, 16 Jan 2020 19:07:09 +01:00
 
 clocksource/drivers/hyper-v: Reserve PAGE_SIZE space for tsc page
 
-Currently, the reserved size for a tsc page is 4K, which was applied.
+Currently, the reserved size for a tsc page is 4K.
+
+Applied on top of the fix, no NAK here.
+NAK
 ";
         let found = evidence(
             body,
