@@ -9,6 +9,8 @@
 //!   the raw mail blobs in parallel;
 //! * [`mail`] parses one raw mail: headers, charsets, authorship, the patch
 //!   tag of the subject, in-body headers, commit message and diffstat;
+//! * [`status`] reads what maintainers and their bots say happened to a
+//!   patch (applied, merged, changes requested, NAKed …) from one reply;
 //! * [`analysis`] groups patches into series, counts contributors and
 //!   their organizations, and merges identities by a mailmap;
 //! * [`maintainers`] reads the kernel's MAINTAINERS file and maps the files
@@ -42,6 +44,7 @@ pub mod mail;
 pub mod maintainers;
 pub mod render;
 pub mod report;
+pub mod status;
 pub mod sync;
 
 pub use error::Error;
