@@ -13,6 +13,8 @@ use super::{
 /// `From` for DMARC, Google Groups) keeps the real sender in.
 const ORIGINAL_FROM: &str = "X-Original-From";
 
+use crate::status::{Evidence, evidence, may_hold_evidence};
+
 /// One mail, reduced to what a report uses.
 ///
 /// Bodies are not kept: a patch or cover letter keeps its commit message,
@@ -50,6 +52,9 @@ pub struct Message {
     /// For patches and cover letters: b4's `change-id:`, the same in every
     /// version of a series.
     pub change_id: Option<String>,
+    /// What a reply or a robot's notice says happened to the patch it
+    /// answers: applied, NAKed, changes requested (see [`crate::status`]).
+    pub evidence: Vec<Evidence>,
     /// The mail had no header block at all.
     pub unparseable: bool,
 }
@@ -138,6 +143,7 @@ impl MailParser {
         let sent_by = original_from.as_ref().or(sender.as_ref());
         let in_reply_to = ids(head.in_reply_to()).into_iter().next();
         let mut change_id = None;
+        let mut notices = Vec::new();
         let (in_body_from, commit_message, trailers) = if subject.kind == SubjectKind::Reply {
             // A reply that opens with `From:`/`Date:` lines quotes the mail
             // it answers (netdev's habit); git am's rule is for patches. Its
@@ -148,12 +154,19 @@ impl MailParser {
                 .and_then(|v| v.as_text())
                 .is_some_and(|cte| cte.trim().eq_ignore_ascii_case("base64"));
             let body = body_start(raw).map_or(&raw[raw.len()..], |start| &raw[start..]);
-            let found = if may_hold_trailers(body, base64 || multipart) {
+            let hidden = base64 || multipart;
+            let may_give_trailers = may_hold_trailers(body, hidden);
+            let may_give_evidence = may_hold_evidence(body, hidden);
+            let found = if may_give_trailers || may_give_evidence {
                 self.inner
                     .parse(raw)
                     .map(|mail| {
-                        let text = mail.body_text(0).unwrap_or_default();
-                        trailers_given_by(&printable_text(&text), sent_by)
+                        let decoded = mail.body_text(0).unwrap_or_default();
+                        let text = printable_text(&decoded);
+                        if may_give_evidence {
+                            notices = evidence(&text, &subject.full, sent_by);
+                        }
+                        trailers_given_by(&text, sent_by)
                     })
                     .unwrap_or_default()
             } else {
@@ -182,6 +195,11 @@ impl MailParser {
                     subject.kind =
                         kind_by_body(&subject, &body, carries_diff, in_reply_to.is_some());
                     let is_patch = matches!(subject.kind, SubjectKind::Patch(_));
+                    if !matches!(subject.kind, SubjectKind::Patch(_)) {
+                        // A reply or a robot's notice may say what became
+                        // of the patch it answers.
+                        notices = evidence(&body, &subject.full, sent_by);
+                    }
                     if subject.kind == SubjectKind::Reply {
                         // A `[PATCH …]` subject kept on a reply: its
                         // unquoted text gives trailers like any reply's.
@@ -219,6 +237,7 @@ impl MailParser {
             commit_message,
             trailers,
             change_id,
+            evidence: notices,
             unparseable: false,
         }
     }
@@ -286,6 +305,7 @@ impl Message {
             commit_message: None,
             trailers: Vec::new(),
             change_id: None,
+            evidence: Vec::new(),
             unparseable: true,
         }
     }
