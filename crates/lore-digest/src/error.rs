@@ -54,6 +54,17 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// Another process holds a lock this run needs (an `update` of the same
+    /// list, a sync into the same mirror), and did not let go in time.
+    #[error("another {what} is running{}", holder_text(*.pid))]
+    Locked {
+        /// What holds it: `update of kvm`, `sync of /path/to/mirror`.
+        what: String,
+        /// The holder's pid, when its lock file says.
+        pid: Option<u32>,
+        /// The lock file.
+        path: PathBuf,
+    },
     /// The configuration file cannot be read or understood.
     #[error("{path}: {reason}")]
     Config {
@@ -116,7 +127,15 @@ impl Error {
     pub fn is_input_error(&self) -> bool {
         !matches!(
             self,
-            Error::Git { .. } | Error::Io { .. } | Error::Fetch { .. } | Error::State { .. }
+            Error::Git { .. }
+                | Error::Io { .. }
+                | Error::Fetch { .. }
+                | Error::State { .. }
+                | Error::Locked { .. }
         )
     }
+}
+
+fn holder_text(pid: Option<u32>) -> String {
+    pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
 }
