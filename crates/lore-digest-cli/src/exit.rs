@@ -42,7 +42,7 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let code = match &error {
-            Error::Fetch { .. } => EXIT_NETWORK,
+            Error::Fetch { .. } | Error::Stalled { .. } => EXIT_NETWORK,
             Error::Locked { .. } => EXIT_LOCKED,
             e if e.is_input_error() => EXIT_INPUT,
             _ => EXIT_FAILURE,

@@ -65,6 +65,18 @@ pub enum Error {
         /// The lock file.
         path: PathBuf,
     },
+    /// A server stopped sending in the middle of a transfer, or sent too
+    /// little to count (a stall timeout, `--timeout` in the CLI).
+    #[error(
+        "{url}: the server stalled: less than {} bytes/s for {seconds} s (--timeout)",
+        crate::sync::limits::LOW_SPEED_BYTES_PER_SECOND
+    )]
+    Stalled {
+        /// What was being fetched.
+        url: String,
+        /// The timeout that ran out.
+        seconds: u64,
+    },
     /// The configuration file cannot be read or understood.
     #[error("{path}: {reason}")]
     Config {
@@ -130,6 +142,7 @@ impl Error {
             Error::Git { .. }
                 | Error::Io { .. }
                 | Error::Fetch { .. }
+                | Error::Stalled { .. }
                 | Error::State { .. }
                 | Error::Locked { .. }
         )

@@ -35,7 +35,9 @@ impl Wait {
     pub fn for_duration(duration: Duration) -> Wait {
         // Capped so that no deadline overflows the clock.
         let capped = duration.min(Duration::from_secs(100 * 365 * 86_400));
-        Instant::now().checked_add(capped).map_or(Wait::No, Wait::Until)
+        Instant::now()
+            .checked_add(capped)
+            .map_or(Wait::No, Wait::Until)
     }
 }
 
@@ -75,6 +77,29 @@ impl Lock {
                 source,
             },
         })
+    }
+
+    /// [`Lock::acquire`], telling `note` once when it has to wait (so that
+    /// a person at a terminal knows why nothing happens), with the text
+    /// `waiting for another WHAT (pid N)`.
+    pub fn acquire_noting(
+        path: &Path,
+        what: &str,
+        wait: Wait,
+        note: &dyn Fn(&str),
+    ) -> Result<Lock, Error> {
+        if let Wait::Until(_) = wait {
+            match Lock::try_acquire(path, Wait::No) {
+                Ok(lock) => return Ok(lock),
+                Err(LockError::Busy { pid }) => {
+                    let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+                    note(&format!("waiting for another {what}{pid}"));
+                }
+                // Reported by the attempt below.
+                Err(LockError::Io(_)) => {}
+            }
+        }
+        Lock::acquire(path, what, wait)
     }
 
     /// [`Lock::acquire`] with the reason it failed as it is, for callers
@@ -189,7 +214,10 @@ mod tests {
         assert!(started.elapsed() >= Duration::from_millis(200));
         assert_eq!(
             refused.to_string(),
-            format!("another update of kvm is running (pid {})", std::process::id())
+            format!(
+                "another update of kvm is running (pid {})",
+                std::process::id()
+            )
         );
         assert!(matches!(refused, Error::Locked { .. }));
         drop(first);
@@ -219,6 +247,9 @@ mod tests {
         std::fs::write(&blocker, b"").unwrap();
         let refused = Lock::acquire(&blocker.join("x.lock"), "sync", Wait::No).unwrap_err();
         assert!(matches!(refused, Error::Io { .. }), "{refused}");
-        assert_eq!(lock_path_for(Path::new("a/kvm.json")), Path::new("a/kvm.json.lock"));
+        assert_eq!(
+            lock_path_for(Path::new("a/kvm.json")),
+            Path::new("a/kvm.json.lock")
+        );
     }
 }

@@ -4,13 +4,17 @@
 use std::path::PathBuf;
 
 use lore_digest::archive::{Archive, Selection, parse_when};
+use lore_digest::atomic::remove_stale_temp_files;
 use lore_digest::lists::{State, default_state_path};
+use lore_digest::lock::{Lock, lock_path_for};
+use lore_digest::sync::SyncOptions;
 use lore_digest::{Error, report};
 
 use super::sync::list_mirror;
-use crate::args::{Format, chosen_format, load_config, read_identities, web_archive};
+use crate::args::{Format, PatienceArgs, chosen_format, load_config, read_identities, web_archive};
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
+use crate::progress::note;
 
 #[derive(clap::Args)]
 pub struct UpdateArgs {
@@ -44,6 +48,9 @@ pub struct UpdateArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    #[command(flatten)]
+    patience: PatienceArgs,
 }
 
 pub fn run(args: UpdateArgs) -> Result<(), Failure> {
@@ -65,10 +72,35 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             "no state file: neither XDG directories nor HOME are set; name one",
         ));
     };
+    let wait = args.patience.wait();
+    // One update of a list at a time, from before its state is read until
+    // after the new one is written: two at once would report the same mail.
+    let _updating = Lock::acquire_noting(
+        &lock_path_for(&state_path),
+        &format!("update of {}", list.name),
+        wait,
+        &note,
+    )?;
+    let leftovers = remove_stale_temp_files(&state_path)
+        .into_iter()
+        .chain(args.output.iter().flat_map(|o| remove_stale_temp_files(o)));
+    for leftover in leftovers {
+        note(&format!(
+            "removed {}, left by an interrupted update",
+            leftover.display()
+        ));
+    }
     let state = State::load(&state_path)?;
     let since = parse_when(&args.since, jiff::Timestamp::now())?.as_second();
-    // A first update needs history back to --since only.
-    let mirror = list_mirror(&list, state.is_none().then_some(since), false)?;
+    let sync = SyncOptions {
+        // A first update needs history back to --since only.
+        since: state.is_none().then_some(since),
+        timeout: args.patience.timeout(),
+        wait,
+    };
+    // The mirror stays locked until the report is made, so the heads
+    // recorded below are those of the history reported.
+    let (mirror, mirror_lock) = list_mirror(&list, &sync, false)?;
     let archive = Archive::open(&mirror)?;
     let selection = match &state {
         Some(state) => Selection::After(state.marks()),
@@ -83,13 +115,16 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         lookback: report::Lookback::All,
         identities,
         index_cache: lore_digest::lists::default_cache_dir(),
+        cache_wait: wait,
         already_reported: state
             .as_ref()
             .map(|s| s.last_ids.clone())
             .unwrap_or_default(),
     };
     let marks = archive.marks()?;
-    let report = match report::build(&archive, &selection, &options) {
+    let built = report::build(&archive, &selection, &options);
+    drop(mirror_lock);
+    let report = match built {
         Ok(report) => report,
         Err(Error::EmptySelection(_)) => {
             eprintln!(
