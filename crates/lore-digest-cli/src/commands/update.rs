@@ -123,6 +123,8 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
     };
     let marks = archive.marks()?;
     let built = report::build(&archive, &selection, &options);
+    // What the new state remembers to find its place after a rewrite.
+    let last_ids = archive.ids_at_marks(&marks)?;
     drop(mirror_lock);
     let report = match built {
         Ok(report) => report,
@@ -132,7 +134,6 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
                 list.name
             );
             // Heads may have moved without new mail (a purge): remember them.
-            let last_ids = state.map(|s| s.last_ids).unwrap_or_default();
             State::after(&list.url, &marks, last_ids).save(&state_path)?;
             return Ok(());
         }
@@ -145,6 +146,6 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         write_report(format, &report, top, out)
     })?;
     // Only now that the report is out does the list move on.
-    State::after(&list.url, &marks, report.newest_message_ids.clone()).save(&state_path)?;
+    State::after(&list.url, &marks, last_ids).save(&state_path)?;
     Ok(())
 }

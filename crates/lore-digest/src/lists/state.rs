@@ -22,9 +22,9 @@ pub struct State {
     pub updated: String,
     /// Each epoch's head then.
     pub epochs: Vec<EpochMark>,
-    /// Message-IDs of the last update's newest mails (those of its last
-    /// second): after a history rewrite, mail is found again by time, and
-    /// these are the ones already reported.
+    /// Message-IDs of the mails at or after each epoch's recorded head
+    /// time (see `Archive::ids_at_marks`): after a history rewrite, mail is
+    /// found again by time, and these are the ones already reported.
     #[serde(default)]
     pub last_ids: Vec<String>,
 }
