@@ -9,7 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// A server process, killed when dropped.
@@ -243,18 +243,29 @@ pub fn cutting_proxy(port: u16, limit: usize) -> u16 {
 /// A TCP proxy to `port` that passes `limit` bytes from the server per
 /// connection (read anew for each connection), then closes it.
 pub fn proxy(port: u16, limit: Arc<AtomicUsize>) -> u16 {
+    proxy_with(port, limit, Arc::new(AtomicBool::new(false)))
+}
+
+/// [`proxy`], which after `limit` bytes of a connection either closes it
+/// or, while `stall` is set, holds it open and passes nothing more: a
+/// server that hangs mid-transfer.
+pub fn proxy_with(port: u16, limit: Arc<AtomicUsize>, stall: Arc<AtomicBool>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let proxy_port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
             let limit = limit.load(Ordering::SeqCst);
+            let stall = stall.load(Ordering::SeqCst);
             let Ok(server) = TcpStream::connect(("127.0.0.1", port)) else {
                 continue;
             };
             let (mut client_in, mut server_out) =
                 (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let client_gone = Arc::new(AtomicBool::new(false));
+            let gone = Arc::clone(&client_gone);
             std::thread::spawn(move || {
                 let _ = std::io::copy(&mut client_in, &mut server_out);
+                gone.store(true, Ordering::SeqCst);
             });
             std::thread::spawn(move || {
                 let (mut server, mut client) = (server, client);
@@ -271,10 +282,97 @@ pub fn proxy(port: u16, limit: Arc<AtomicUsize>) -> u16 {
                         }
                     }
                 }
+                // Hung: the client sees an open connection and no data,
+                // until it gives up or is killed (bounded, for a test
+                // that forgets).
+                let deadline = Instant::now() + Duration::from_secs(300);
+                while stall && !client_gone.load(Ordering::SeqCst) && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
                 let _ = client.shutdown(std::net::Shutdown::Both);
                 let _ = server.shutdown(std::net::Shutdown::Both);
             });
         }
     });
     proxy_port
+}
+
+/// What [`http_server`] answers a request with.
+pub enum Reply {
+    /// A status and a body.
+    Body(u16, Vec<u8>),
+    /// A redirect to this path on the same server.
+    Redirect(String),
+    /// Nothing at all, the connection held open until the client leaves.
+    Silent,
+}
+
+/// A minimal HTTP/1.1 server on loopback: `answer` gets each request's
+/// path. One thread per connection, one request per connection.
+pub fn http_server(answer: impl Fn(&str) -> Reply + Send + Sync + 'static) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answer = Arc::new(answer);
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let answer = Arc::clone(&answer);
+            std::thread::spawn(move || {
+                let mut client = client;
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match client.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&request);
+                let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (status, headers, body) = match answer(&path) {
+                    Reply::Body(status, body) => (status, String::new(), body),
+                    Reply::Redirect(to) => (302, format!("Location: {to}\r\n"), Vec::new()),
+                    Reply::Silent => {
+                        hold(client);
+                        return;
+                    }
+                };
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = client.write_all(head.as_bytes());
+                let _ = client.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+/// A TCP server that accepts and then says nothing, whatever it is sent.
+pub fn silent_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            std::thread::spawn(move || hold(client));
+        }
+    });
+    port
+}
+
+/// Reads and drops what the client sends until it closes (at most 300 s).
+fn hold(mut client: TcpStream) {
+    let _ = client.set_read_timeout(Some(Duration::from_secs(300)));
+    let mut buf = [0u8; 1024];
+    while matches!(client.read(&mut buf), Ok(n) if n > 0) {}
+}
+
+/// Holds the lock file `path` as another lore-digest would, with this
+/// process's pid in it, until the file is dropped.
+pub fn hold_lock(path: &Path) -> std::fs::File {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut file = std::fs::File::create(path).unwrap();
+    file.lock().unwrap();
+    writeln!(file, "{}", std::process::id()).unwrap();
+    file
 }
