@@ -221,7 +221,10 @@ impl Soak {
             if out.exists() {
                 got = delivered_by(out);
             } else {
-                assert!(stderr.contains("no new mail") || stderr.is_empty(), "{stderr}");
+                assert!(
+                    stderr.contains("no new mail") || stderr.is_empty(),
+                    "{stderr}"
+                );
             }
         }
         let _ = std::fs::remove_file(out);
@@ -232,7 +235,10 @@ impl Soak {
         got.sort();
         for n in got {
             if let Some(&last) = self.model.delivered.last() {
-                assert!(n > last, "mail {n} delivered after mail {last}: out of order");
+                assert!(
+                    n > last,
+                    "mail {n} delivered after mail {last}: out of order"
+                );
             }
             *self.model.times.entry(n).or_default() += 1;
             assert_eq!(self.model.times[&n], 1, "mail {n} delivered twice");
@@ -277,7 +283,10 @@ impl Soak {
                 true
             }
             Ended::Exit(code) => {
-                assert!(!changed, "a failed update (exit {code}) changed the state: {stderr}");
+                assert!(
+                    !changed,
+                    "a failed update (exit {code}) changed the state: {stderr}"
+                );
                 false
             }
             Ended::Killed => {
@@ -290,7 +299,10 @@ impl Soak {
         let got = self.settle(&out, committed, &stderr);
         if let (Ended::Exit(code), Some(_)) = (&ended, file_size_limit) {
             // A full disk is this machine's fault: exit 1, never 3.
-            assert!(matches!(code, 0 | 1), "exit {code} on a full disk: {stderr}");
+            assert!(
+                matches!(code, 0 | 1),
+                "exit {code} on a full disk: {stderr}"
+            );
             if *code == 1 {
                 self.figures.disk_full_failed += 1;
             }
@@ -365,8 +377,8 @@ impl Soak {
     /// a successful run.
     fn check_readable(&self) {
         if let Some(bytes) = self.state_bytes() {
-            let state: serde_json::Value = serde_json::from_slice(&bytes)
-                .unwrap_or_else(|e| panic!("state unreadable ({e})"));
+            let state: serde_json::Value =
+                serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("state unreadable ({e})"));
             assert!(state["epochs"].is_array());
         }
         let mirror = &self.mirror;
@@ -450,7 +462,9 @@ fn soak_updates_deliver_every_mail_exactly_once() {
     let soak_root = root.clone();
     // The daemon must be up before the proxy points at it, and the list
     // must have its first epoch before anyone syncs.
-    let first = (0..5).map(soak_mail).fold(common::Epoch::new(), |e, (r, t)| e.mail(r, t));
+    let first = (0..5)
+        .map(soak_mail)
+        .fold(common::Epoch::new(), |e, (r, t)| e.mail(r, t));
     serve_epoch(&soak_root, 0, &first);
     model.epochs[0] = (0..5).collect();
     model.next = 5;

@@ -627,9 +627,21 @@ fn an_update_killed_mid_sync_then_a_clean_update() {
 
     limit.store(usize::MAX, Ordering::SeqCst);
     stall.store(false, Ordering::SeqCst);
+    // What a run killed while writing its state would leave (that moment
+    // is too short to aim a kill at; the soak test hits it by chance).
+    let leftover = tmp.path().join("state/.kvm.json.Ab12Cd.tmp");
+    std::fs::write(&leftover, "{ half").unwrap();
     let (code, err) = follower.update(&out, &["--no-wait"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("left by an interrupted sync"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "note: removed {}, left by an interrupted update",
+            leftover.display()
+        )),
+        "{err}"
+    );
+    assert!(!leftover.exists());
     assert_eq!(reported(&out), 888);
 }
 

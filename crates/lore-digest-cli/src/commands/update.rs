@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use lore_digest::archive::{Archive, Selection, parse_when};
 use lore_digest::atomic::remove_stale_temp_files;
 use lore_digest::lists::{State, default_state_path};
-use lore_digest::lock::{Lock, lock_path_for};
 use lore_digest::sync::SyncOptions;
 use lore_digest::{Error, report};
 
@@ -73,18 +72,10 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         ));
     };
     let wait = args.patience.wait();
-    // One update of a list at a time, from before its state is read until
-    // after the new one is written: two at once would report the same mail.
-    let _updating = Lock::acquire_noting(
-        &lock_path_for(&state_path),
-        &format!("update of {}", list.name),
-        wait,
-        &note,
-    )?;
-    let leftovers = remove_stale_temp_files(&state_path)
-        .into_iter()
-        .chain(args.output.iter().flat_map(|o| remove_stale_temp_files(o)));
-    for leftover in leftovers {
+    // One update of a list at a time (see `State::lock`).
+    let _updating = State::lock(&state_path, &list.name, wait, &note)?;
+    // A report being written is the update's too.
+    for leftover in args.output.iter().flat_map(|o| remove_stale_temp_files(o)) {
         note(&format!(
             "removed {}, left by an interrupted update",
             leftover.display()

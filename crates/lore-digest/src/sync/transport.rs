@@ -203,8 +203,8 @@ mod tests {
         let silent = read_all(trickling(0, Duration::from_secs(60)), timeout).unwrap_err();
         assert_eq!(silent.kind(), std::io::ErrorKind::TimedOut);
         assert!(silent.to_string().contains("stalled"), "{silent}");
-        // One byte every 100 ms: 5 bytes per window, well under the limit.
-        let trickle = read_all(trickling(1, Duration::from_millis(100)), timeout).unwrap_err();
+        // One byte every 250 ms: 2 bytes per window, under the 5 needed.
+        let trickle = read_all(trickling(1, Duration::from_millis(250)), timeout).unwrap_err();
         assert_eq!(trickle.kind(), std::io::ErrorKind::TimedOut);
         // Enough bytes per window, however slowly they come: no stall.
         let steady = read_all(trickling(64, Duration::from_millis(50)), timeout);
