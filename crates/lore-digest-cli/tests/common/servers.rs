@@ -265,6 +265,10 @@ pub fn proxy_with(port: u16, limit: Arc<AtomicUsize>, stall: Arc<AtomicBool>) ->
             let gone = Arc::clone(&client_gone);
             std::thread::spawn(move || {
                 let _ = std::io::copy(&mut client_in, &mut server_out);
+                // The client's end of the conversation reaches the server:
+                // a git daemon child waits for a request otherwise, and at
+                // 32 such children the daemon drops new connections.
+                let _ = server_out.shutdown(std::net::Shutdown::Write);
                 gone.store(true, Ordering::SeqCst);
             });
             std::thread::spawn(move || {

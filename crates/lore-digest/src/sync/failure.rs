@@ -41,9 +41,31 @@ pub(super) fn classify(
         },
         None => Error::Fetch {
             url: url.to_string(),
-            reason: error.to_string(),
+            reason: with_cause(error, &causes),
         },
     }
+}
+
+/// The error's own message and, when it is a wrapper ("Transport
+/// handshake failed"), what lies under it ("early EOF"): on one line.
+fn with_cause(error: &(dyn StdError + 'static), causes: &[&(dyn StdError + 'static)]) -> String {
+    let top = one_line(&error.to_string());
+    let cause = match error.downcast_ref::<gix::Error>() {
+        Some(tree) => Some(tree.probable_cause()),
+        None => causes.last().copied(),
+    };
+    match cause.map(|c| one_line(&c.to_string())) {
+        Some(cause) if !cause.is_empty() && !top.contains(&cause) => format!("{top}: {cause}"),
+        _ => top,
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Whether an I/O error is this machine's. Network errors (refused, reset,
