@@ -3,11 +3,13 @@
 //! the configuration file that names lists.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::ValueEnum;
 use lore_digest::Error;
 use lore_digest::analysis::{Identities, Mailmap, OrgMap};
 use lore_digest::archive::{Archive, ArchiveKind, Selection, parse_until, parse_when};
+use lore_digest::lock::Wait;
 use lore_digest::report;
 
 use crate::exit::Failure;
@@ -106,6 +108,43 @@ pub struct IdentityArgs {
     /// are named, every other domain stands for itself.
     #[arg(long)]
     pub no_default_orgmap: bool,
+}
+
+/// How long to wait for another run and for a server (sync, update,
+/// report LIST).
+#[derive(clap::Args)]
+pub struct PatienceArgs {
+    /// When another run is updating the same list or syncing the same
+    /// mirror, wait up to SECONDS for it to finish, then give up with exit
+    /// code 75. Example: `--wait 3600`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub wait: u64,
+
+    /// When another run is updating the same list or syncing the same
+    /// mirror, exit at once with code 75 instead of waiting.
+    #[arg(long, conflicts_with = "wait")]
+    pub no_wait: bool,
+
+    /// Give up a transfer that makes no progress (less than 10 bytes/s) for
+    /// SECONDS, with exit code 3. Example: `--timeout 30`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+}
+
+impl PatienceArgs {
+    /// The deadline for every lock of this run, from now.
+    pub fn wait(&self) -> Wait {
+        if self.no_wait {
+            Wait::No
+        } else {
+            Wait::for_duration(Duration::from_secs(self.wait))
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
+    }
 }
 
 /// The report formats.

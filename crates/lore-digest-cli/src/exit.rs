@@ -9,6 +9,9 @@ pub const EXIT_INPUT: u8 = 2;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code for a server that could not be reached or broke off a fetch.
 pub const EXIT_NETWORK: u8 = 3;
+/// Exit code when another run holds the list or mirror (EX_TEMPFAIL of
+/// sysexits.h: try again later).
+pub const EXIT_LOCKED: u8 = 75;
 /// Exit code after SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells use).
 pub const EXIT_INTERRUPTED: u8 = 130;
 
@@ -39,7 +42,8 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let code = match &error {
-            Error::Fetch { .. } => EXIT_NETWORK,
+            Error::Fetch { .. } | Error::Stalled { .. } => EXIT_NETWORK,
+            Error::Locked { .. } => EXIT_LOCKED,
             e if e.is_input_error() => EXIT_INPUT,
             _ => EXIT_FAILURE,
         };

@@ -34,4 +34,14 @@ impl lore_digest::sync::SyncProgress for BarProgress {
         self.bar
             .set_message(format!("git/{}.git: done", outcome.number));
     }
+
+    fn note(&self, text: &str) {
+        self.bar.suspend(|| note(text));
+    }
+}
+
+/// A line on stderr that is neither a warning nor an error: a wait for
+/// another run, leftovers of a killed run removed.
+pub fn note(text: &str) {
+    eprintln!("lore-digest: note: {text}");
 }

@@ -1219,7 +1219,11 @@ fn a_failed_state_write_keeps_the_previous_state() {
         "{stderr}"
     );
     assert_eq!(std::fs::read(&state).unwrap(), before);
-    assert_eq!(strays(&state_dir, &["local.json"]), Vec::<String>::new());
+    // The lock file stays, by design (see lock.rs); nothing else may.
+    assert_eq!(
+        strays(&state_dir, &["local.json", "local.json.lock"]),
+        Vec::<String>::new()
+    );
     // So the next run reports the same three mails again.
     let (code, stdout, stderr) = run(&args);
     assert_eq!(code, 0, "{stderr}");

@@ -8,237 +8,15 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::servers::*;
 use tempfile::TempDir;
-
-/// A server process, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
-
-fn wait_until_listening(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "server on port {port} did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// The directory of git's own programs (`git-daemon`, `git-http-backend`).
-fn git_exec_path() -> PathBuf {
-    let out = Command::new("git")
-        .arg("--exec-path")
-        .output()
-        .expect("git --exec-path");
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
-
-/// `git daemon` exporting everything under `root`. `git-daemon` is started
-/// itself: `git daemon` would run it as a child that outlives a kill.
-fn git_daemon(root: &Path) -> Server {
-    let port = free_port();
-    let child = Command::new(git_exec_path().join("git-daemon"))
-        .args(["--reuseaddr", "--export-all", "--listen=127.0.0.1"])
-        .arg(format!("--port={port}"))
-        .arg(format!("--base-path={}", root.display()))
-        .arg(root)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start git daemon");
-    let server = Server { child, port };
-    wait_until_listening(port);
-    server
-}
-
-fn lighttpd_binary() -> Option<PathBuf> {
-    ["/usr/sbin/lighttpd", "/usr/bin/lighttpd"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-/// lighttpd serving `root` statically, with `/kvm/git/…` handed to
-/// `git http-backend` (smart HTTP) for the repositories under `root/kvm/git`.
-fn lighttpd(root: &Path, conf_dir: &Path) -> Option<Server> {
-    let Some(binary) = lighttpd_binary() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "lighttpd is missing; .ci/run installs it"
-        );
-        eprintln!(
-            "skipping the smart HTTP part: lighttpd is not installed (apt-get install lighttpd)"
-        );
-        return None;
-    };
-    let backend = git_exec_path().join("git-http-backend");
-    let port = free_port();
-    let conf = conf_dir.join("lighttpd.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            r#"server.document-root = "{root}"
-server.port = {port}
-server.bind = "127.0.0.1"
-server.modules = ( "mod_alias", "mod_cgi", "mod_setenv" )
-server.errorlog = "{log}"
-alias.url = ( "/kvm/git" => "{backend}" )
-$HTTP["url"] =~ "^/kvm/git" {{
-  cgi.assign = ( "" => "" )
-  setenv.add-environment = ( "GIT_PROJECT_ROOT" => "{root}/kvm/git", "GIT_HTTP_EXPORT_ALL" => "1" )
-}}
-"#,
-            root = root.display(),
-            log = conf_dir.join("lighttpd.log").display(),
-            backend = backend.display(),
-        ),
-    )
-    .expect("write lighttpd.conf");
-    let child = Command::new(binary)
-        .args(["-D", "-f"])
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start lighttpd");
-    let server = Server { child, port };
-    wait_until_listening(port);
-    Some(server)
-}
-
-/// The `n`-th fixture mail and its arrival: patches and replies by turns.
-fn nth_mail(n: i64) -> (String, i64) {
-    let time = common::T0 + n * common::HOUR;
-    let raw = if n % 3 == 0 {
-        format!(
-            "From: Ann Author <ann@widgets.example>\nSubject: [PATCH] widget: change {n}\nMessage-ID: <m{n}@widgets.example>\nList-Id: <kvm.vger.kernel.org>\n\nChange {n}.\n\nSigned-off-by: Ann Author <ann@widgets.example>\n---\n w.c | 1 +\n 1 file changed, 1 insertion(+)\n"
-        )
-    } else {
-        let parent = n - n % 3;
-        format!(
-            "From: Rev Iewer <rev@reviews.example>\nSubject: Re: [PATCH] widget: change {parent}\nMessage-ID: <m{n}@reviews.example>\nIn-Reply-To: <m{parent}@widgets.example>\nList-Id: <kvm.vger.kernel.org>\n\nLooks fine.\n"
-        )
-    };
-    (raw, time)
-}
-
-/// An epoch holding mails `range`, skipping those in `purged`.
-fn epoch(range: std::ops::Range<i64>, purged: &[i64]) -> common::Epoch {
-    range
-        .filter(|n| !purged.contains(n))
-        .map(nth_mail)
-        .fold(common::Epoch::new(), |e, (raw, time)| e.mail(raw, time))
-}
-
-/// Writes (or replaces) `root/kvm/git/N.git` and the manifest listing
-/// every epoch there. Fixture commits are deterministic, so an epoch
-/// rewritten with more mails keeps the ids of the commits it had.
-fn serve_epoch(root: &Path, number: u32, epoch: &common::Epoch) {
-    let git_dir = root.join("kvm/git");
-    std::fs::create_dir_all(&git_dir).unwrap();
-    let fresh = git_dir.join(format!("{number}.git.new"));
-    let _ = std::fs::remove_dir_all(&fresh);
-    epoch.write(&fresh);
-    let path = git_dir.join(format!("{number}.git"));
-    let _ = std::fs::remove_dir_all(&path);
-    std::fs::rename(&fresh, &path).unwrap();
-    write_manifest(root);
-}
-
-fn write_manifest(root: &Path) {
-    let git_dir = root.join("kvm/git");
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(&git_dir).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".git") {
-            let head = common::Repo { path: entry.path() };
-            let time = head.head_time();
-            entries.push(format!(r#""/kvm/git/{name}": {{"modified": {time}}}"#));
-        }
-    }
-    let json = format!("{{{}}}", entries.join(", "));
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(json.as_bytes()).unwrap();
-    std::fs::write(root.join("kvm/manifest.js.gz"), gz.finish().unwrap()).unwrap();
-}
-
-fn sync(url: &str, into: &Path, extra: &[&str]) -> (i32, String, String) {
-    let mut args = vec!["sync", url, "--into", into.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    common::run(&args)
-}
-
-fn sync_ok(url: &str, into: &Path, extra: &[&str]) -> String {
-    let (code, out, err) = sync(url, into, extra);
-    assert_eq!(code, 0, "sync {url} failed: {err}");
-    // Standard output is the mirror, ready for `report --archive`.
-    assert_eq!(out.trim(), into.to_str().unwrap());
-    err
-}
-
-/// The JSON report of `archive` for all its history (or `--since`).
-fn report(archive: &Path, since: Option<&str>) -> serde_json::Value {
-    let archive = archive.to_str().unwrap();
-    let mut args = vec!["report", "--archive", archive, "--format", "json"];
-    match since {
-        Some(since) => args.extend(["--since", since]),
-        None => args.extend(["--since", "1970-01-01"]),
-    }
-    let (code, out, err) = common::run(&args);
-    assert_eq!(code, 0, "report failed: {err}");
-    serde_json::from_str(&out).unwrap()
-}
-
-fn mirror_head(mirror: &Path, number: u32) -> String {
-    let out = Command::new("git")
-        .arg("--git-dir")
-        .arg(mirror.join(format!("git/{number}.git")))
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn server_head(root: &Path, number: u32) -> String {
-    common::Repo {
-        path: root.join(format!("kvm/git/{number}.git")),
-    }
-    .commit_head()
-}
-
-fn is_shallow(mirror: &Path, number: u32) -> bool {
-    mirror
-        .join(format!("git/{number}.git/shallow"))
-        .metadata()
-        .is_ok_and(|m| m.len() > 0)
-}
 
 /// First clone, new mail, an epoch roll-over and a purge, over git:// with
 /// epochs found by probing; the mirror always gives the server's report.
@@ -352,51 +130,6 @@ fn a_server_that_goes_away_mid_fetch() {
     drop(daemon);
     let (code, _, err) = sync(&url, &mirror, &[]);
     assert_eq!(code, 3, "{err}");
-}
-
-/// A TCP proxy to `port` that closes each connection after `limit` bytes
-/// from the server.
-fn cutting_proxy(port: u16, limit: usize) -> u16 {
-    proxy(port, Arc::new(AtomicUsize::new(limit)))
-}
-
-/// A TCP proxy to `port` that passes `limit` bytes from the server per
-/// connection (read anew for each connection), then closes it.
-fn proxy(port: u16, limit: Arc<AtomicUsize>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let proxy_port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let limit = limit.load(Ordering::SeqCst);
-            let Ok(server) = TcpStream::connect(("127.0.0.1", port)) else {
-                continue;
-            };
-            let (mut client_in, mut server_out) =
-                (client.try_clone().unwrap(), server.try_clone().unwrap());
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut client_in, &mut server_out);
-            });
-            std::thread::spawn(move || {
-                let (mut server, mut client) = (server, client);
-                let mut sent = 0;
-                let mut buf = [0u8; 1024];
-                while sent < limit {
-                    match server.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            if client.write_all(&buf[..n]).is_err() {
-                                break;
-                            }
-                            sent += n;
-                        }
-                    }
-                }
-                let _ = client.shutdown(std::net::Shutdown::Both);
-                let _ = server.shutdown(std::net::Shutdown::Both);
-            });
-        }
-    });
-    proxy_port
 }
 
 /// Smart HTTP through lighttpd and git http-backend, with epochs from the
@@ -580,4 +313,536 @@ fn report_by_list_name_syncs_what_it_needs() {
     drop(daemon);
     let offline = run(&["--offline"]);
     assert_eq!(offline["stats"], report["stats"]);
+}
+
+/// A list followed by `update`: its configuration, state, mirror and
+/// cache all in one temporary directory.
+struct Follower {
+    dir: PathBuf,
+    config: PathBuf,
+    state: PathBuf,
+}
+
+impl Follower {
+    fn new(dir: &Path, url: &str) -> Follower {
+        let config = dir.join("config.toml");
+        std::fs::write(
+            &config,
+            format!("[lists.kvm]\nurl = \"{url}\"\nformat = \"json\"\n"),
+        )
+        .unwrap();
+        Follower {
+            dir: dir.to_path_buf(),
+            config,
+            state: dir.join("state/kvm.json"),
+        }
+    }
+
+    /// `update kvm -o OUT`, with `extra` options.
+    fn command(&self, out: &Path, extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lore-digest"));
+        command
+            .args(["update", "kvm", "--since", "2025-04-01", "--config"])
+            .arg(&self.config)
+            .arg("--state")
+            .arg(&self.state)
+            .arg("-o")
+            .arg(out)
+            .args(extra)
+            .env("XDG_DATA_HOME", self.dir.join("data"))
+            .env("XDG_CACHE_HOME", self.dir.join("cache"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    fn update(&self, out: &Path, extra: &[&str]) -> (i32, String) {
+        let output = self.command(out, extra).output().unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// The mirror `update` syncs.
+    fn mirror(&self) -> PathBuf {
+        let mirrors = self.dir.join("data/lore-digest/mirrors");
+        let host = std::fs::read_dir(&mirrors)
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap();
+        host.path().join("kvm")
+    }
+}
+
+/// The Message-IDs of a JSON report's mails, from its series and threads
+/// (every fixture mail is a patch or a reply to one).
+fn reported(out: &Path) -> usize {
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    report["stats"]["messages"].as_u64().unwrap() as usize
+}
+
+/// Waits until `child` ends or `limit` passes; its exit code, or `None`
+/// while it still runs.
+fn wait_for(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status.code().unwrap_or(-1));
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Polls until `cond` holds (at most 20 s).
+fn until(what: &str, cond: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Two updates started together while a third run holds the list: both
+/// wait, then one reports the mail and the other finds nothing new. Three
+/// syncs into one new mirror at once all succeed, one after the other.
+#[test]
+fn concurrent_updates_and_syncs_take_turns() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..12, &[]));
+    let daemon = git_daemon(&root);
+    let url = format!("git://127.0.0.1:{}/kvm", daemon.port);
+    let follower = Follower::new(tmp.path(), &url);
+
+    let held = hold_lock(&tmp.path().join("state/kvm.json.lock"));
+    let outs = [tmp.path().join("a.json"), tmp.path().join("b.json")];
+    let mut runs: Vec<_> = outs
+        .iter()
+        .map(|out| follower.command(out, &["--wait", "60"]).spawn().unwrap())
+        .collect();
+    for run in &mut runs {
+        assert_eq!(wait_for(run, Duration::from_millis(700)), None, "it waits");
+    }
+    drop(held);
+    let mut delivered = 0;
+    for (run, out) in runs.into_iter().zip(&outs) {
+        let output = run.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{err}");
+        let note = format!(
+            "lore-digest: note: waiting for another update of kvm (pid {})",
+            std::process::id()
+        );
+        assert!(err.contains(&note), "{err}");
+        if out.exists() {
+            delivered += reported(out);
+        } else {
+            assert!(err.contains("no new mail on kvm"), "{err}");
+        }
+    }
+    assert_eq!(delivered, 12, "each mail once, in one of the two reports");
+
+    // Three syncs into one new mirror (they used to break each other).
+    let mirror = tmp.path().join("shared");
+    let syncs: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+                .args(["sync", &url, "--into", mirror.to_str().unwrap()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for sync in syncs {
+        let output = sync.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{err}");
+    }
+    assert_eq!(mirror_head(&mirror, 0), server_head(&root, 0));
+}
+
+/// `--no-wait` gives up at once and `--wait 1` after a second, with exit
+/// code 75 and the holder's pid; a lock file that cannot be made is a
+/// local failure (exit 1).
+#[test]
+fn a_held_list_or_mirror_gives_exit_75() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..3, &[]));
+    let daemon = git_daemon(&root);
+    let url = format!("git://127.0.0.1:{}/kvm", daemon.port);
+    let follower = Follower::new(tmp.path(), &url);
+    let out = tmp.path().join("out.json");
+    let pid = std::process::id();
+
+    let held = hold_lock(&tmp.path().join("state/kvm.json.lock"));
+    let started = Instant::now();
+    let (code, err) = follower.update(&out, &["--no-wait"]);
+    assert_eq!(code, 75, "{err}");
+    assert_eq!(
+        err,
+        format!("lore-digest: error: another update of kvm is running (pid {pid})\n")
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let started = Instant::now();
+    let (code, err) = follower.update(&out, &["--wait", "1"]);
+    assert_eq!(code, 75, "{err}");
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert!(err.contains("waiting for another update of kvm"), "{err}");
+    assert!(!out.exists() && !follower.state.exists());
+    drop(held);
+
+    let mirror = tmp.path().join("mirror");
+    let held = hold_lock(&mirror.join("lore-digest-sync.lock"));
+    let (code, _, err) = sync(&url, &mirror, &["--no-wait"]);
+    assert_eq!(code, 75, "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "lore-digest: error: another sync of {} is running (pid {pid})\n",
+            mirror.display()
+        )
+    );
+    drop(held);
+    sync_ok(&url, &mirror, &["--no-wait"]);
+
+    let blocked = tmp.path().join("file");
+    std::fs::write(&blocked, "").unwrap();
+    let (code, _, err) = sync(&url, &blocked.join("mirror"), &[]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// A sync killed (SIGKILL: no handler runs) in the middle of a first
+/// clone and of a fetch: the mirror stays readable, and the next sync
+/// removes what it left, says so, and ends up where the server is.
+#[test]
+fn a_sync_killed_mid_transfer_then_a_clean_sync() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..400, &[]));
+    let daemon = git_daemon(&root);
+    let url = format!("git://127.0.0.1:{}/kvm", daemon.port);
+    let hung = proxy_with(
+        daemon.port,
+        Arc::new(AtomicUsize::new(4096)),
+        Arc::new(AtomicBool::new(true)),
+    );
+    let hung_url = format!("git://127.0.0.1:{hung}/kvm");
+    let mirror = tmp.path().join("mirror");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+            .args(["sync", &hung_url, "--into", mirror.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+
+    let mut clone = spawn();
+    let partial = mirror.join("git/0.git.partial");
+    until("the clone to start", || {
+        partial.join("objects/pack").exists()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    clone.kill().unwrap();
+    clone.wait().unwrap();
+    assert!(partial.exists() && !mirror.join("git/0.git").exists());
+    let err = sync_ok(&url, &mirror, &["--no-wait"]);
+    assert!(
+        err.contains("note: removed git/0.git.partial, left by an interrupted clone"),
+        "{err}"
+    );
+    assert_eq!(mirror_head(&mirror, 0), server_head(&root, 0));
+    let before = report(&mirror, None);
+
+    serve_epoch(&root, 0, &epoch(0..1200, &[]));
+    let mut fetch = spawn();
+    let pack = mirror.join("git/0.git/objects/pack");
+    let temp_pack = || {
+        std::fs::read_dir(&pack)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+    };
+    until("the fetch to write a pack", temp_pack);
+    fetch.kill().unwrap();
+    fetch.wait().unwrap();
+    // Killed mid-fetch: the mirror reads as before.
+    assert_eq!(report(&mirror, None), before);
+    let err = sync_ok(&url, &mirror, &["--no-wait"]);
+    assert!(
+        err.contains("git/0.git: removed objects/pack/.tmp"),
+        "{err}"
+    );
+    assert!(!temp_pack());
+    assert_eq!(mirror_head(&mirror, 0), server_head(&root, 0));
+    assert_eq!(report(&mirror, None), report(&root.join("kvm"), None));
+}
+
+/// An update killed while its sync hangs, and one killed after its report
+/// was written but with the state not yet saved... (the latter cannot be
+/// aimed at from outside; the soak test kills at random moments). Here:
+/// the state stays, the kernel released the lock (`--no-wait` succeeds),
+/// and the next update reports every new mail once.
+#[test]
+fn an_update_killed_mid_sync_then_a_clean_update() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..12, &[]));
+    let daemon = git_daemon(&root);
+    let limit = Arc::new(AtomicUsize::new(usize::MAX));
+    let stall = Arc::new(AtomicBool::new(false));
+    let port = proxy_with(daemon.port, Arc::clone(&limit), Arc::clone(&stall));
+    let follower = Follower::new(tmp.path(), &format!("git://127.0.0.1:{port}/kvm"));
+    let out = tmp.path().join("out.json");
+    let (code, err) = follower.update(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(reported(&out), 12);
+    std::fs::remove_file(&out).unwrap();
+    let recorded = std::fs::read(&follower.state).unwrap();
+
+    serve_epoch(&root, 0, &epoch(0..900, &[]));
+    limit.store(4096, Ordering::SeqCst);
+    stall.store(true, Ordering::SeqCst);
+    let mut run = follower.command(&out, &[]).spawn().unwrap();
+    let pack = follower.mirror().join("git/0.git/objects/pack");
+    until("the update's fetch to write a pack", || {
+        std::fs::read_dir(&pack)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+    });
+    run.kill().unwrap();
+    run.wait().unwrap();
+    assert_eq!(std::fs::read(&follower.state).unwrap(), recorded);
+    assert!(!out.exists());
+
+    limit.store(usize::MAX, Ordering::SeqCst);
+    stall.store(false, Ordering::SeqCst);
+    // What a run killed while writing its state would leave (that moment
+    // is too short to aim a kill at; the soak test hits it by chance).
+    let leftover = tmp.path().join("state/.kvm.json.Ab12Cd.tmp");
+    std::fs::write(&leftover, "{ half").unwrap();
+    let (code, err) = follower.update(&out, &["--no-wait"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("left by an interrupted sync"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "note: removed {}, left by an interrupted update",
+            leftover.display()
+        )),
+        "{err}"
+    );
+    assert!(!leftover.exists());
+    assert_eq!(reported(&out), 888);
+}
+
+/// A manifest that is a gzip bomb, one that redirects forever, and one
+/// that lists an absurd epoch: each refused with exit 3 and a line that
+/// says what the server did.
+#[test]
+fn hostile_manifests_are_refused() {
+    // 80 MiB of spaces, about 80 KiB packed.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..80 {
+        gz.write_all(&chunk).unwrap();
+    }
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1 << 20);
+    let absurd = {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(br#"{"/absurd/git/0.git": {}, "/absurd/git/5000.git": {}}"#)
+            .unwrap();
+        gz.finish().unwrap()
+    };
+    let port = http_server(move |path| match path {
+        "/bomb/manifest.js.gz" => Reply::Body(200, bomb.clone()),
+        "/absurd/manifest.js.gz" => Reply::Body(200, absurd.clone()),
+        "/loop/manifest.js.gz" => Reply::Redirect("/loop/manifest.js.gz".into()),
+        // No manifest, and gix's first request redirected forever.
+        p if p.starts_with("/gitloop/git/0.git/info/refs") => Reply::Redirect(p.into()),
+        _ => Reply::Body(404, Vec::new()),
+    });
+    let tmp = TempDir::new().unwrap();
+    let expect = |list: &str, says: &str| {
+        let url = format!("http://127.0.0.1:{port}/{list}");
+        let (code, _, err) = sync(&url, &tmp.path().join(list), &[]);
+        assert_eq!(code, 3, "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("lore-digest: error: {url}/manifest.js.gz: ")),
+            "{err}"
+        );
+        assert!(err.contains(says), "{err}");
+        assert!(!tmp.path().join(list).join("git/0.git").exists());
+    };
+    expect("bomb", "the manifest unpacks to more than 64 MiB");
+    expect("loop", "redirected more than 5 times");
+    expect("absurd", "lists git/5000.git, beyond the 1000 epochs");
+    // gix's transport cannot be told a redirect limit: libcurl's own (30
+    // since curl 8.3, none before) or the stall timeout ends a loop.
+    let url = format!("http://127.0.0.1:{port}/gitloop");
+    let started = Instant::now();
+    let (code, _, err) = sync(&url, &tmp.path().join("gitloop"), &["--timeout", "3"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains(&format!("{url}/git/0.git: ")), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+/// Servers that accept and then say nothing: over git://, for the HTTP
+/// manifest, and for gix's HTTP transport. Each gives up after
+/// `--timeout`, with exit 3 and the URL.
+#[test]
+fn a_stalling_server_is_given_up_after_the_timeout() {
+    let tmp = TempDir::new().unwrap();
+    let silent = silent_server();
+    let http = http_server(|path| {
+        if path.ends_with("manifest.js.gz") {
+            Reply::Body(404, Vec::new())
+        } else {
+            Reply::Silent
+        }
+    });
+    for (url, named) in [
+        (
+            format!("git://127.0.0.1:{silent}/kvm/git/0.git"),
+            format!("git://127.0.0.1:{silent}/kvm/git/0.git"),
+        ),
+        (
+            format!("http://127.0.0.1:{silent}/kvm"),
+            format!("http://127.0.0.1:{silent}/kvm/manifest.js.gz"),
+        ),
+        (
+            format!("http://127.0.0.1:{http}/kvm"),
+            format!("http://127.0.0.1:{http}/kvm/git/0.git"),
+        ),
+    ] {
+        let started = Instant::now();
+        let (code, _, err) = sync(&url, &tmp.path().join("mirror"), &["--timeout", "2"]);
+        let took = started.elapsed();
+        assert_eq!(code, 3, "{url}: {err}");
+        assert_eq!(
+            err,
+            format!(
+                "lore-digest: error: {named}: the server stalled: less than 10 bytes/s for 2 s (--timeout)\n"
+            )
+        );
+        assert!(took < Duration::from_secs(15), "{url}: {took:?}");
+    }
+}
+
+/// A file size limit (a full disk) during a first clone and during a
+/// fetch: exit 1, not 3, since the fault is here and retrying will not
+/// help; the mirror is left as it was.
+#[test]
+fn a_full_disk_during_sync_is_a_local_failure() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..300, &[]));
+    let daemon = git_daemon(&root);
+    let url = format!("git://127.0.0.1:{}/kvm", daemon.port);
+    let mirror = tmp.path().join("mirror");
+    let limited = |limit: u64| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lore-digest"));
+        command.args(["sync", &url, "--into", mirror.to_str().unwrap()]);
+        let output = with_file_size_limit(command, limit).output().unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, err) = limited(16 << 10);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("File too large"), "{err}");
+    assert!(!mirror.join("git/0.git").exists());
+    assert!(!mirror.join("git/0.git.partial").exists());
+
+    sync_ok(&url, &mirror, &[]);
+    let before = report(&mirror, None);
+    serve_epoch(&root, 0, &epoch(0..2000, &[]));
+    let (code, err) = limited(16 << 10);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("File too large"), "{err}");
+    assert_eq!(report(&mirror, None), before);
+}
+
+/// A list that rolled over, then had its old epoch purged: nothing is
+/// reported twice (the old epoch's last mails are remembered too, not only
+/// the newest epoch's). Then a server that offers a shorter history for a
+/// known epoch (forced back past what was reported): handled as a purge,
+/// and mail that comes after it is reported once.
+#[test]
+fn rewrites_of_older_epochs_and_forced_histories_report_nothing_twice() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("srv");
+    serve_epoch(&root, 0, &epoch(0..12, &[]));
+    let daemon = git_daemon(&root);
+    let follower = Follower::new(tmp.path(), &format!("git://127.0.0.1:{}/kvm", daemon.port));
+    let out = tmp.path().join("out.json");
+    let step = |expected: Option<usize>| {
+        let (code, err) = follower.update(&out, &[]);
+        assert_eq!(code, 0, "{err}");
+        match expected {
+            Some(n) => {
+                assert_eq!(reported(&out), n, "{err}");
+                std::fs::remove_file(&out).unwrap();
+            }
+            None => {
+                assert!(err.contains("no new mail on kvm"), "{err}");
+                assert!(!out.exists());
+            }
+        }
+        err
+    };
+    step(Some(12));
+    serve_epoch(&root, 1, &epoch(12..15, &[]));
+    step(Some(3));
+    // A purge in epoch 0, long after it was reported: nothing new (its
+    // last mail, at the recorded head's time, is not taken again).
+    serve_epoch(&root, 0, &epoch(0..12, &[5]));
+    step(None);
+    serve_epoch(&root, 1, &epoch(12..17, &[]));
+    step(Some(2));
+
+    // Epoch 1 forced back to an older history (nothing new, and its head
+    // recorded), then new mail on top of that.
+    serve_epoch(&root, 1, &epoch(12..14, &[]));
+    step(None);
+    serve_epoch(
+        &root,
+        1,
+        &epoch(12..14, &[]).mail(nth_mail(40).0, nth_mail(40).1),
+    );
+    step(Some(1));
+}
+
+/// `cmd` unable to write files beyond `bytes`: a stand-in for a full disk.
+/// Writes past the limit fail with EFBIG; SIGXFSZ is ignored, so the
+/// process is not killed but sees the error.
+fn with_file_size_limit(mut cmd: Command, bytes: u64) -> Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: signal and setrlimit are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd
 }

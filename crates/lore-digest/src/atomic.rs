@@ -57,8 +57,12 @@ pub fn write_atomically_with(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    // A temporary file is private (0600) unless told otherwise.
+    // A temporary file is private (0600) unless told otherwise. Its name
+    // says whose it is, so that a later run can tell a killed write's
+    // leftover from anything else (see `remove_stale_temp_files`).
     let mut builder = tempfile::Builder::new();
+    let prefix = temp_prefix(path);
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -81,6 +85,53 @@ pub fn write_atomically_with(
     let result = written.and_then(|file| file.persist(path).map(drop).map_err(|e| e.error));
     pending.retain(|p| *p != temp_path);
     result
+}
+
+/// Temporary files are `.NAME.XXXXXX.tmp` beside `NAME`.
+const TEMP_SUFFIX: &str = ".tmp";
+
+fn temp_prefix(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    format!(".{name}.")
+}
+
+/// Removes the temporary files that writes of `path` left beside it when
+/// the process was killed (SIGKILL, a power cut: no handler ran), and
+/// returns them. Files this process is writing now are left alone, but
+/// another process's are not: call it only under a lock that covers
+/// `path` (the `update` state's, a cache file's).
+pub fn remove_stale_temp_files(path: &Path) -> Vec<PathBuf> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let prefix = temp_prefix(path);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let pending = pending();
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(random) = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        else {
+            continue;
+        };
+        // tempfile's six random characters, nothing else.
+        let ours = random.len() == 6 && random.chars().all(|c| c.is_ascii_alphanumeric());
+        let path = entry.path();
+        if ours
+            && entry.file_type().is_ok_and(|t| t.is_file())
+            && !pending.contains(&path)
+            && std::fs::remove_file(&path).is_ok()
+        {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
 }
 
 /// Writes through a buffer, then flushes the file to disk.
@@ -134,6 +185,15 @@ mod tests {
         assert_eq!(std::fs::read(&target).unwrap(), b"two");
         assert!(none_pending_in(dir.path()));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+
+        // A killed write's leftover goes; other dot files stay.
+        let leftover = dir.path().join(".out.txt.a1B2c3.tmp");
+        let other = dir.path().join(".out.txt.notes");
+        std::fs::write(&leftover, b"half").unwrap();
+        std::fs::write(&other, b"mine").unwrap();
+        assert_eq!(remove_stale_temp_files(&target), vec![leftover.clone()]);
+        assert!(!leftover.exists() && other.exists());
+        std::fs::remove_file(&other).unwrap();
 
         // What the signal handler does, on a list of its own (the process's
         // list holds other tests' files under way).

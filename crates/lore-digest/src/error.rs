@@ -54,6 +54,29 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// Another process holds a lock this run needs (an `update` of the same
+    /// list, a sync into the same mirror), and did not let go in time.
+    #[error("another {what} is running{}", holder_text(*.pid))]
+    Locked {
+        /// What holds it: `update of kvm`, `sync of /path/to/mirror`.
+        what: String,
+        /// The holder's pid, when its lock file says.
+        pid: Option<u32>,
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// A server stopped sending in the middle of a transfer, or sent too
+    /// little to count (a stall timeout, `--timeout` in the CLI).
+    #[error(
+        "{url}: the server stalled: less than {} bytes/s for {seconds} s (--timeout)",
+        crate::sync::limits::LOW_SPEED_BYTES_PER_SECOND
+    )]
+    Stalled {
+        /// What was being fetched.
+        url: String,
+        /// The timeout that ran out.
+        seconds: u64,
+    },
     /// The configuration file cannot be read or understood.
     #[error("{path}: {reason}")]
     Config {
@@ -125,7 +148,16 @@ impl Error {
     pub fn is_input_error(&self) -> bool {
         !matches!(
             self,
-            Error::Git { .. } | Error::Io { .. } | Error::Fetch { .. } | Error::State { .. }
+            Error::Git { .. }
+                | Error::Io { .. }
+                | Error::Fetch { .. }
+                | Error::Stalled { .. }
+                | Error::State { .. }
+                | Error::Locked { .. }
         )
     }
+}
+
+fn holder_text(pid: Option<u32>) -> String {
+    pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
 }

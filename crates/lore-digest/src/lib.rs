@@ -21,7 +21,8 @@
 //! * [`sync`] mirrors archives from a public-inbox server such as lore;
 //! * [`export`] writes one record per message for analysis elsewhere;
 //! * [`lists`] names lists in a configuration file and keeps the state of
-//!   `update` between runs.
+//!   `update` between runs;
+//! * [`lock`] keeps two runs from writing the same state or mirror at once.
 //!
 //! ```no_run
 //! use lore_digest::{archive::{Archive, Selection}, report, render};
@@ -40,6 +41,7 @@ pub mod atomic;
 mod error;
 pub mod export;
 pub mod lists;
+pub mod lock;
 pub mod mail;
 pub mod maintainers;
 pub mod render;

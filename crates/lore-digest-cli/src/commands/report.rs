@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use lore_digest::archive::{Archive, Selection};
 use lore_digest::report;
+use lore_digest::sync::SyncOptions;
 
 use super::sync::list_mirror;
 use crate::args::{
-    Format, IdentityArgs, SelectionArgs, chosen_format, load_config, no_selection, parse_lookback,
-    read_identities, selection_or_all, web_archive,
+    Format, IdentityArgs, PatienceArgs, SelectionArgs, chosen_format, load_config, no_selection,
+    parse_lookback, read_identities, selection_or_all, web_archive,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
@@ -79,6 +80,9 @@ pub struct ReportArgs {
     #[command(flatten)]
     identities: IdentityArgs,
 
+    #[command(flatten)]
+    patience: PatienceArgs,
+
     /// Write the report to FILE (atomically: a failed run leaves any previous
     /// FILE untouched) instead of standard output. Example: `-o update.txt`.
     #[arg(short, long, value_name = "FILE")]
@@ -87,6 +91,7 @@ pub struct ReportArgs {
 
 pub fn run(args: ReportArgs) -> Result<(), Failure> {
     let selection = args.selection.selection()?;
+    let wait = args.patience.wait();
     // A list by name brings its settings, which the arguments override.
     let list = match &args.source {
         Some(name) => Some(load_config(args.config.as_deref())?.list(name)?),
@@ -124,7 +129,14 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
                 Some(Selection::Window { since, .. }) => since.map(|t| t.as_second()),
                 _ => None,
             };
-            list_mirror(list, shallow_since, args.offline)?
+            let options = SyncOptions {
+                since: shallow_since,
+                timeout: args.patience.timeout(),
+                wait,
+            };
+            // The mirror's lock goes at once: a report records nothing,
+            // so another sync may move the mirror while it reads.
+            list_mirror(list, &options, args.offline)?.0
         }
         (None, None) => return Err(Failure::input("give a LIST or --archive PATH")),
     };
@@ -143,6 +155,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             } else {
                 lore_digest::lists::default_cache_dir()
             },
+            cache_wait: wait,
             already_reported: Vec::new(),
         },
     )?;

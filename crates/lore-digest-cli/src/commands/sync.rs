@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use lore_digest::archive::parse_when;
 
+use lore_digest::sync::{MirrorLock, SyncOptions};
+
+use crate::args::PatienceArgs;
 use crate::exit::Failure;
 use crate::progress::BarProgress;
 
@@ -26,6 +29,9 @@ pub struct SyncArgs {
     /// Example: `--since 30d`.
     #[arg(long, value_name = "WHEN")]
     since: Option<String>,
+
+    #[command(flatten)]
+    patience: PatienceArgs,
 }
 
 pub fn run(args: SyncArgs) -> Result<(), Failure> {
@@ -44,12 +50,12 @@ pub fn run(args: SyncArgs) -> Result<(), Failure> {
         ));
     };
     let progress = BarProgress::new();
-    let outcome = lore_digest::sync::sync(
-        &args.url,
-        &into,
-        &lore_digest::sync::SyncOptions { since },
-        &progress,
-    );
+    let options = SyncOptions {
+        since,
+        timeout: args.patience.timeout(),
+        wait: args.patience.wait(),
+    };
+    let outcome = lore_digest::sync::sync(&args.url, &into, &options, &progress);
     progress.bar.finish_and_clear();
     let outcome = outcome?;
     for epoch in &outcome.epochs {
@@ -79,26 +85,29 @@ pub fn run(args: SyncArgs) -> Result<(), Failure> {
 }
 
 /// A list's archive: its configured `path` as it is, else its mirror,
-/// synced first (unless offline).
+/// synced first (unless offline). A synced mirror comes with its lock,
+/// held until the caller drops it, so that what it reads next is what
+/// this sync left.
 pub fn list_mirror(
     list: &lore_digest::lists::List,
-    shallow_since: Option<i64>,
+    options: &SyncOptions,
     offline: bool,
-) -> Result<PathBuf, Failure> {
+) -> Result<(PathBuf, Option<MirrorLock>), Failure> {
     if let Some(path) = &list.settings.path {
-        return Ok(path.clone());
+        return Ok((path.clone(), None));
     }
     let mirror = lore_digest::sync::default_mirror_dir(&list.url).ok_or_else(|| {
         Failure::input("no mirror directory: neither XDG_DATA_HOME nor HOME is set")
     })?;
     if offline {
-        return Ok(mirror);
+        return Ok((mirror, None));
     }
     let progress = BarProgress::new();
-    let options = lore_digest::sync::SyncOptions {
-        since: shallow_since,
-    };
-    let synced = lore_digest::sync::sync(&list.url, &mirror, &options, &progress);
+    let synced =
+        lore_digest::sync::lock_mirror(&mirror, options.wait, &progress).and_then(|lock| {
+            lore_digest::sync::sync_locked(&list.url, &lock, options, &progress)
+                .map(|outcome| (outcome.mirror, Some(lock)))
+        });
     progress.bar.finish_and_clear();
-    Ok(synced?.mirror)
+    Ok(synced?)
 }

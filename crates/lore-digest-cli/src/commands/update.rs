@@ -4,13 +4,16 @@
 use std::path::PathBuf;
 
 use lore_digest::archive::{Archive, Selection, parse_when};
+use lore_digest::atomic::remove_stale_temp_files;
 use lore_digest::lists::{State, default_state_path};
+use lore_digest::sync::SyncOptions;
 use lore_digest::{Error, report};
 
 use super::sync::list_mirror;
-use crate::args::{Format, chosen_format, load_config, read_identities, web_archive};
+use crate::args::{Format, PatienceArgs, chosen_format, load_config, read_identities, web_archive};
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
+use crate::progress::note;
 
 #[derive(clap::Args)]
 pub struct UpdateArgs {
@@ -44,6 +47,9 @@ pub struct UpdateArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    #[command(flatten)]
+    patience: PatienceArgs,
 }
 
 pub fn run(args: UpdateArgs) -> Result<(), Failure> {
@@ -65,10 +71,27 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             "no state file: neither XDG directories nor HOME are set; name one",
         ));
     };
+    let wait = args.patience.wait();
+    // One update of a list at a time (see `State::lock`).
+    let _updating = State::lock(&state_path, &list.name, wait, &note)?;
+    // A report being written is the update's too.
+    for leftover in args.output.iter().flat_map(|o| remove_stale_temp_files(o)) {
+        note(&format!(
+            "removed {}, left by an interrupted update",
+            leftover.display()
+        ));
+    }
     let state = State::load(&state_path)?;
     let since = parse_when(&args.since, jiff::Timestamp::now())?.as_second();
-    // A first update needs history back to --since only.
-    let mirror = list_mirror(&list, state.is_none().then_some(since), false)?;
+    let sync = SyncOptions {
+        // A first update needs history back to --since only.
+        since: state.is_none().then_some(since),
+        timeout: args.patience.timeout(),
+        wait,
+    };
+    // The mirror stays locked until the report is made, so the heads
+    // recorded below are those of the history reported.
+    let (mirror, mirror_lock) = list_mirror(&list, &sync, false)?;
     let archive = Archive::open(&mirror)?;
     let selection = match &state {
         Some(state) => Selection::After(state.marks()),
@@ -83,13 +106,18 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         lookback: report::Lookback::All,
         identities,
         index_cache: lore_digest::lists::default_cache_dir(),
+        cache_wait: wait,
         already_reported: state
             .as_ref()
             .map(|s| s.last_ids.clone())
             .unwrap_or_default(),
     };
     let marks = archive.marks()?;
-    let report = match report::build(&archive, &selection, &options) {
+    let built = report::build(&archive, &selection, &options);
+    // What the new state remembers to find its place after a rewrite.
+    let last_ids = archive.ids_at_marks(&marks)?;
+    drop(mirror_lock);
+    let report = match built {
         Ok(report) => report,
         Err(Error::EmptySelection(_)) => {
             eprintln!(
@@ -97,7 +125,6 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
                 list.name
             );
             // Heads may have moved without new mail (a purge): remember them.
-            let last_ids = state.map(|s| s.last_ids).unwrap_or_default();
             State::after(&list.url, &marks, last_ids).save(&state_path)?;
             return Ok(());
         }
@@ -110,6 +137,6 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         write_report(format, &report, top, out)
     })?;
     // Only now that the report is out does the list move on.
-    State::after(&list.url, &marks, report.newest_message_ids.clone()).save(&state_path)?;
+    State::after(&list.url, &marks, last_ids).save(&state_path)?;
     Ok(())
 }

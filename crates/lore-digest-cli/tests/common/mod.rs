@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod mails;
+pub mod servers;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::select::{Mark, WalkPlan};
 use super::{Archive, SelectedCommit};
 use crate::Error;
+use crate::lock::{Lock, Wait, lock_path_for};
 use crate::mail::{PatchTag, SubjectKind, parse_subject};
 
 /// A patch mail outside the selection, as its commit records it.
@@ -64,19 +65,25 @@ impl Archive {
     /// of every epoch that arrived at or after `since` and before `before`,
     /// leaving out the commits in `skip`. Only commit objects are read;
     /// with `cache`, only those added since the cached index.
+    ///
+    /// A cache file is written under its lock, waited for as `wait` says:
+    /// two runs on one archive index it once, the second reading what the
+    /// first wrote. A run that cannot have the lock in time walks without
+    /// writing the cache (it is never worth failing a report for).
     pub fn index_series_starts(
         &self,
         since: Option<i64>,
         before: i64,
         skip: &HashSet<ObjectId>,
         cache: Option<&Path>,
+        wait: Wait,
     ) -> Result<Vec<IndexedPatch>, Error> {
         let mut found = Vec::new();
         for epoch in 0..self.epochs.len() {
             let Some(tip) = self.head(epoch)? else {
                 continue;
             };
-            for start in self.epoch_starts(epoch, tip, cache)? {
+            for start in self.epoch_starts(epoch, tip, cache, wait)? {
                 let Some(patch) = start.to_patch(epoch) else {
                     continue;
                 };
@@ -99,8 +106,17 @@ impl Archive {
         epoch: usize,
         tip: ObjectId,
         cache: Option<&Path>,
+        wait: Wait,
     ) -> Result<Vec<Start>, Error> {
         let file = cache.map(|dir| cache_file(dir, &self.epochs[epoch].path));
+        // Taken before the cache is read, so a run that waited reads what
+        // the one it waited for wrote.
+        let lock = file
+            .as_deref()
+            .and_then(|f| Lock::try_acquire(&lock_path_for(f), wait).ok());
+        if let (Some(file), Some(_)) = (&file, &lock) {
+            crate::atomic::remove_stale_temp_files(file);
+        }
         let cached = file.as_deref().and_then(load);
         let known = match cached {
             Some(c) => {
@@ -137,7 +153,7 @@ impl Archive {
             true
         })?;
         starts.append(&mut older);
-        if let Some(file) = file {
+        if let (Some(file), Some(_)) = (file, &lock) {
             let head_time = self.commit_time(epoch, tip);
             // A cache that cannot be written costs the next run time, not
             // this run its report.

@@ -184,6 +184,41 @@ impl Archive {
         })
     }
 
+    /// The Message-IDs of the mails in each epoch's history that arrived
+    /// at or after its mark's time: what an update that reached `marks`
+    /// has reported at those times. A later [`Selection::After`] that finds
+    /// an epoch rewritten takes its mail from the mark's time on, and
+    /// these are the ones to leave out. Every epoch counts, not only the
+    /// newest: an old epoch can be purged long after the list rolled over.
+    pub fn ids_at_marks(&self, marks: &[Mark]) -> Result<Vec<String>, Error> {
+        let mut commits = Vec::new();
+        for mark in marks {
+            let Some(epoch) = self.epochs.iter().position(|e| e.number == mark.epoch) else {
+                continue;
+            };
+            let plan = WalkPlan {
+                epoch,
+                tip: mark.head,
+                hidden: None,
+                since: Some(mark.time),
+                until: None,
+            };
+            self.walk(&plan, &mut |commit, _| {
+                commits.push(commit);
+                true
+            })?;
+        }
+        let mut ids: Vec<String> = self
+            .read_commits(&commits)?
+            .mails
+            .into_iter()
+            .filter_map(|m| m.message.message_id)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
     /// Whether `mark.head` is in the history of `head`: walked back from
     /// `head` no further than the mark's time.
     pub(crate) fn reaches(&self, epoch: usize, head: ObjectId, mark: &Mark) -> Result<bool, Error> {

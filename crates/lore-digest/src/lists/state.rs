@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::archive::Mark;
+use crate::lock::{Lock, Wait, lock_path_for};
 
 /// The state of one followed list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,9 +23,9 @@ pub struct State {
     pub updated: String,
     /// Each epoch's head then.
     pub epochs: Vec<EpochMark>,
-    /// Message-IDs of the last update's newest mails (those of its last
-    /// second): after a history rewrite, mail is found again by time, and
-    /// these are the ones already reported.
+    /// Message-IDs of the mails at or after each epoch's recorded head
+    /// time (see `Archive::ids_at_marks`): after a history rewrite, mail is
+    /// found again by time, and these are the ones already reported.
     #[serde(default)]
     pub last_ids: Vec<String>,
 }
@@ -62,6 +63,27 @@ impl State {
             serde_json::to_vec_pretty(self).map_err(|e| state_error(path, e.to_string()))?;
         json.push(b'\n');
         crate::atomic::write_atomically(path, &json).map_err(fail)
+    }
+
+    /// Locks the state at `path` for one update of `list`, waiting as
+    /// `wait` says (see [`crate::lock`]): from before the state is read
+    /// until the new one is written, so two updates never report the same
+    /// mail. Under the lock, removes the temporary files a killed run's
+    /// write of the state left, telling `note` of each.
+    pub fn lock(path: &Path, list: &str, wait: Wait, note: &dyn Fn(&str)) -> Result<Lock, Error> {
+        let lock = Lock::acquire_noting(
+            &lock_path_for(path),
+            &format!("update of {list}"),
+            wait,
+            note,
+        )?;
+        for leftover in crate::atomic::remove_stale_temp_files(path) {
+            note(&format!(
+                "removed {}, left by an interrupted update",
+                leftover.display()
+            ));
+        }
+        Ok(lock)
     }
 
     /// The marks to continue from; a head that is not a commit id is left

@@ -30,6 +30,9 @@ pub struct Options {
     /// Where the index of series starts for `lookback` is cached between
     /// runs (`None`: walk the history every time).
     pub index_cache: Option<std::path::PathBuf>,
+    /// How long to wait for another run writing the same cache file
+    /// before going on without the cache.
+    pub cache_wait: crate::lock::Wait,
     /// Message-IDs a previous update reported last: left out, for when a
     /// rewritten history is recovered by time (see `Selection::After`).
     pub already_reported: Vec<String>,
@@ -93,6 +96,7 @@ pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Res
         &outcome.mails,
         lookback,
         options.index_cache.as_deref(),
+        options.cache_wait,
     )?;
     Ok(from_mails(
         archive.name(),
@@ -115,6 +119,7 @@ fn earlier_postings(
     mails: &[MailRecord],
     lookback: Lookback,
     cache: Option<&std::path::Path>,
+    cache_wait: crate::lock::Wait,
 ) -> Result<Vec<MailRecord>, Error> {
     let Some(start) = selected.commits.iter().map(|c| c.time).min() else {
         return Ok(Vec::new());
@@ -150,7 +155,7 @@ fn earlier_postings(
     }
     let skip: HashSet<gix::ObjectId> = selected.commits.iter().map(|c| c.id).collect();
     let mut candidates: Vec<_> = archive
-        .index_series_starts(since, start, &skip, cache)?
+        .index_series_starts(since, start, &skip, cache, cache_wait)?
         .into_iter()
         .filter(|p| (p.tag.version.major, p.tag.version.minor) < newest)
         .filter(|p| people.contains(&p.sender) || titles.contains(&revision_key(&p.title)))

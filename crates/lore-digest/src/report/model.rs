@@ -44,8 +44,8 @@ pub struct Report {
     /// without mail are left out.
     pub timeline: Vec<DayCount>,
     /// Message-IDs of the mails that arrived in the selection's last
-    /// second: what `update` records to find its place again after a
-    /// rewritten history.
+    /// second. (`update` now records those at every epoch's head, see
+    /// `Archive::ids_at_marks`; this stays for readers of the JSON.)
     pub newest_message_ids: Vec<String>,
     /// Every series with a patch in the selection, newest first.
     pub series: Vec<Series>,

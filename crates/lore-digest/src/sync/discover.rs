@@ -1,7 +1,10 @@
 //! Which epochs a public-inbox has, from its grokmirror manifest.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::time::Duration;
+
+use super::limits::{self, MANIFEST_LIMIT};
+use crate::Error;
 
 /// One epoch repository of an inbox, as the server lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,39 +93,68 @@ pub fn manifest_url(base: &str) -> String {
 }
 
 /// Fetches and gunzips `BASE/manifest.js.gz` over HTTP(S); `Ok(None)` when
-/// the server has none (any status but 200), `Err` (without the URL, which
-/// the caller names) when it cannot be reached.
-pub fn fetch_manifest(base: &str) -> Result<Option<Vec<u8>>, String> {
+/// the server has none (any status but 200), an error naming the URL when
+/// it cannot be reached, stalls for `timeout`, redirects too often, or
+/// sends more than [`MANIFEST_LIMIT`] bytes (packed or unpacked).
+pub(super) fn fetch_manifest(base: &str, timeout: Duration) -> Result<Option<Vec<u8>>, Error> {
     if !(base.starts_with("http://") || base.starts_with("https://")) {
         return Ok(None);
     }
     let url = manifest_url(base);
+    let fail = |reason: String| Error::Fetch {
+        url: url.clone(),
+        reason,
+    };
     let mut body = Vec::new();
+    let mut too_big = false;
     let mut easy = curl::easy::Easy::new();
     let status = (|| -> Result<u32, curl::Error> {
         easy.url(&url)?;
-        easy.follow_location(true)?;
-        easy.connect_timeout(std::time::Duration::from_secs(30))?;
+        limits::bound_curl(&mut easy, timeout)?;
         easy.useragent(concat!("lore-digest/", env!("CARGO_PKG_VERSION")))?;
         {
             let mut transfer = easy.transfer();
             transfer.write_function(|data| {
+                if body.len() as u64 + data.len() as u64 > MANIFEST_LIMIT {
+                    too_big = true;
+                    // Taking less than offered makes curl abort the transfer.
+                    return Ok(0);
+                }
                 body.extend_from_slice(data);
                 Ok(data.len())
             })?;
             transfer.perform()?;
         }
         easy.response_code()
-    })()
-    .map_err(|e| e.to_string())?;
+    })();
+    let status = match status {
+        Ok(status) => status,
+        Err(_) if too_big => {
+            return Err(fail(format!(
+                "the server sent more than {} MiB of manifest; refused",
+                MANIFEST_LIMIT >> 20
+            )));
+        }
+        Err(e) if e.is_operation_timedout() => {
+            return Err(Error::Stalled {
+                url,
+                seconds: timeout.as_secs(),
+            });
+        }
+        Err(e) if e.is_too_many_redirects() => {
+            return Err(fail(format!(
+                "redirected more than {} times; refused",
+                limits::MAX_REDIRECTS
+            )));
+        }
+        Err(e) => return Err(fail(e.to_string())),
+    };
     if status != 200 {
         return Ok(None);
     }
-    let mut manifest = Vec::new();
-    flate2::read::GzDecoder::new(body.as_slice())
-        .read_to_end(&mut manifest)
-        .map_err(|e| format!("not gzip data: {e}"))?;
-    Ok(Some(manifest))
+    limits::gunzip_bounded(&body, MANIFEST_LIMIT)
+        .map(Some)
+        .map_err(fail)
 }
 
 #[cfg(test)]

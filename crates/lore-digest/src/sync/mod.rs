@@ -7,25 +7,49 @@
 //! A first clone of an epoch goes to a temporary directory that is renamed
 //! into place when complete, so an interrupted sync never leaves half an
 //! epoch; a later fetch adds objects before it moves any ref, so an
-//! interrupted fetch leaves the mirror as it was.
+//! interrupted fetch leaves the mirror as it was. A sync holds the
+//! mirror's lock ([`lock_mirror`]) throughout, so two never write one
+//! mirror at once, and what a killed one left is removed by the next
+//! (`cleanup.rs`). What a server can make it do is bounded (`limits.rs`).
 
+mod cleanup;
 mod discover;
+mod failure;
+pub mod limits;
+mod transport;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 pub use discover::{RemoteEpoch, Source, epochs_from_manifest};
 
 use crate::Error;
+use crate::lock::{Lock, Wait};
 
-/// What a sync fetches beyond what is new.
-#[derive(Clone, Copy, Debug, Default)]
+/// What a sync fetches beyond what is new, and how long it waits.
+#[derive(Clone, Copy, Debug)]
 pub struct SyncOptions {
     /// Keep history back to this time only (seconds since the epoch): a
     /// first clone is shallow, and a mirror cut later than this is deepened
     /// to it. `None`: whole history for new epochs, no change for shallow
     /// mirrors.
     pub since: Option<i64>,
+    /// A transfer that makes no progress for this long fails (see
+    /// [`limits::LOW_SPEED_BYTES_PER_SECOND`]).
+    pub timeout: Duration,
+    /// How long to wait for another sync of the same mirror.
+    pub wait: Wait,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            since: None,
+            timeout: limits::DEFAULT_TIMEOUT,
+            wait: Wait::No,
+        }
+    }
 }
 
 /// What happened to one epoch.
@@ -65,6 +89,9 @@ pub trait SyncProgress {
     fn epoch_started(&self, number: u32, cloning: bool);
     /// Work on it ended.
     fn epoch_done(&self, outcome: &EpochOutcome);
+    /// Something a person should know: a wait for another run, leftovers
+    /// of a killed run removed.
+    fn note(&self, _text: &str) {}
 }
 
 /// Progress that goes nowhere.
@@ -76,19 +103,80 @@ impl SyncProgress for Quiet {
     fn epoch_done(&self, _: &EpochOutcome) {}
 }
 
-/// Mirrors `url` (an inbox or one epoch repository) into `into`.
+/// The lock file of a mirror, in its top directory (beside `git/`).
+pub const MIRROR_LOCK: &str = "lore-digest-sync.lock";
+
+/// A mirror directory locked against other syncs, from [`lock_mirror`]
+/// until dropped.
+#[derive(Debug)]
+pub struct MirrorLock {
+    dir: PathBuf,
+    _lock: Lock,
+}
+
+impl MirrorLock {
+    /// The mirror directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// Locks the mirror at `into` (created if missing) against other syncs,
+/// waiting as `wait` says. [`sync`] takes this lock itself; a caller that
+/// must also read the mirror before anyone else changes it (`update`, whose
+/// recorded heads must be the ones it reported) takes it first and syncs
+/// with [`sync_locked`].
+pub fn lock_mirror(
+    into: &Path,
+    wait: Wait,
+    progress: &dyn SyncProgress,
+) -> Result<MirrorLock, Error> {
+    std::fs::create_dir_all(into).map_err(|e| Error::Io {
+        path: into.to_path_buf(),
+        source: e,
+    })?;
+    let what = format!("sync of {}", into.display());
+    let lock = Lock::acquire_noting(&into.join(MIRROR_LOCK), &what, wait, &|text| {
+        progress.note(text)
+    })?;
+    Ok(MirrorLock {
+        dir: into.to_path_buf(),
+        _lock: lock,
+    })
+}
+
+/// Mirrors `url` (an inbox or one epoch repository) into `into`, holding
+/// the mirror's lock while it does.
 pub fn sync(
     url: &str,
     into: &Path,
     options: &SyncOptions,
     progress: &dyn SyncProgress,
 ) -> Result<SyncOutcome, Error> {
+    let mirror = lock_mirror(into, options.wait, progress)?;
+    sync_locked(url, &mirror, options, progress)
+}
+
+/// [`sync`] into a mirror already locked.
+pub fn sync_locked(
+    url: &str,
+    mirror: &MirrorLock,
+    options: &SyncOptions,
+    progress: &dyn SyncProgress,
+) -> Result<SyncOutcome, Error> {
+    let into = mirror.dir();
     let git_dir = into.join("git");
     std::fs::create_dir_all(&git_dir).map_err(|e| Error::Io {
         path: git_dir.clone(),
         source: e,
     })?;
-    remove_partial_clones(&git_dir);
+    let removed = cleanup::partial_clones(&git_dir);
+    if !removed.is_empty() {
+        progress.note(&format!(
+            "removed git/{}, left by an interrupted clone",
+            removed.join(", git/")
+        ));
+    }
     let source = Source::parse(url);
     let remote_epochs = match &source {
         Source::Epoch { url, number } => vec![RemoteEpoch {
@@ -96,17 +184,24 @@ pub fn sync(
             url: url.clone(),
             modified: None,
         }],
-        Source::Inbox { base } => match discover::fetch_manifest(base) {
-            Ok(Some(manifest)) => epochs_from_manifest(base, &manifest).unwrap_or_default(),
-            Ok(None) => Vec::new(),
-            Err(why) => {
-                return Err(Error::Fetch {
-                    url: discover::manifest_url(base),
-                    reason: why,
-                });
-            }
+        Source::Inbox { base } => match discover::fetch_manifest(base, options.timeout)? {
+            Some(manifest) => epochs_from_manifest(base, &manifest).unwrap_or_default(),
+            None => Vec::new(),
         },
     };
+    if let (Source::Inbox { base }, Some(beyond)) = (
+        &source,
+        remote_epochs.iter().find(|e| e.number > limits::MAX_EPOCH),
+    ) {
+        return Err(Error::Fetch {
+            url: discover::manifest_url(base),
+            reason: format!(
+                "the manifest lists git/{}.git, beyond the {} epochs any inbox has; refused",
+                beyond.number,
+                limits::MAX_EPOCH
+            ),
+        });
+    }
     // No manifest: epochs are numbered from 0 without gaps, so try each
     // until the server has no such repository.
     let probe_base = match &source {
@@ -116,7 +211,7 @@ pub fn sync(
     progress.epochs_found(remote_epochs.len());
     let mut outcomes = Vec::new();
     if let Some(base) = probe_base {
-        for number in 0.. {
+        for number in 0..=limits::MAX_EPOCH {
             let epoch = RemoteEpoch {
                 number,
                 url: format!("{base}/git/{number}.git"),
@@ -125,8 +220,9 @@ pub fn sync(
             let mirrored = mirror_path(&git_dir, number).exists();
             match sync_epoch(&epoch, &git_dir, options, progress) {
                 Ok(outcome) => outcomes.push(outcome),
-                // The first epoch past the last one there is fails to connect.
-                Err(_) if !mirrored && number > 0 => break,
+                // The first epoch past the last one there is fails to
+                // connect; a stall or a local failure is a failure still.
+                Err(Error::Fetch { .. }) if !mirrored && number > 0 => break,
                 Err(e) => return Err(e),
             }
         }
@@ -173,16 +269,24 @@ fn sync_epoch(
         return Ok(outcome);
     }
     progress.epoch_started(epoch.number, cloning);
-    let fail = |e: &dyn std::fmt::Display| Error::Fetch {
-        url: epoch.url.clone(),
-        reason: e.to_string(),
-    };
     if cloning {
-        clone(&epoch.url, &path, options.since).map_err(|e| fail(&e))?;
+        clone(&epoch.url, &path, options)?;
     } else {
+        let removed = cleanup::interrupted_fetch(&path);
+        if !removed.is_empty() {
+            let names: Vec<String> = removed
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            progress.note(&format!(
+                "git/{}.git: removed {}, left by an interrupted sync",
+                epoch.number,
+                names.join(", ")
+            ));
+        }
         outcome.head_before = head(&path);
         let boundary = std::fs::read(path.join("shallow")).unwrap_or_default();
-        fetch(&epoch.url, &path, options.since).map_err(|e| fail(&e))?;
+        fetch(&epoch.url, &path, options)?;
         outcome.deepened = std::fs::read(path.join("shallow")).unwrap_or_default() != boundary;
     }
     outcome.head_after = head(&path);
@@ -193,52 +297,81 @@ fn sync_epoch(
 /// Every ref of the server's, as is: a mirror, not a set of remote branches.
 const MIRROR_REFSPEC: &str = "+refs/heads/*:refs/heads/*";
 
-type GitError = Box<dyn std::error::Error + Send + Sync>;
-
-fn clone(url: &str, path: &Path, since: Option<i64>) -> Result<(), GitError> {
+/// A first clone: into `N.git.partial`, renamed into place when complete.
+fn clone(url: &str, path: &Path, options: &SyncOptions) -> Result<(), Error> {
     let partial = partial_path(path);
     let _ = std::fs::remove_dir_all(&partial);
-    let result = (|| -> Result<(), GitError> {
-        let mut prepare = gix::prepare_clone_bare(url, &partial)?
-            .configure_remote(|remote| {
-                remote.with_refspecs([MIRROR_REFSPEC], gix::remote::Direction::Fetch)
-            })
-            .with_shallow(shallow_since(since));
-        let interrupt = AtomicBool::new(false);
-        prepare.fetch_only(gix::progress::Discard, &interrupt)?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&partial, path).map_err(Into::into),
+    let timeout = options.timeout;
+    let mut prepare = gix::prepare_clone_bare(url, &partial)
+        .map_err(|e| local(&partial, &e))?
+        .with_in_memory_config_overrides(limits::http_config(timeout))
+        .configure_remote(|remote| {
+            remote.with_refspecs([MIRROR_REFSPEC], gix::remote::Direction::Fetch)
+        })
+        .configure_connection(move |connection| {
+            transport::bound_git_connection(connection, timeout)
+        })
+        .with_shallow(shallow_since(options.since));
+    let interrupt = AtomicBool::new(false);
+    let fetched = prepare
+        .fetch_only(gix::progress::Discard, &interrupt)
+        .map(drop);
+    drop(prepare);
+    match fetched {
+        Ok(()) => std::fs::rename(&partial, path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }),
         Err(e) => {
             let _ = std::fs::remove_dir_all(&partial);
-            Err(e)
+            Err(failure::classify(&e, url, path, timeout))
         }
     }
 }
 
 /// Fetches from `url`, the URL given now rather than the one cloned from:
 /// a mirror may move to another server.
-fn fetch(url: &str, path: &Path, since: Option<i64>) -> Result<(), GitError> {
-    let repo = gix::open_opts(path, gix::open::Options::isolated())?;
-    let shallow = match since {
+fn fetch(url: &str, path: &Path, options: &SyncOptions) -> Result<(), Error> {
+    let timeout = options.timeout;
+    let open = gix::open::Options::isolated().config_overrides(limits::http_config(timeout));
+    let repo = gix::open_opts(path, open).map_err(|e| local(path, &e))?;
+    let shallow = match options.since {
         // Deepen only: a cutoff later than what the mirror holds would cut
         // history a report may still need.
-        Some(cutoff) if repo.is_shallow()? && oldest_commit_time(&repo)? > cutoff => {
+        Some(cutoff)
+            if repo.is_shallow().map_err(|e| local(path, &e))?
+                && oldest_commit_time(&repo).map_err(|e| local(path, &e))? > cutoff =>
+        {
             shallow_since(Some(cutoff))
         }
         _ => gix::remote::fetch::Shallow::NoChange,
     };
+    let remote_failure = |e: gix::Error| failure::classify(&e, url, path, timeout);
     let remote = repo
-        .remote_at(url)?
-        .with_refspecs([MIRROR_REFSPEC], gix::remote::Direction::Fetch)?;
+        .remote_at(url)
+        .map_err(remote_failure)?
+        .with_refspecs([MIRROR_REFSPEC], gix::remote::Direction::Fetch)
+        .map_err(remote_failure)?;
+    let mut connection = remote
+        .connect(gix::remote::Direction::Fetch)
+        .map_err(remote_failure)?;
+    transport::bound_git_connection(&mut connection, timeout).map_err(remote_failure)?;
     let interrupt = AtomicBool::new(false);
-    remote
-        .connect(gix::remote::Direction::Fetch)?
-        .prepare_fetch(gix::progress::Discard, Default::default())?
+    connection
+        .prepare_fetch(gix::progress::Discard, Default::default())
+        .map_err(remote_failure)?
         .with_shallow(shallow)
-        .receive(gix::progress::Discard, &interrupt)?;
+        .receive(gix::progress::Discard, &interrupt)
+        .map_err(remote_failure)?;
     Ok(())
+}
+
+/// A failure of the mirror itself, before any transfer: exit 1, not 3.
+fn local(path: &Path, error: &dyn std::fmt::Display) -> Error {
+    Error::Git {
+        path: path.to_path_buf(),
+        source: error.to_string().into(),
+    }
 }
 
 fn shallow_since(since: Option<i64>) -> gix::remote::fetch::Shallow {
@@ -252,7 +385,7 @@ fn shallow_since(since: Option<i64>) -> gix::remote::fetch::Shallow {
 
 /// The commit time of the oldest commit a shallow mirror holds: the
 /// earliest of its shallow boundary commits.
-fn oldest_commit_time(repo: &gix::Repository) -> Result<i64, GitError> {
+fn oldest_commit_time(repo: &gix::Repository) -> Result<i64, gix::Error> {
     let Some(boundary) = repo.shallow_commits()? else {
         return Ok(i64::MIN);
     };
@@ -274,22 +407,6 @@ fn partial_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
     path.with_file_name(name)
-}
-
-/// Leftovers of clones that were interrupted.
-fn remove_partial_clones(git_dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(git_dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry
-            .file_name()
-            .to_string_lossy()
-            .ends_with(".git.partial")
-        {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
 }
 
 /// Where mirrors live by default: `$XDG_DATA_HOME/lore-digest/mirrors/HOST/PATH`
