@@ -25,6 +25,7 @@
 //! `prefilter.rs`); [`evidence`] looks no further when there is none, which
 //! is also what makes the prefilter safe.
 
+mod assess;
 mod b4;
 mod bots;
 mod commands;
@@ -35,6 +36,10 @@ use serde::Serialize;
 
 use crate::mail::{Person, SubjectKind, parse_subject, strip_reply_prefixes};
 
+pub use assess::{
+    Applied, Assessment, Notice, PatchFacts, Reply, Review, SeriesFacts, SeriesStatus,
+    StatusReason, assess,
+};
 pub use prefilter::may_hold_evidence;
 
 /// What a piece of evidence says happened.
