@@ -17,7 +17,9 @@
 //! * [`sync`] mirrors archives from a public-inbox server such as lore;
 //! * [`export`] writes one record per message for analysis elsewhere;
 //! * [`lists`] names lists in a configuration file and keeps the state of
-//!   `update` between runs.
+//!   `update` between runs;
+//! * [`upstream`] indexes a git tree (`--tree`) to tell which posted
+//!   patches it applied: by Message-ID, patch id, or subject and author.
 //!
 //! ```no_run
 //! use lore_digest::{archive::{Archive, Selection}, report, render};
@@ -40,5 +42,6 @@ pub mod mail;
 pub mod render;
 pub mod report;
 pub mod sync;
+pub mod upstream;
 
 pub use error::Error;
