@@ -7,18 +7,26 @@ use crate::mail::{normalize_whitespace, parse_subject, strip_reply_prefixes};
 /// percent-decoded, so `https://lore.kernel.org/r/<id>`,
 /// `https://lore.kernel.org/<list>/<id>/`, `https://patch.msgid.link/<id>`
 /// and the like all count), and each `Message-ID:` (any case) trailer.
-pub(crate) fn message_ids(message: &str) -> Vec<String> {
+pub(crate) fn message_ids(message: &[u8]) -> Vec<String> {
     let mut ids = Vec::new();
-    for line in message.lines() {
-        let Some((key, value)) = line.split_once(':') else {
+    let mut rest = message;
+    while !rest.is_empty() {
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or_default();
+        // Most lines start with neither key: one byte decides.
+        if !matches!(line.first().map(|b| b | 0x20), Some(b'l' | b'm')) {
             continue;
+        }
+        let value = |key: &[u8]| {
+            line.get(..key.len())
+                .filter(|k| k.eq_ignore_ascii_case(key))
+                .map(|_| String::from_utf8_lossy(&line[key.len()..]))
         };
-        let id = if key.eq_ignore_ascii_case("link") {
-            value.split_whitespace().next().and_then(id_of_url)
-        } else if key.eq_ignore_ascii_case("message-id") {
-            Some(clean_id(value))
+        let id = if let Some(url) = value(b"link:") {
+            url.split_whitespace().next().and_then(id_of_url)
         } else {
-            None
+            value(b"message-id:").map(|id| clean_id(&id))
         };
         if let Some(id) = id.filter(|id| is_plausible_id(id))
             && !ids.contains(&id)
@@ -91,13 +99,14 @@ pub fn normalize_subject(subject: &str) -> String {
 
 /// A commit's subject as `git log --format=%s` gives it: the first
 /// paragraph of the message, its lines joined.
-pub(crate) fn commit_subject(message: &str) -> String {
-    let paragraph = message
-        .trim_start_matches(['\n', '\r'])
-        .split("\n\n")
-        .next()
-        .unwrap_or("");
-    normalize_whitespace(paragraph)
+pub(crate) fn commit_subject(message: &[u8]) -> String {
+    let start = message
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .count();
+    let message = &message[start..];
+    let end = memchr::memmem::find(message, b"\n\n").unwrap_or(message.len());
+    normalize_whitespace(&String::from_utf8_lossy(&message[..end]))
 }
 
 #[cfg(test)]
@@ -117,7 +126,7 @@ mod tests {
             Message-ID: 20250101.1234-1-a@b.org\n\
             Signed-off-by: A <a@b.org>\n";
         assert_eq!(
-            message_ids(message),
+            message_ids(message.as_bytes()),
             [
                 "20250101.1234-1-a@b.org",
                 "abc+def@x.com",
@@ -139,7 +148,7 @@ mod tests {
             "net: fix the thing"
         );
         assert_eq!(
-            commit_subject("first line\ncontinued\n\nbody\n"),
+            commit_subject(b"first line\ncontinued\n\nbody\n"),
             "first line continued"
         );
     }
