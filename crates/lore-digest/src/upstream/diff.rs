@@ -375,7 +375,9 @@ fn write_hunks(out: &mut Vec<u8>, pair: &Pair, old: &[u8], new: &[u8]) {
         }
         let first = &hunks[start];
         let last = &hunks[end];
-        let lead = first.before.start.min(CONTEXT);
+        // Equal lines precede a change on both sides alike; the minimum
+        // keeps the arithmetic safe whatever the diff.
+        let lead = first.before.start.min(first.after.start).min(CONTEXT);
         let trail = CONTEXT
             .min(before_len - last.before.end)
             .min(after_len - last.after.end);
