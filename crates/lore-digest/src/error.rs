@@ -18,7 +18,17 @@ pub enum Error {
         /// What was found instead.
         reason: String,
     },
-    /// A revision (commit id, abbreviation or ref) names no commit in any epoch.
+    /// The path given as an upstream tree (`--tree`) does not exist or is
+    /// not a git repository.
+    #[error("{path}: not a git repository: {reason}")]
+    NotARepository {
+        /// The path given by the user.
+        path: PathBuf,
+        /// What gitoxide reported, on one line.
+        reason: String,
+    },
+    /// A revision (commit id, abbreviation or ref) names no commit in any
+    /// epoch (or, for an upstream tree, in that repository).
     #[error("unknown revision '{spec}': no commit of that name in {path}{hint}")]
     UnknownRevision {
         /// The revision as given.
@@ -144,7 +154,8 @@ pub enum Error {
 
 impl Error {
     /// Whether the error is the user's input (a wrong path, id, range,
-    /// time, mailmap, domain map or MAINTAINERS file) rather than a failure while reading a valid archive.
+    /// time, mailmap, domain map, MAINTAINERS file or upstream tree) rather
+    /// than a failure while reading a valid archive or tree.
     pub fn is_input_error(&self) -> bool {
         !matches!(
             self,

@@ -22,7 +22,9 @@
 //! * [`export`] writes one record per message for analysis elsewhere;
 //! * [`lists`] names lists in a configuration file and keeps the state of
 //!   `update` between runs;
-//! * [`lock`] keeps two runs from writing the same state or mirror at once.
+//! * [`lock`] keeps two runs from writing the same state or mirror at once;
+//! * [`upstream`] indexes a git tree (`--tree`) to tell which posted
+//!   patches it applied: by Message-ID, patch id, or subject and author.
 //!
 //! ```no_run
 //! use lore_digest::{archive::{Archive, Selection}, report, render};
@@ -48,5 +50,6 @@ pub mod render;
 pub mod report;
 pub mod status;
 pub mod sync;
+pub mod upstream;
 
 pub use error::Error;

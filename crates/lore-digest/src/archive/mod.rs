@@ -278,7 +278,7 @@ impl Archive {
 }
 
 /// Whether an error comes down to a permission the process lacks.
-fn permission_denied(error: &gix::Error) -> bool {
+pub(crate) fn permission_denied(error: &gix::Error) -> bool {
     error
         .iter_errors()
         .filter_map(|e| e.downcast_ref::<std::io::Error>())
