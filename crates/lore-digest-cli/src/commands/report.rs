@@ -157,6 +157,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             },
             cache_wait: wait,
             already_reported: Vec::new(),
+            ..Default::default()
         },
     )?;
     for warning in &report.warnings {

@@ -111,6 +111,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             .as_ref()
             .map(|s| s.last_ids.clone())
             .unwrap_or_default(),
+        ..Default::default()
     };
     let marks = archive.marks()?;
     let built = report::build(&archive, &selection, &options);

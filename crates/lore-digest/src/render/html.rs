@@ -51,6 +51,7 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::n
     env.add_filter("person", person);
     env.add_filter("short", short_name);
     env.add_filter("day", |s: &str| s.get(..10).unwrap_or(s).to_string());
+    super::add_status_filters(&mut env);
     super::with_template(env, "report.html", TEMPLATE)
 });
 
@@ -626,6 +627,15 @@ mod tests {
             arrived: "2025-05-01T00:00:00Z".into(),
             commit_message: "<b>body</b> ]]> '\n".into(),
             diffstat: None,
+            applied: None,
+        };
+        let reason = crate::status::StatusReason {
+            kind: "free-text".into(),
+            by: Some(evil.clone()),
+            date: Some("2025-05-02T00:00:00Z".into()),
+            message_id: Some("n@x".into()),
+            url: Some("https://lore.example/l/n@x/\"onclick=\"x".into()),
+            text: "Applied to <u>next</u>".into(),
         };
         Report {
             list: "</title><script>alert(1)</script>".into(),
@@ -650,6 +660,22 @@ mod tests {
             subsystems: vec![],
             timeline: vec![day("2025-05-01", 1, 1)],
             newest_message_ids: vec![],
+            applied: vec![],
+            awaiting_review: vec![],
+            changes_requested: vec![],
+            nacked: vec![crate::report::StatusEntry {
+                title: "<em>nak</em>".into(),
+                version: 1,
+                author: None,
+                message_id: None,
+                url: None,
+                in_selection: false,
+                status: crate::status::SeriesStatus::Nacked,
+                reason: Some(reason.clone()),
+                patches_applied: None,
+                total: None,
+                days_waiting: None,
+            }],
             series: vec![Series {
                 title: patch.title.clone(),
                 version: 1,
@@ -680,6 +706,10 @@ mod tests {
                 change_id: None,
                 earlier_versions: vec![],
                 superseded_by: None,
+                status: crate::status::SeriesStatus::Nacked,
+                status_reason: Some(reason),
+                days_to_first_reply: None,
+                days_to_first_review: None,
             }],
             pull_requests: vec![],
             bug_reports: vec![],
@@ -699,6 +729,9 @@ mod tests {
             "<svg onload",
             "<b>",
             "<i>",
+            "<u>",
+            "<em>",
+            "\"onclick",
             "</title><script",
             "</style><",
             "\"onmouseover",

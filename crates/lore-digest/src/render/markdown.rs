@@ -33,6 +33,7 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::n
     env.add_filter("diffstat", diffstat);
     env.add_filter("all_mails", all_mails);
     env.add_filter("shown_mails", shown_mails);
+    super::add_status_filters(&mut env);
     super::with_template(env, "report.md", TEMPLATE)
 });
 

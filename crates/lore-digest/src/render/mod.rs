@@ -7,7 +7,8 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
-use crate::report::PatchesMissing;
+use crate::report::{PatchesMissing, StatusCounts, StatusEntry};
+use crate::status::{SeriesStatus, StatusReason};
 
 /// How many patches a series has, as every format words it: `6 patches`,
 /// or, when only some are in the selection, why: `1 of 16 patches on this
@@ -28,6 +29,157 @@ fn patch_count(patches_here: usize, total: Option<u32>, missing: Option<PatchesM
         (Some(total), None) => format!("{total} {}", plural(total)),
         (None, _) => format!("{patches_here} {}", plural(patches_here as u64)),
     }
+}
+
+/// A status and its reason as every format words it: `applied to
+/// hyperv-next, commit 0123abcd (Wei Liu, 2025-05-02)`, `NAKed: NAK
+/// (Greg Kroah-Hartman, 2025-05-03)`, `superseded: v3 posted (2025-05-08)`.
+pub(crate) fn status_text(status: SeriesStatus, reason: Option<&StatusReason>) -> String {
+    let label = status.label();
+    let Some(reason) = reason else {
+        return label.to_string();
+    };
+    let mut text = if reason.text.starts_with(label) {
+        reason.text.clone()
+    } else {
+        format!("{label}: {}", reason.text)
+    };
+    let mut about = Vec::new();
+    // A review names its reviewer already.
+    if let Some(by) = reason.by.as_ref().filter(|_| reason.kind != "review") {
+        about.push(by.short_name().to_string());
+    }
+    if let Some(date) = &reason.date {
+        about.push(date.get(..10).unwrap_or(date).to_string());
+    }
+    if !about.is_empty() {
+        text.push_str(&format!(" ({})", about.join(", ")));
+    }
+    text
+}
+
+/// `716 applied, 50 partially applied, 9 NAKed, 185 new`: the statuses
+/// that occur, in the order of [`SeriesStatus::ALL`].
+pub(crate) fn status_summary(counts: &StatusCounts) -> String {
+    let parts: Vec<String> = SeriesStatus::ALL
+        .into_iter()
+        .filter(|&s| counts.get(s) > 0)
+        .map(|s| format!("{} {}", counts.get(s), s.label()))
+        .collect();
+    parts.join(", ")
+}
+
+/// `[v2] Title (3 of 5 patches)`: a status entry's series, as a line.
+pub(crate) fn entry_title(entry: &StatusEntry) -> String {
+    let mut line = format!("[v{}] {}", entry.version, entry.title);
+    match (entry.patches_applied, entry.total) {
+        (Some(applied), Some(total)) if applied as u64 != u64::from(total) => {
+            line.push_str(&format!(" ({applied} of {total} patches)"));
+        }
+        _ => {}
+    }
+    if !entry.in_selection {
+        line.push_str(" (posted earlier)");
+    }
+    line
+}
+
+/// The status a template value names (`"applied"` …).
+fn status_of_value(value: &minijinja::Value) -> Option<SeriesStatus> {
+    let name = value.as_str()?;
+    SeriesStatus::ALL.into_iter().find(|s| s.name() == name)
+}
+
+/// A [`StatusReason`] back from its template value.
+fn reason_of_value(value: &minijinja::Value) -> Option<StatusReason> {
+    if value.is_none() || value.is_undefined() {
+        return None;
+    }
+    let optional = |attr: &str| Some(attr_text(value, attr)).filter(|s| !s.is_empty());
+    let by = value
+        .get_attr("by")
+        .ok()
+        .filter(|by| !by.is_none() && !by.is_undefined())
+        .map(|by| crate::mail::Person {
+            name: attr_text(&by, "name"),
+            email: attr_text(&by, "email"),
+        });
+    Some(StatusReason {
+        kind: attr_text(value, "kind"),
+        by,
+        date: optional("date"),
+        message_id: optional("message_id"),
+        url: optional("url"),
+        text: attr_text(value, "text"),
+    })
+}
+
+/// Template filter: the status of a series (`status`, `status_reason`) or
+/// of a status entry (`status`, `reason`), worded by [`status_text`].
+fn status_filter(value: minijinja::Value) -> String {
+    let Some(status) = value.get_attr("status").ok().as_ref().and_then(status_of_value) else {
+        return String::new();
+    };
+    let reason = ["status_reason", "reason"]
+        .into_iter()
+        .filter_map(|attr| value.get_attr(attr).ok())
+        .find_map(|v| reason_of_value(&v));
+    status_text(status, reason.as_ref())
+}
+
+/// Template filter: the label of a status name (`NAKed` for `nacked`).
+fn status_label_filter(value: minijinja::Value) -> String {
+    status_of_value(&value).map_or_else(String::new, |s| s.label().to_string())
+}
+
+/// Template filter: [`status_summary`] of `stats.statuses`.
+fn status_summary_filter(value: minijinja::Value) -> String {
+    let count = |status: SeriesStatus| {
+        value
+            .get_attr(status.name())
+            .ok()
+            .and_then(|v| usize::try_from(v).ok())
+            .unwrap_or(0)
+    };
+    let mut counts = StatusCounts::default();
+    for status in SeriesStatus::ALL {
+        for _ in 0..count(status) {
+            counts.add(status);
+        }
+    }
+    status_summary(&counts)
+}
+
+/// Template filter: [`entry_title`] of a status entry.
+fn entry_title_filter(value: minijinja::Value) -> String {
+    let number = |attr: &str| {
+        value
+            .get_attr(attr)
+            .ok()
+            .and_then(|v| u64::try_from(v).ok())
+    };
+    let entry = StatusEntry {
+        title: attr_text(&value, "title"),
+        version: number("version").and_then(|v| u32::try_from(v).ok()).unwrap_or(1),
+        author: None,
+        message_id: None,
+        url: None,
+        in_selection: value.get_attr("in_selection").is_ok_and(|v| v.is_true()),
+        status: SeriesStatus::New,
+        reason: None,
+        patches_applied: number("patches_applied").and_then(|v| usize::try_from(v).ok()),
+        total: number("total").and_then(|v| u32::try_from(v).ok()),
+        days_waiting: None,
+    };
+    entry_title(&entry)
+}
+
+/// Adds the status filters both template formats use.
+fn add_status_filters(env: &mut minijinja::Environment<'static>) {
+    env.add_filter("status", status_filter);
+    env.add_filter("status_label", status_label_filter);
+    env.add_filter("status_summary", status_summary_filter);
+    env.add_filter("entry_title", entry_title_filter);
 }
 
 /// A string attribute of a template value (`""` when missing): for the

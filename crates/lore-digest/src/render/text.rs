@@ -4,7 +4,9 @@ use std::fmt::Write;
 use std::str::FromStr;
 
 use crate::mail::{Diffstat, Person, Version};
-use crate::report::{ContributorCount, DomainCount, OrganizationCount, PatchMail, Report, Series};
+use crate::report::{
+    ContributorCount, DomainCount, OrganizationCount, PatchMail, Report, Series, StatusEntry,
+};
 
 const SEPARATOR_WIDTH: usize = 70;
 
@@ -53,6 +55,8 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     }
     writeln!(out)?;
 
+    write_status(out, report)?;
+
     writeln!(out, "===== Patch list in this time period =====")?;
     writeln!(out)?;
     if !report.series.is_empty() {
@@ -62,6 +66,7 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
             "{} series, {} patches, {} without review in this time period",
             s.series, s.patches, s.unreviewed_patches
         )?;
+        writeln!(out, "Status: {}", super::status_summary(&s.statuses))?;
         writeln!(out)?;
     }
     for series in &report.series {
@@ -109,6 +114,49 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         for mail in series.cover.iter().chain(first_patch) {
             write_commit_message(out, &revision_label(series), mail)?;
         }
+    }
+    Ok(())
+}
+
+/// What became of the series: applied, waiting for review, changes
+/// requested, NAKed; each section only when it has series.
+fn write_status(out: &mut String, report: &Report) -> std::fmt::Result {
+    let sections: [(&str, &[StatusEntry]); 4] = [
+        ("Applied in this time period", &report.applied),
+        (
+            "Awaiting review (days since posted)",
+            &report.awaiting_review,
+        ),
+        ("Changes requested", &report.changes_requested),
+        ("NAKed", &report.nacked),
+    ];
+    for (heading, entries) in sections {
+        if entries.is_empty() {
+            continue;
+        }
+        writeln!(out, "===== {heading} =====")?;
+        writeln!(out)?;
+        for entry in entries {
+            let author = entry
+                .author
+                .as_ref()
+                .map(|a| format!(", {}", a.short_name()))
+                .unwrap_or_default();
+            match entry.days_waiting {
+                Some(days) => writeln!(
+                    out,
+                    "{days:7}  {}{author} ({})",
+                    super::entry_title(entry),
+                    entry.status.label()
+                )?,
+                None => {
+                    writeln!(out, "- {}{author}", super::entry_title(entry))?;
+                    let status = super::status_text(entry.status, entry.reason.as_ref());
+                    writeln!(out, "  {status}")?;
+                }
+            }
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
@@ -260,6 +308,11 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
     if let Some(url) = &series.url {
         writeln!(out, "  Link: {url}")?;
     }
+    writeln!(
+        out,
+        "  Status: {}",
+        super::status_text(series.status, series.status_reason.as_ref())
+    )?;
     let d = &series.diffstat;
     if d.files > 0 {
         writeln!(out, "  Diffstat: {}", diffstat_line(d))?;
@@ -292,7 +345,14 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
         )?;
     }
     for mail in series.cover.iter().chain(&series.patches) {
-        writeln!(out, "    {}", mail.subject)?;
+        match mail.applied.as_ref().and_then(|a| a.commit.as_deref()) {
+            Some(commit) => {
+                let short = commit.get(..12).unwrap_or(commit);
+                writeln!(out, "    {}  [applied {short}]", mail.subject)?
+            }
+            None if mail.applied.is_some() => writeln!(out, "    {}  [applied]", mail.subject)?,
+            None => writeln!(out, "    {}", mail.subject)?,
+        }
     }
     writeln!(out)
 }

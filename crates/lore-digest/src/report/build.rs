@@ -5,6 +5,7 @@ use super::model::{
     ContributorCount, DayCount, DomainCount, OrganizationCount, PatchMail, PatchesMissing, Report,
     ReviewLine, Series, Stats, VersionRef,
 };
+use super::status::{assess_series, status_lists};
 use super::threads::{discussion, given, series_of_mail};
 use crate::Error;
 use crate::analysis::{
@@ -15,6 +16,7 @@ use crate::analysis::{
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::{CommitMessage, Diffstat};
 use crate::mail::{Message, Person, SubjectKind, TrailerKind};
+use crate::status::{Applied, SeriesStatus};
 
 /// What a report is built with, beyond the selection.
 #[derive(Clone, Debug, Default)]
@@ -39,6 +41,9 @@ pub struct Options {
     /// The mailmap and organization map applied to every person counted
     /// or shown (by default no mailmap and the built-in organizations).
     pub identities: Identities,
+    /// What an upstream tree (`--tree`) says was applied, by the patch's
+    /// Message-ID; see [`crate::upstream`].
+    pub tree_evidence: HashMap<String, Applied>,
 }
 
 /// How far before the selection a report looks for earlier versions of
@@ -221,11 +226,13 @@ pub fn from_mails(
         .iter_mut()
         .map(|m| m.message.commit_message.take())
         .collect();
+    let mut reply_mails: Vec<Vec<(usize, Option<u32>)>> = Vec::new();
     let mut series: Vec<(SortKey, Posting, Series)> = groups
         .iter()
         .zip(discussion.series)
         .filter_map(|(g, activity)| {
             let (key, posting, mut series) = series(&mails, &mut commit_messages, g, &link)?;
+            reply_mails.push(activity.reply_mails);
             series.replies = activity.replies;
             series.participants = activity.participants;
             series.last_activity = timestamp(activity.last.unwrap_or_default());
@@ -237,6 +244,19 @@ pub fn from_mails(
         })
         .collect();
     link_versions(&mut series, &earlier, &link);
+    let link_id = |id: Option<&str>| Some(message_url(options.url.as_deref()?, id?));
+    let mut status_warnings = Vec::new();
+    for ((_, _, s), replies) in series.iter_mut().zip(&reply_mails) {
+        let tree = |patch: &PatchMail| {
+            options
+                .tree_evidence
+                .get(patch.message_id.as_deref()?)
+                .cloned()
+        };
+        status_warnings.extend(assess_series(
+            s, &mails, replies, &tree, &timestamp, &link_id,
+        ));
+    }
     // Newest first by arrival; the position of a series' first mail breaks
     // ties so the order is the same on every run.
     series.sort_by(|(a, _, _), (b, _, _)| b.cmp(a));
@@ -249,6 +269,34 @@ pub fn from_mails(
         .flat_map(|(_, m)| m.message.trailers.iter().filter(|t| t.kind.is_review()))
         .map(|t| Some(&t.person));
     let reviewers = tally_people(reviews);
+    let end = mails
+        .iter()
+        .map(|m| m.commit.time)
+        .max()
+        .unwrap_or_default();
+    let earlier_threads: Vec<(super::model::Thread, Vec<usize>)> = discussion
+        .earlier_series
+        .iter()
+        .cloned()
+        .zip(discussion.earlier_series_mails)
+        .collect();
+    let status = {
+        let report_series: Vec<&Series> = series.iter().map(|(_, _, s)| s).collect();
+        status_lists(
+            &report_series,
+            &earlier_threads,
+            &mails,
+            end,
+            &timestamp,
+            &link_id,
+        )
+    };
+        for w in &status_warnings {
+            eprintln!("W {w}");
+        }
+    }
+    stats.applied_patches = status.applied_patches;
+    stats.statuses = status.counts;
 
     let report = Report {
         list: options
@@ -279,6 +327,10 @@ pub fn from_mails(
         ),
         timeline: timeline(&mails),
         newest_message_ids: newest_message_ids(&mails),
+        applied: status.applied,
+        awaiting_review: status.awaiting_review,
+        changes_requested: status.changes_requested,
+        nacked: status.nacked,
         series: series.into_iter().map(|(_, _, s)| s).collect(),
         pull_requests: discussion.pull_requests,
         bug_reports: discussion.bug_reports,
@@ -289,6 +341,7 @@ pub fn from_mails(
             .iter()
             .cloned()
             .chain(warnings(&mails, &missing))
+            .chain(summarize_status_warnings(&status_warnings))
             .collect(),
     };
     // Freeing tens of thousands of parsed mails one by one takes longer
@@ -359,6 +412,7 @@ fn series(
             arrived: timestamp(mail.commit.time),
             commit_message: commit_message.text,
             diffstat: commit_message.diffstat,
+            applied: None,
         }
     };
     let series = Series {
@@ -398,6 +452,11 @@ fn series(
         change_id: posting.change_id.clone(),
         earlier_versions: Vec::new(),
         superseded_by: None,
+        // Assessed once versions are linked.
+        status: SeriesStatus::New,
+        status_reason: None,
+        days_to_first_reply: None,
+        days_to_first_review: None,
         cover: cover.map(&mut patch_mail),
         patches: patches.into_iter().map(patch_mail).collect(),
     };
@@ -616,6 +675,16 @@ fn list_name(mails: &[MailRecord]) -> Option<String> {
         .max_by(|(a, x), (b, y)| x.cmp(y).then_with(|| b.cmp(a)))?;
     let name = id.split('.').next().unwrap_or(id);
     (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The status assessments' warnings as one line: they are about single
+/// notices, and a long archive has many.
+fn summarize_status_warnings(warnings: &[String]) -> Option<String> {
+    let first = warnings.first()?;
+    Some(match warnings.len() {
+        1 => format!("status: {first}"),
+        n => format!("status: {n} notices could not be fully used, e.g. {first}"),
+    })
 }
 
 fn warnings(

@@ -7,11 +7,13 @@
 mod build;
 mod links;
 mod model;
+mod status;
 mod threads;
 
 pub use build::{Lookback, Options, build, from_mails};
 pub use links::message_url;
 pub use model::{
     ContributorCount, DayCount, DomainCount, GivenTrailer, OrganizationCount, PatchMail,
-    PatchesMissing, Report, ReviewLine, Series, Stats, Thread, VersionRef,
+    PatchesMissing, Report, ReviewLine, Series, Stats, StatusCounts, StatusEntry, Thread,
+    VersionRef,
 };

@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use crate::analysis::SubsystemCount;
 use crate::mail::{Diffstat, Person, TrailerKind};
+use crate::status::{Applied, SeriesStatus, StatusReason};
 
 /// A mailing-list update: what arrived between two archive commits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -47,6 +48,17 @@ pub struct Report {
     /// second. (`update` now records those at every epoch's head, see
     /// `Archive::ids_at_marks`; this stays for readers of the JSON.)
     pub newest_message_ids: Vec<String>,
+    /// Series applied in the selection, as its notices (or `--tree`) say:
+    /// those posted in it, then those posted before it, newest notice first.
+    pub applied: Vec<StatusEntry>,
+    /// Series of the selection that wait for review (status `new` or
+    /// `under_review`, not every patch reviewed), longest waiting first.
+    pub awaiting_review: Vec<StatusEntry>,
+    /// Series asked to change (`pw-bot: cr`, a deferral, to be updated),
+    /// newest request first; series posted before the selection too.
+    pub changes_requested: Vec<StatusEntry>,
+    /// Series NAKed, newest NAK first; series posted before it too.
+    pub nacked: Vec<StatusEntry>,
     /// Every series with a patch in the selection, newest first.
     pub series: Vec<Series>,
     /// `[GIT PULL]` threads, most replies first.
@@ -84,6 +96,95 @@ pub struct Stats {
     pub unreviewed_patches: usize,
     /// Mails without an author address, left out of the contributor counts.
     pub without_author: usize,
+    /// Patches of the selection's series that were applied (see
+    /// `PatchMail::applied`).
+    pub applied_patches: usize,
+    /// The selection's series per status.
+    pub statuses: StatusCounts,
+}
+
+/// How many series have each status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct StatusCounts {
+    /// Every patch applied.
+    pub applied: usize,
+    /// Some patches applied.
+    pub partially_applied: usize,
+    /// A newer version was posted.
+    pub superseded: usize,
+    /// NAKed.
+    pub nacked: usize,
+    /// Changes requested.
+    pub changes_requested: usize,
+    /// Every patch reviewed or acked, not (yet) applied.
+    pub reviewed: usize,
+    /// Replies from others, not every patch reviewed.
+    pub under_review: usize,
+    /// No reply from anyone but the author.
+    pub new: usize,
+}
+
+impl StatusCounts {
+    /// The count of `status`.
+    pub fn get(&self, status: SeriesStatus) -> usize {
+        match status {
+            SeriesStatus::Applied => self.applied,
+            SeriesStatus::PartiallyApplied => self.partially_applied,
+            SeriesStatus::Superseded => self.superseded,
+            SeriesStatus::Nacked => self.nacked,
+            SeriesStatus::ChangesRequested => self.changes_requested,
+            SeriesStatus::Reviewed => self.reviewed,
+            SeriesStatus::UnderReview => self.under_review,
+            SeriesStatus::New => self.new,
+        }
+    }
+
+    /// Counts one more series of `status`.
+    pub fn add(&mut self, status: SeriesStatus) {
+        let slot = match status {
+            SeriesStatus::Applied => &mut self.applied,
+            SeriesStatus::PartiallyApplied => &mut self.partially_applied,
+            SeriesStatus::Superseded => &mut self.superseded,
+            SeriesStatus::Nacked => &mut self.nacked,
+            SeriesStatus::ChangesRequested => &mut self.changes_requested,
+            SeriesStatus::Reviewed => &mut self.reviewed,
+            SeriesStatus::UnderReview => &mut self.under_review,
+            SeriesStatus::New => &mut self.new,
+        };
+        *slot += 1;
+    }
+}
+
+/// A series named under a status heading (applied, awaiting review, …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct StatusEntry {
+    /// Its title (for a series posted before the selection: the subject of
+    /// the mail its thread starts with, without tags).
+    pub title: String,
+    /// Its version.
+    pub version: u32,
+    /// Its author, when known.
+    pub author: Option<Person>,
+    /// Message-ID of its cover letter or first patch (or its thread's root).
+    pub message_id: Option<String>,
+    /// Web archive link (with `--url`).
+    pub url: Option<String>,
+    /// Whether it is one of the report's `series` (posted in the selection),
+    /// rather than a series posted before whose thread went on in it.
+    pub in_selection: bool,
+    /// Its status.
+    pub status: SeriesStatus,
+    /// Why: the notice, review or reply (see `Series::status_reason`).
+    pub reason: Option<StatusReason>,
+    /// For applied series: how many patches were applied, when known.
+    pub patches_applied: Option<usize>,
+    /// `M` of `N/M`, when known.
+    pub total: Option<u32>,
+    /// For series awaiting review: whole days since its first mail, at the
+    /// selection's end.
+    pub days_waiting: Option<u32>,
 }
 
 /// One line of the domain list.
@@ -212,6 +313,17 @@ pub struct Series {
     pub earlier_versions: Vec<VersionRef>,
     /// The newest later version posted in the selection, if any.
     pub superseded_by: Option<VersionRef>,
+    /// What became of it by the selection's end (see the README's Status).
+    pub status: SeriesStatus,
+    /// Why it has that status: the notice, NAK, newer version, review or
+    /// reply that decided it; null for a new series.
+    pub status_reason: Option<StatusReason>,
+    /// Whole days from its first mail to the first reply by someone other
+    /// than its author; null without one.
+    pub days_to_first_reply: Option<u32>,
+    /// Whole days from its first mail to the first review (Reviewed-by,
+    /// Acked-by, Tested-by) given in a reply; null without one.
+    pub days_to_first_review: Option<u32>,
 }
 
 /// Why some patches of a series are not in the selection.
@@ -254,6 +366,9 @@ pub struct PatchMail {
     pub commit_message: String,
     /// The diffstat totals, when there is a diffstat.
     pub diffstat: Option<Diffstat>,
+    /// That it was applied, how that is known and where; null when nothing
+    /// says so (always null for a cover letter).
+    pub applied: Option<Applied>,
 }
 
 /// Another version of a series.

@@ -17,6 +17,10 @@ pub(super) struct Activity {
     pub last: Option<i64>,
     /// Trailers given in replies, with the patch index of the mail replied to.
     pub trailers: Vec<GivenTrailer>,
+    /// The replies, oldest first in mail order: (mail index, the index of
+    /// the patch answered: 0 the cover letter, `None` a lone patch or, in a
+    /// thread, unknown). What their notices and reviews say is the status.
+    pub reply_mails: Vec<(usize, Option<u32>)>,
 }
 
 impl Activity {
@@ -69,6 +73,8 @@ pub(super) struct Discussion {
     pub bug_reports: Vec<Thread>,
     pub discussions: Vec<Thread>,
     pub earlier_series: Vec<Thread>,
+    /// For each of `earlier_series`: its mails in the selection, in order.
+    pub earlier_series_mails: Vec<Vec<usize>>,
 }
 
 /// Follows every mail to its series or thread. `series_of_mail` maps the
@@ -118,6 +124,7 @@ pub(super) fn discussion(
         if let Some((patch, s)) = in_series {
             let on = mails[patch].message.patch_tag().and_then(|t| t.index);
             series[s].trailers.extend(given(mail, on, true));
+            series[s].reply_mails.push((i, on));
             series[s].add(mail, true);
             continue;
         }
@@ -140,6 +147,7 @@ pub(super) fn discussion(
         let entry = threads
             .entry(key)
             .or_insert_with(|| (i, Activity::default()));
+        entry.1.reply_mails.push((i, None));
         entry.1.add(mail, !starts_it);
     }
 
@@ -178,7 +186,11 @@ pub(super) fn discussion(
             SubjectKind::PullRequest => out.pull_requests.push(thread),
             // A patch thread from before the selection; a patch forwarded
             // within it is a discussion of its own.
-            SubjectKind::Patch(_) if !thread.started_in_window => out.earlier_series.push(thread),
+            SubjectKind::Patch(_) if !thread.started_in_window => {
+                out.earlier_series.push(thread);
+                let mails = activity.reply_mails.iter().map(|&(m, _)| m).collect();
+                out.earlier_series_mails.push(mails);
+            }
             _ if is_bug_report(&thread.subject, starter_email) => out.bug_reports.push(thread),
             _ => out.discussions.push(thread),
         }

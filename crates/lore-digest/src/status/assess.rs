@@ -474,14 +474,27 @@ fn targets(
                 title == key || title.starts_with(&key)
             })
         };
-        // A lone patch named by title only.
-        match by_index.or_else(by_title).or_else(|| {
-            (facts.patches.len() == 1
-                && named.index.is_none_or(|i| i <= 1)
-                && named.subject.is_none())
-            .then_some(0)
-        }) {
+        // One patch named without a number, in a reply to a patch: the
+        // answered patch, whatever title the maintainer gave its commit.
+        let answered = || {
+            if evidence.patches.len() != 1 || named.index.is_some_and(|i| i > 1) {
+                return None;
+            }
+            match notice.on {
+                None if facts.patches.len() == 1 => Some(0),
+                Some(index) if index > 0 && named.index.is_none() => {
+                    facts.patches.iter().position(|p| p.index == Some(index))
+                }
+                _ => None,
+            }
+        };
+        match by_index.or_else(by_title).or_else(answered) {
             Some(p) => found.push((p, named.commit.clone())),
+            // A patch of the series that did not reach this list (sent to
+            // several lists patch by patch): nothing to mark, nothing wrong.
+            None if named
+                .index
+                .is_some_and(|i| facts.total.is_some_and(|total| i <= total)) => {}
             None => unknown += 1,
         }
     }
