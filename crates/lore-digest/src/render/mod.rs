@@ -117,7 +117,12 @@ fn reason_of_value(value: &minijinja::Value) -> Option<StatusReason> {
 /// Template filter: the status of a series (`status`, `status_reason`) or
 /// of a status entry (`status`, `reason`), worded by [`status_text`].
 fn status_filter(value: minijinja::Value) -> String {
-    let Some(status) = value.get_attr("status").ok().as_ref().and_then(status_of_value) else {
+    let Some(status) = value
+        .get_attr("status")
+        .ok()
+        .as_ref()
+        .and_then(status_of_value)
+    else {
         return String::new();
     };
     let reason = ["status_reason", "reason"]
@@ -160,7 +165,9 @@ fn entry_title_filter(value: minijinja::Value) -> String {
     };
     let entry = StatusEntry {
         title: attr_text(&value, "title"),
-        version: number("version").and_then(|v| u32::try_from(v).ok()).unwrap_or(1),
+        version: number("version")
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(1),
         author: None,
         message_id: None,
         url: None,

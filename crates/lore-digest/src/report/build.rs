@@ -291,10 +291,6 @@ pub fn from_mails(
             &link_id,
         )
     };
-        for w in &status_warnings {
-            eprintln!("W {w}");
-        }
-    }
     stats.applied_patches = status.applied_patches;
     stats.statuses = status.counts;
 
