@@ -2,7 +2,7 @@
 """Survey of maintainer notices in a public-inbox archive, for checking
 lore_digest::status (crates/lore-digest/tests/status_corpus.rs).
 
-A separate implementation of the forms NOTES-evidence.md describes, on
+A separate implementation of the forms docs/status-evidence.md describes, on
 Python's standard email package and regular expressions, written from the
 forms' templates and the mails, not from the Rust code. It reads every mail
 of the archive with `git cat-file --batch`, skips patches and cover letters

@@ -203,14 +203,23 @@ fn arbitrary_report(data: &[u8]) -> arbitrary::Result<(Report, usize)> {
     for day in &mut report.timeline {
         day.day = time(&mut u)?[..10].to_string();
     }
+    let reason_link = |reason: &mut Option<lore_digest::status::StatusReason>| {
+        if let Some(reason) = reason {
+            reason.url = link(&reason.message_id);
+        }
+    };
     for series in &mut report.series {
         series.first_seen = time(&mut u)?;
         series.last_activity = time(&mut u)?;
         series.url = link(&series.message_id);
+        reason_link(&mut series.status_reason);
         for mail in series.cover.iter_mut().chain(series.patches.iter_mut()) {
             mail.arrived = time(&mut u)?;
             mail.commit = hex(u.arbitrary()?);
             mail.url = link(&mail.message_id);
+            if let Some(applied) = &mut mail.applied {
+                applied.url = link(&applied.message_id);
+            }
         }
         for version in series
             .earlier_versions
@@ -231,6 +240,16 @@ fn arbitrary_report(data: &[u8]) -> arbitrary::Result<(Report, usize)> {
         thread.first_seen = time(&mut u)?;
         thread.last_activity = time(&mut u)?;
         thread.url = link(&thread.message_id);
+    }
+    for entry in report
+        .applied
+        .iter_mut()
+        .chain(&mut report.awaiting_review)
+        .chain(&mut report.changes_requested)
+        .chain(&mut report.nacked)
+    {
+        entry.url = link(&entry.message_id);
+        reason_link(&mut entry.reason);
     }
     Ok((report, top))
 }

@@ -409,3 +409,119 @@ fn export_adds_up_to_the_report() {
         undated[0]
     );
 }
+
+/// What became of the series of the whole history. These figures are the
+/// tool's own (no independent implementation of the status rules exists),
+/// pinned after a hand check of 60 series across every status (the
+/// README's *Status* section); the per-mail evidence they rest on is
+/// checked against `bench/status_survey.py` in the library's
+/// `status_corpus` test. What is checked independently here: the counts
+/// add up, and every reason names a mail of the series' own thread.
+#[test]
+fn whole_history_statuses() {
+    let Some(archive) = archive() else { return };
+    let json = report_json(&archive, &["--range", TIP]);
+    let statuses = &json["stats"]["statuses"];
+    let want = [
+        ("applied", 716),
+        ("partially_applied", 50),
+        ("superseded", 1036),
+        ("nacked", 9),
+        ("changes_requested", 16),
+        ("reviewed", 392),
+        ("under_review", 421),
+        ("new", 185),
+    ];
+    let got: Vec<(&str, u64)> = want
+        .iter()
+        .map(|(name, _)| (*name, statuses[*name].as_u64().unwrap_or(0)))
+        .collect();
+    assert_eq!(got, want, "series per status");
+    assert_eq!(
+        want.iter().map(|(_, n)| n).sum::<u64>(),
+        stat(&json, "series"),
+        "every series has one status"
+    );
+    let series = json["series"].as_array().expect("series");
+    let applied: u64 = series
+        .iter()
+        .flat_map(|s| s["patches"].as_array().into_iter().flatten())
+        .filter(|p| !p["applied"].is_null())
+        .count() as u64;
+    assert_eq!(applied, 1392);
+    assert_eq!(json["stats"]["applied_patches"], applied);
+
+    // Every notice that decided a status is a reply in the series' thread.
+    let export = {
+        let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+            .args(["export", "--archive"])
+            .arg(&archive)
+            .args(["--range", TIP])
+            .output()
+            .expect("export runs");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let series_of: std::collections::HashMap<String, String> = export
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|r| {
+            Some((
+                r["message_id"].as_str()?.to_string(),
+                r["series_id"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let mut checked = 0;
+    for s in series {
+        let (Some(reason_id), Some(root)) = (
+            s["status_reason"]["message_id"].as_str(),
+            s["message_id"].as_str(),
+        ) else {
+            continue;
+        };
+        if s["status_reason"]["kind"] == "newer-version" {
+            continue;
+        }
+        let root_series = series_of.get(root).map(String::as_str);
+        assert_eq!(
+            series_of.get(reason_id).map(String::as_str),
+            root_series,
+            "the reason of {:?} is outside its thread",
+            s["title"]
+        );
+        checked += 1;
+    }
+    assert!(checked > 1000, "{checked} reasons checked");
+
+    // Hand-checked: patchwork-bot's commit and committer; a partial
+    // application of 5 of 8; a NAK; a pw-bot command.
+    let find = |title: &str, version: u64| {
+        series
+            .iter()
+            .find(|s| s["title"] == title && s["version"] == version)
+            .unwrap_or_else(|| panic!("no series {title}"))
+    };
+    let s = find("hv_netvsc: fix potential deadlock in netvsc_vf_setxdp()", 3);
+    assert_eq!(s["status"], "applied");
+    assert_eq!(s["patches"][0]["applied"]["commit"], "3ec523304976");
+    assert_eq!(s["patches"][0]["applied"]["by"]["email"], "kuba@kernel.org");
+    let s = find(
+        "net: Convert dev_set_mac_address() to struct sockaddr_storage",
+        2,
+    );
+    assert_eq!(s["status"], "partially_applied");
+    let applied = s["patches"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| !p["applied"].is_null())
+        .count();
+    assert_eq!(applied, 5);
+    let s = find("hv_netvsc: set device master/slave flags on bonding", 1);
+    assert_eq!(s["status"], "nacked");
+    assert_eq!(s["status_reason"]["by"]["email"], "jiri@resnulli.us");
+    let s = find("net: mana: Add HTB Qdisc offload support", 2);
+    assert_eq!(s["status"], "changes_requested");
+    assert_eq!(s["status_reason"]["text"], "pw-bot: cr");
+}

@@ -7,7 +7,7 @@
 //! independent survey (a separate Python script on the standard `email`
 //! package, regular expressions written from the forms' templates, every
 //! free-text hit and every rejected look-alike read by hand; see
-//! `NOTES-evidence.md`, "Survey"). Where the two disagreed the mail was read
+//! `docs/status-evidence.md`, "Survey"). Where the two disagreed the mail was read
 //! and the rule settled; the figures below are what both now give.
 //!
 //! Set `STATUS_CORPUS_DUMP=<file>` to write one line per piece of evidence

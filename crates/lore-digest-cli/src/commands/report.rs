@@ -77,6 +77,19 @@ pub struct ReportArgs {
     #[arg(long, value_name = "TIME", default_value = "all", value_parser = parse_lookback)]
     lookback: report::Lookback,
 
+    /// An upstream git tree (e.g. a clone of the maintainer's tree): a
+    /// patch is applied when one of its commits names the mail's
+    /// Message-ID (`Link:`), has the same `git patch-id --stable`, or the
+    /// same subject and author. Example: `--tree ~/linux`.
+    #[arg(long, value_name = "PATH")]
+    tree: Option<std::path::PathBuf>,
+
+    /// The commits of --tree to read: `A..B` or `B` (default: HEAD, back to
+    /// a day before the selection's first mail). Example:
+    /// `--tree-range v6.15..hyperv-next`.
+    #[arg(long, value_name = "RANGE", requires = "tree")]
+    tree_range: Option<String>,
+
     #[command(flatten)]
     identities: IdentityArgs,
 
@@ -150,6 +163,10 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             url: args.url.clone().or(web_archive(settings.url.as_deref())),
             lookback: args.lookback,
             identities,
+            tree: args.tree.clone().map(|path| report::TreeSource {
+                path,
+                range: args.tree_range.clone(),
+            }),
             index_cache: if args.no_cache {
                 None
             } else {

@@ -120,6 +120,20 @@ impl Archive {
         Ok(collect(entries).1)
     }
 
+    /// The raw mails of the given commits, in order; `None` for one that
+    /// cannot be read, and for every mail of a mailbox (whose "commits" are
+    /// blob ids of no repository).
+    pub fn read_raw(&self, commits: &[SelectedCommit]) -> Vec<Option<Vec<u8>>> {
+        if matches!(self.kind, ArchiveKind::Mbox | ArchiveKind::Maildir) {
+            return vec![None; commits.len()];
+        }
+        let mut repos = Vec::new();
+        commits
+            .iter()
+            .map(|c| with_raw(&mut repos, self, c, <[u8]>::to_vec).ok())
+            .collect()
+    }
+
     /// Runs `produce` on one thread, handing batches of commits to one
     /// reader thread per core, and returns what they read, sorted by
     /// (batch number, position descending).
@@ -227,32 +241,43 @@ impl ThreadState {
 
     /// Reads one commit's mail: its tree, then the blob `m`.
     fn read(&mut self, archive: &Archive, commit: &SelectedCommit) -> Result<Message, Missing> {
-        if self.repos.len() <= commit.epoch {
-            self.repos.resize_with(commit.epoch + 1, || None);
-        }
-        let repo =
-            self.repos[commit.epoch].get_or_insert_with(|| archive.epochs[commit.epoch].repo());
-        let unreadable =
-            |what: &str, e: &dyn std::fmt::Display| Missing::Unreadable(format!("{what}: {e}"));
-        let tree = repo
-            .find_tree(commit.tree)
-            .map_err(|e| unreadable("tree", &e))?;
-        let blob_id = match tree.find_entry("m") {
-            Some(entry) => entry.oid().to_owned(),
-            None if archive.kind == ArchiveKind::PublicInboxV1 => {
-                v1_added_blob(repo, commit).map_err(|e| unreadable("v1 commit", &e))??
-            }
-            None => return Err(Missing::NoMailBlob),
-        };
-        let blob = repo
-            .find_blob(blob_id)
-            .map_err(|e| unreadable("blob m", &e))?;
-        let message = self.parser.parse(&blob.data);
+        let parser = &mut self.parser;
+        let message = with_raw(&mut self.repos, archive, commit, |data| parser.parse(data))?;
         if message.unparseable {
             return Err(Missing::NotAMail);
         }
         Ok(message)
     }
+}
+
+/// Hands the raw mail a commit added to `use_it`, straight from the
+/// object buffer (no copy: this runs for every mail of a report).
+fn with_raw<R>(
+    repos: &mut Vec<Option<gix::Repository>>,
+    archive: &Archive,
+    commit: &SelectedCommit,
+    use_it: impl FnOnce(&[u8]) -> R,
+) -> Result<R, Missing> {
+    if repos.len() <= commit.epoch {
+        repos.resize_with(commit.epoch + 1, || None);
+    }
+    let repo = repos[commit.epoch].get_or_insert_with(|| archive.epochs[commit.epoch].repo());
+    let unreadable =
+        |what: &str, e: &dyn std::fmt::Display| Missing::Unreadable(format!("{what}: {e}"));
+    let tree = repo
+        .find_tree(commit.tree)
+        .map_err(|e| unreadable("tree", &e))?;
+    let blob_id = match tree.find_entry("m") {
+        Some(entry) => entry.oid().to_owned(),
+        None if archive.kind == ArchiveKind::PublicInboxV1 => {
+            v1_added_blob(repo, commit).map_err(|e| unreadable("v1 commit", &e))??
+        }
+        None => return Err(Missing::NoMailBlob),
+    };
+    let blob = repo
+        .find_blob(blob_id)
+        .map_err(|e| unreadable("blob m", &e))?;
+    Ok(use_it(&blob.data))
 }
 
 /// A failure reading a v1 commit's trees.

@@ -4,6 +4,7 @@
 //! Records are written as JSON Lines, one object per line, oldest first, or
 //! as Parquet ([`parquet`]) with the same fields.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -12,6 +13,8 @@ use crate::Error;
 use crate::analysis::{Identities, group_series, message_index, settle_bare_cover_letters};
 use crate::archive::{Archive, MailRecord, Selection};
 use crate::mail::{Person, SubjectKind};
+use crate::report;
+use crate::status::{Applied, Evidence};
 
 pub mod parquet;
 pub use self::parquet::{ParquetError, write_parquet};
@@ -54,6 +57,59 @@ pub struct MessageRecord {
     pub series_id: Option<String>,
     /// The trailers it carries or gives.
     pub trailers: Vec<TrailerRecord>,
+    /// For patches and cover letters: their series's status, as the report
+    /// of the same selection gives it (`applied`, `nacked`, `new` …).
+    pub status: Option<&'static str>,
+    /// For patches: that it was applied, where, and how that is known.
+    pub applied: Option<Applied>,
+    /// What the mail says became of the patch it answers (a maintainer's
+    /// notice, a bot's, a NAK): one entry per statement.
+    pub evidence: Vec<EvidenceRecord>,
+}
+
+/// One statement of what happened to a patch (see [`crate::status`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceRecord {
+    /// What happened: `applied`, `merged`, `added-to-tree`,
+    /// `removed-from-tree`, `changes-requested`, `nacked` …
+    pub kind: String,
+    /// For `removed-from-tree`: why (`merged`, `nacked`, `to-be-updated` …).
+    pub reason: Option<String>,
+    /// The rule that read it: `b4-ty`, `patchwork-bot`, `free-text` …
+    pub rule: &'static str,
+    /// The tree, when stated.
+    pub tree: Option<String>,
+    /// The branch, when stated.
+    pub branch: Option<String>,
+    /// The commits it gives, in the order of the patches it names.
+    pub commits: Vec<String>,
+    /// Who says so.
+    pub by: Option<Person>,
+    /// The line that said it.
+    pub text: String,
+}
+
+impl EvidenceRecord {
+    fn new(evidence: &Evidence) -> EvidenceRecord {
+        // The JSON names of the kind, from its own serde shape.
+        let kind = serde_json::to_value(&evidence.kind).unwrap_or_default();
+        let name = |field: &str| kind.get(field).and_then(|v| v.as_str()).map(str::to_string);
+        EvidenceRecord {
+            kind: name("kind").unwrap_or_default(),
+            reason: name("reason"),
+            rule: evidence.rule.name(),
+            tree: evidence.tree.clone(),
+            branch: evidence.branch.clone(),
+            commits: evidence
+                .patches
+                .iter()
+                .filter_map(|p| p.commit.clone())
+                .chain(evidence.merge_commit.clone())
+                .collect(),
+            by: evidence.by.clone(),
+            text: evidence.lines.first().cloned().unwrap_or_default(),
+        }
+    }
 }
 
 /// The patch tag of a patch mail.
@@ -91,7 +147,7 @@ pub fn records(
     selection: &Selection,
     identities: &Identities,
 ) -> Result<(Vec<MessageRecord>, usize), Error> {
-    let (_, mut outcome) = archive.read_selection(selection)?;
+    let (mut selected, mut outcome) = archive.read_selection(selection)?;
     identities.apply(&mut outcome.mails);
     settle_bare_cover_letters(&mut outcome.mails);
     let mails = &outcome.mails;
@@ -120,12 +176,43 @@ pub fn records(
             .find_map(|j| series_id[j].clone());
         series_id[i] = answered;
     }
-    let records = mails
+    let mut records: Vec<MessageRecord> = mails
         .iter()
         .zip(series_id)
         .map(|(mail, series_id)| record(archive, mail, series_id, identities))
         .collect();
-    Ok((records, outcome.missing.len()))
+    let missing = outcome.missing.len();
+    // Statuses as the report of the same selection has them, so the two
+    // always agree; its mails are already mapped and settled.
+    selected.open_start = matches!(
+        selection,
+        Selection::Range { base: None, .. } | Selection::Window { since: None, .. }
+    );
+    // No mailmap: the mails carry its names already.
+    let options = report::Options::default();
+    let report = report::from_mails(archive.name(), &selected, outcome, Vec::new(), &options);
+    add_statuses(&mut records, &report);
+    Ok((records, missing))
+}
+
+/// Each patch and cover letter gets its series's status, each patch what
+/// says it was applied.
+fn add_statuses(records: &mut [MessageRecord], report: &report::Report) {
+    let mut by_id: HashMap<&str, (&'static str, Option<&Applied>)> = HashMap::new();
+    for series in &report.series {
+        let status = series.status.name();
+        for mail in series.cover.iter().chain(&series.patches) {
+            if let Some(id) = mail.message_id.as_deref() {
+                by_id.insert(id, (status, mail.applied.as_ref()));
+            }
+        }
+    }
+    for record in records.iter_mut().filter(|r| r.patch.is_some()) {
+        if let Some((status, applied)) = record.message_id.as_deref().and_then(|id| by_id.get(id)) {
+            record.status = Some(status);
+            record.applied = applied.cloned();
+        }
+    }
 }
 
 fn record(
@@ -196,6 +283,10 @@ fn record(
                 person: t.person.clone(),
             })
             .collect(),
+        // Filled in from the report, in `records`.
+        status: None,
+        applied: None,
+        evidence: message.evidence.iter().map(EvidenceRecord::new).collect(),
     }
 }
 

@@ -43,6 +43,30 @@ pub fn schema() -> Schema {
         text("kind", false),
         Field::new("person", DataType::Struct(person()), false),
     ]);
+    let applied = Fields::from(vec![
+        text("commit", true),
+        text("tree", true),
+        text("branch", true),
+        Field::new("by", DataType::Struct(person()), true),
+        Field::new("date", time(), true),
+        text("message_id", true),
+        text("url", true),
+        text("rule", false),
+    ]);
+    let evidence = Fields::from(vec![
+        text("kind", false),
+        text("reason", true),
+        text("rule", false),
+        text("tree", true),
+        text("branch", true),
+        Field::new(
+            "commits",
+            DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, false))),
+            false,
+        ),
+        Field::new("by", DataType::Struct(person()), true),
+        text("text", false),
+    ]);
     Schema::new(vec![
         text("commit", false),
         number("epoch", false),
@@ -62,6 +86,16 @@ pub fn schema() -> Schema {
             "trailers",
             DataType::List(Arc::new(Field::new_list_field(
                 DataType::Struct(trailer),
+                false,
+            ))),
+            false,
+        ),
+        text("status", true),
+        Field::new("applied", DataType::Struct(applied), true),
+        Field::new(
+            "evidence",
+            DataType::List(Arc::new(Field::new_list_field(
+                DataType::Struct(evidence),
                 false,
             ))),
             false,

@@ -38,6 +38,7 @@ pub fn render(report: &Report, top: usize) -> String {
         reviewers => Value::from(Serde(people_chart("chart-reviewers", &report.reviewers, top, "review"))),
         reviewer_domains => Value::from(Serde(domain_chart("chart-reviewer-domains", &report.reviewer_domains, top, "review"))),
         timeline => Value::from(Serde(timeline_chart(&report.timeline))),
+        statuses => Value::from(Serde(status_chart(&report.stats.statuses))),
     };
     super::render_template("HTML", &ENVIRONMENT, "report.html", ctx)
 }
@@ -187,6 +188,21 @@ fn bar_chart(id: &'static str, entries: Vec<(String, String, usize)>) -> BarChar
         bar_x: BAR_LABEL_WIDTH,
         rows,
     }
+}
+
+/// Series per status, in the order of [`SeriesStatus::ALL`], the statuses
+/// no series has left out.
+fn status_chart(counts: &crate::report::StatusCounts) -> BarChart {
+    let rows = crate::status::SeriesStatus::ALL
+        .into_iter()
+        .filter(|&s| counts.get(s) > 0)
+        .map(|s| {
+            let n = counts.get(s);
+            let tooltip = format!("{n} series {}", s.label());
+            (s.label().to_string(), tooltip, n)
+        })
+        .collect();
+    bar_chart("chart-status", rows)
 }
 
 fn domain_chart(id: &'static str, rows: &[DomainCount], top: usize, unit: &str) -> BarChart {
@@ -673,6 +689,7 @@ mod tests {
                 status: crate::status::SeriesStatus::Nacked,
                 reason: Some(reason.clone()),
                 patches_applied: None,
+                commits: vec![],
                 total: None,
                 days_waiting: None,
             }],

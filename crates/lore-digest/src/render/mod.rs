@@ -146,12 +146,16 @@ fn status_summary_filter(value: minijinja::Value) -> String {
             .and_then(|v| usize::try_from(v).ok())
             .unwrap_or(0)
     };
-    let mut counts = StatusCounts::default();
-    for status in SeriesStatus::ALL {
-        for _ in 0..count(status) {
-            counts.add(status);
-        }
-    }
+    let counts = StatusCounts {
+        applied: count(SeriesStatus::Applied),
+        partially_applied: count(SeriesStatus::PartiallyApplied),
+        superseded: count(SeriesStatus::Superseded),
+        nacked: count(SeriesStatus::Nacked),
+        changes_requested: count(SeriesStatus::ChangesRequested),
+        reviewed: count(SeriesStatus::Reviewed),
+        under_review: count(SeriesStatus::UnderReview),
+        new: count(SeriesStatus::New),
+    };
     status_summary(&counts)
 }
 
@@ -175,6 +179,7 @@ fn entry_title_filter(value: minijinja::Value) -> String {
         status: SeriesStatus::New,
         reason: None,
         patches_applied: number("patches_applied").and_then(|v| usize::try_from(v).ok()),
+        commits: Vec::new(),
         total: number("total").and_then(|v| u32::try_from(v).ok()),
         days_waiting: None,
     };

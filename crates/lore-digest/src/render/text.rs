@@ -153,6 +153,14 @@ fn write_status(out: &mut String, report: &Report) -> std::fmt::Result {
                     writeln!(out, "- {}{author}", super::entry_title(entry))?;
                     let status = super::status_text(entry.status, entry.reason.as_ref());
                     writeln!(out, "  {status}")?;
+                    if entry.commits.len() > 1 {
+                        let short: Vec<&str> = entry
+                            .commits
+                            .iter()
+                            .map(|c| c.get(..12).unwrap_or(c))
+                            .collect();
+                        writeln!(out, "  commits: {}", short.join(" "))?;
+                    }
                 }
             }
         }

@@ -7,6 +7,7 @@ use super::model::{
 };
 use super::status::{assess_series, status_lists};
 use super::threads::{discussion, given, series_of_mail};
+use super::tree::{TreeSource, tree_evidence};
 use crate::Error;
 use crate::analysis::{
     Identities, OrgMap, Posting, SeriesGroup, Tally, changelog, count_organizations,
@@ -41,8 +42,11 @@ pub struct Options {
     /// The mailmap and organization map applied to every person counted
     /// or shown (by default no mailmap and the built-in organizations).
     pub identities: Identities,
-    /// What an upstream tree (`--tree`) says was applied, by the patch's
-    /// Message-ID; see [`crate::upstream`].
+    /// An upstream tree (`--tree`) whose commits say which patches were
+    /// applied; [`build`] reads it into `tree_evidence`.
+    pub tree: Option<TreeSource>,
+    /// What an upstream tree says was applied, by the patch's Message-ID
+    /// (see [`crate::upstream`]); filled in by [`build`] from `tree`.
     pub tree_evidence: HashMap<String, Applied>,
 }
 
@@ -94,6 +98,18 @@ pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Res
         Lookback::Off
     } else {
         options.lookback
+    };
+    let with_tree;
+    let options = match &options.tree {
+        Some(source) => {
+            let (evidence, _) = tree_evidence(archive, &outcome.mails, source, &timestamp)?;
+            with_tree = Options {
+                tree_evidence: evidence,
+                ..options.clone()
+            };
+            &with_tree
+        }
+        None => options,
     };
     let earlier = earlier_postings(
         archive,

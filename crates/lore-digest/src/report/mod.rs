@@ -9,6 +9,7 @@ mod links;
 mod model;
 mod status;
 mod threads;
+mod tree;
 
 pub use build::{Lookback, Options, build, from_mails};
 pub use links::message_url;
@@ -17,3 +18,4 @@ pub use model::{
     PatchesMissing, Report, ReviewLine, Series, Stats, StatusCounts, StatusEntry, Thread,
     VersionRef,
 };
+pub use tree::TreeSource;

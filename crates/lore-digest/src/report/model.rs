@@ -51,8 +51,9 @@ pub struct Report {
     /// Series applied in the selection, as its notices (or `--tree`) say:
     /// those posted in it, then those posted before it, newest notice first.
     pub applied: Vec<StatusEntry>,
-    /// Series of the selection that wait for review (status `new` or
-    /// `under_review`, not every patch reviewed), longest waiting first.
+    /// Series of the selection without any review yet (status `new` or
+    /// `under_review`, no Reviewed/Acked/Tested-by on any patch), longest
+    /// waiting first.
     pub awaiting_review: Vec<StatusEntry>,
     /// Series asked to change (`pw-bot: cr`, a deferral, to be updated),
     /// newest request first; series posted before the selection too.
@@ -180,6 +181,9 @@ pub struct StatusEntry {
     pub reason: Option<StatusReason>,
     /// For applied series: how many patches were applied, when known.
     pub patches_applied: Option<usize>,
+    /// For applied series: the commits given, in patch order (as given,
+    /// often abbreviated; patches applied without a commit id left out).
+    pub commits: Vec<String>,
     /// `M` of `N/M`, when known.
     pub total: Option<u32>,
     /// For series awaiting review: whole days since its first mail, at the

@@ -166,24 +166,29 @@ pub(super) fn status_lists(
             status: s.status,
             reason: s.status_reason.clone(),
             patches_applied: None,
+            commits: Vec::new(),
             total: s.total,
             days_waiting,
         };
         match s.status {
             SeriesStatus::Applied | SeriesStatus::PartiallyApplied => {
                 let mut e = entry(None);
-                e.patches_applied = Some(s.patches.iter().filter(|p| p.applied.is_some()).count());
+                let applied = s.patches.iter().filter_map(|p| p.applied.as_ref());
+                e.patches_applied = Some(applied.clone().count());
+                e.commits = applied.filter_map(|a| a.commit.clone()).collect();
                 lists.applied.push(e);
             }
             SeriesStatus::ChangesRequested => lists.changes_requested.push(entry(None)),
             SeriesStatus::Nacked => lists.nacked.push(entry(None)),
-            SeriesStatus::New | SeriesStatus::UnderReview => {
+            SeriesStatus::New | SeriesStatus::UnderReview
+                if s.unreviewed_patches == s.patches.len() =>
+            {
                 let first_seen = parse_time(&s.first_seen).unwrap_or(end);
                 lists
                     .awaiting_review
                     .push(entry(Some(days(first_seen, end))));
             }
-            SeriesStatus::Superseded | SeriesStatus::Reviewed => {}
+            _ => {}
         }
     }
     for (thread, thread_mails) in earlier {
@@ -204,7 +209,9 @@ pub(super) fn status_lists(
     lists.applied.sort_by(newest_first);
     lists.changes_requested.sort_by(newest_first);
     lists.nacked.sort_by(newest_first);
-    // Longest waiting first; the series order (newest first) breaks ties.
+    // Longest waiting first; among equals the older series (the series
+    // come newest first).
+    lists.awaiting_review.reverse();
     lists
         .awaiting_review
         .sort_by_key(|e| std::cmp::Reverse(e.days_waiting));
@@ -274,10 +281,15 @@ fn earlier_entry(
                 text,
             };
             let patches = (!evidence.patches.is_empty()).then_some(applied_patches);
-            decided = Some((status, reason, patches));
+            let commits = evidence
+                .patches
+                .iter()
+                .filter_map(|p| p.commit.clone())
+                .collect::<Vec<_>>();
+            decided = Some((status, reason, patches, commits));
         }
     }
-    let (status, reason, patches_applied) = decided?;
+    let (status, reason, patches_applied, commits) = decided?;
     let subject = parse_subject(&thread.subject);
     let (version, total) = match &subject.kind {
         crate::mail::SubjectKind::Patch(tag) => (tag.version.major, tag.total),
@@ -293,6 +305,7 @@ fn earlier_entry(
         status,
         reason: Some(reason),
         patches_applied,
+        commits,
         total,
         days_waiting: None,
     })
