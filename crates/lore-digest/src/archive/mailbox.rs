@@ -96,6 +96,33 @@ impl Archive {
     }
 }
 
+impl Archive {
+    /// The raw mails of a mailbox with the given blob ids (as
+    /// [`Archive::read_mailbox`] names them), read again: a mailbox keeps
+    /// no index to find one mail by.
+    pub(crate) fn read_mailbox_raw(&self, ids: &[ObjectId]) -> Vec<Option<Vec<u8>>> {
+        let raw = match self.kind {
+            super::ArchiveKind::Mbox => read_mbox(&self.path),
+            _ => read_maildir(&self.path),
+        };
+        let Ok(raw) = raw else {
+            return vec![None; ids.len()];
+        };
+        let wanted: std::collections::HashSet<&ObjectId> = ids.iter().collect();
+        let mut found: std::collections::HashMap<ObjectId, Vec<u8>> = Default::default();
+        for mail in raw {
+            let id =
+                gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &mail.bytes);
+            if let Ok(id) = id
+                && wanted.contains(&id)
+            {
+                found.insert(id, mail.bytes);
+            }
+        }
+        ids.iter().map(|id| found.get(id).cloned()).collect()
+    }
+}
+
 /// Parses every mail on one thread per core; a mail that trips the parser
 /// is counted as unreadable, as in a git archive.
 fn parse_all(raw: &[RawMail]) -> Vec<Result<Message, Missing>> {

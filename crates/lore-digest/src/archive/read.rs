@@ -120,12 +120,12 @@ impl Archive {
         Ok(collect(entries).1)
     }
 
-    /// The raw mails of the given commits, in order; `None` for one that
-    /// cannot be read, and for every mail of a mailbox (whose "commits" are
-    /// blob ids of no repository).
+    /// The raw mails of the given commits (for a mailbox, of the mails
+    /// with these blob ids), in order; `None` for one that cannot be read.
     pub fn read_raw(&self, commits: &[SelectedCommit]) -> Vec<Option<Vec<u8>>> {
         if matches!(self.kind, ArchiveKind::Mbox | ArchiveKind::Maildir) {
-            return vec![None; commits.len()];
+            let ids: Vec<gix::ObjectId> = commits.iter().map(|c| c.id).collect();
+            return self.read_mailbox_raw(&ids);
         }
         let mut repos = Vec::new();
         commits
