@@ -50,7 +50,10 @@ fn completions_load_in_bash_zsh_and_fish() {
                     format!("source {} && complete -p lore-digest", file.display()),
                 ],
             ),
-            "zsh" => ("/usr/bin/zsh", vec!["-n".into(), file.display().to_string()]),
+            "zsh" => (
+                "/usr/bin/zsh",
+                vec!["-n".into(), file.display().to_string()],
+            ),
             _ => (
                 "/usr/bin/fish",
                 vec!["--no-execute".into(), file.display().to_string()],
@@ -109,7 +112,10 @@ fn man(page: &Path) -> String {
 fn the_manual_pages_render() {
     let tmp = TempDir::new().unwrap();
     let main = run_ok(&["man"]);
-    assert!(main.starts_with(".ie") || main.contains(".TH"), "roff: {main:.200}");
+    assert!(
+        main.starts_with(".ie") || main.contains(".TH"),
+        "roff: {main:.200}"
+    );
     let update = run_ok(&["man", "update"]);
     assert!(update.contains("mail\\-to"), "{update:.400}");
     let (code, _, stderr) = run(&["man", "nosuch"]);
@@ -141,11 +147,23 @@ fn the_manual_pages_render() {
     for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SUBCOMMANDS"] {
         assert!(text.contains(section), "{section} in:\n{text}");
     }
-    assert!(text.contains("lore-digest-update(1)") || text.contains("update"), "{text}");
-    assert!(text.contains("--quiet") && text.contains("--verbose"), "{text}");
+    assert!(
+        text.contains("lore-digest-update(1)") || text.contains("update"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--quiet") && text.contains("--verbose"),
+        "{text}"
+    );
     let text = man(&dir.join("lore-digest-update.1"));
     assert!(text.contains("lore-digest update"), "{text}");
-    for option in ["--mail-to", "--smtp", "--sendmail", "--publish", "LORE_DIGEST_SMTP_PASSWORD"] {
+    for option in [
+        "--mail-to",
+        "--smtp",
+        "--sendmail",
+        "--publish",
+        "LORE_DIGEST_SMTP_PASSWORD",
+    ] {
         assert!(text.contains(option), "{option} in:\n{text}");
     }
 }
@@ -191,11 +209,26 @@ fn warnings_are_summed_up_listed_with_verbose_and_silenced_with_quiet() {
     );
     let verbose = lines(&report(&["--verbose"]));
     assert_eq!(verbose.len(), 2, "{verbose:?}");
-    assert!(verbose.iter().all(|l| l.starts_with("lore-digest: warning: ")));
-    assert!(normal[0].starts_with(&verbose[0]), "the summary starts with the first");
+    assert!(
+        verbose
+            .iter()
+            .all(|l| l.starts_with("lore-digest: warning: "))
+    );
+    assert!(
+        normal[0].starts_with(&verbose[0]),
+        "the summary starts with the first"
+    );
     assert_eq!(report(&["-q"]), "");
     // Both at once make no sense.
-    let (code, _, _) = run(&["report", "--archive", repo.path_str(), "--range", "master", "-q", "-v"]);
+    let (code, _, _) = run(&[
+        "report",
+        "--archive",
+        repo.path_str(),
+        "--range",
+        "master",
+        "-q",
+        "-v",
+    ]);
     assert_eq!(code, 2);
 }
 
@@ -217,7 +250,13 @@ fn sync_shows_its_transfer_on_a_terminal_only() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert_eq!(stderr.trim(), format!("lore-digest: git/0.git: cloned, head {}", &common::servers::server_head(&root, 0)[..8]));
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "lore-digest: git/0.git: cloned, head {}",
+            &common::servers::server_head(&root, 0)[..8]
+        )
+    );
     assert!(!stderr.contains('\x1b'));
     // Quiet: nothing but the mirror's path on standard output.
     let quiet = tmp.path().join("quiet");
@@ -228,7 +267,10 @@ fn sync_shows_its_transfer_on_a_terminal_only() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), quiet.to_str().unwrap());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        quiet.to_str().unwrap()
+    );
 
     // On a terminal (script(1) gives it a pty): what was received, and how fast.
     if !have("/usr/bin/script", "bsdutils", "sync progress check") {
@@ -253,6 +295,9 @@ fn sync_shows_its_transfer_on_a_terminal_only() {
         .unwrap_or_else(|| panic!("no transfer line in:\n{screen:?}"));
     // 300 commits, each a commit, a tree and a blob.
     assert!(line.contains("received 900 objects, "), "{line:?}");
-    assert!(line.contains(" KiB in ") && line.contains("/s)"), "{line:?}");
+    assert!(
+        line.contains(" KiB in ") && line.contains("/s)"),
+        "{line:?}"
+    );
     eprintln!("on the terminal: {}", line.trim());
 }

@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::chromium::{LOGGING, chromium, console_lines, run_chromium};
 use common::servers::{epoch, free_port, serve_epoch};
 use serde_json::Value;
 use tempfile::TempDir;
 
 const PYTHON: &str = "/usr/bin/python3";
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Whether `PYTHON` can import `modules`; when not, says the test is
 /// skipped (and fails under CI).
@@ -58,12 +58,18 @@ struct Smtp {
 
 impl Smtp {
     fn start(dir: &Path) -> Smtp {
+        Smtp::start_with(dir, &[])
+    }
+
+    /// With `tls` (a certificate and key file), TLS from the first byte.
+    fn start_with(dir: &Path, tls: &[&Path]) -> Smtp {
         std::fs::create_dir_all(dir).unwrap();
         let port = free_port();
         let child = Command::new(PYTHON)
             .arg(support("smtp_server.py"))
             .arg(port.to_string())
             .arg(dir)
+            .args(tls)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -394,6 +400,105 @@ fn a_refused_or_failed_mail_leaves_the_state_and_the_next_run_sends_it_again() {
     assert_eq!(smtp.received().len(), 2);
 }
 
+#[test]
+fn smtps_checks_the_certificate() {
+    if !python_with(&["aiosmtpd"], "smtps test") || !Path::new("/usr/bin/openssl").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "openssl is missing and CI is set"
+        );
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    // A test CA, and the server's certificate for 127.0.0.1 signed by it.
+    let file = |name: &str| tmp.path().join(name);
+    let openssl = |args: &[&str]| {
+        let made = Command::new("/usr/bin/openssl")
+            .args(args)
+            .current_dir(tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(made.success(), "openssl {args:?}");
+    };
+    std::fs::write(
+        file("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=lore-digest test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "cert.pem",
+    ]);
+    let (cert, key) = (file("cert.pem"), file("key.pem"));
+    let smtp = Smtp::start_with(&tmp.path().join("smtp"), &[&cert, &key]);
+    let list = List::new(
+        12,
+        &format!(
+            "mail_to = \"a@example.org\"\nmail_from = \"digest@example.org\"\nsmtp = \"smtps://127.0.0.1:{}\"",
+            smtp.port
+        ),
+    );
+    // A certificate no root vouches for: the server's side, exit 3.
+    assert_fails(
+        list.update(&[], &[]),
+        3,
+        "invalid peer certificate: UnknownIssuer",
+    );
+    assert!(list.state_bytes().is_none());
+    assert!(smtp.received().is_empty());
+    // Trusted (SSL_CERT_FILE replaces the system's roots): delivered.
+    let ca = file("ca.pem");
+    let cert_file = ca.to_str().unwrap();
+    list.update_ok(&[], &[("SSL_CERT_FILE", cert_file)]);
+    assert_eq!(smtp.received().len(), 1);
+    assert_eq!(
+        smtp.received()[0]["rcpt_tos"],
+        serde_json::json!(["a@example.org"])
+    );
+}
+
 /// A stand-in `sendmail` that records its arguments and input, and exits
 /// with the status in `DIR/status` (0 without one) after printing
 /// `DIR/say` on stderr.
@@ -555,66 +660,6 @@ fn a_dry_run_writes_the_eml_and_bad_settings_stop_before_anything() {
     assert_eq!(list.state()["thread"]["last"], id);
 }
 
-/// Runs headless Chromium on `page` with console logging, dumping the DOM;
-/// returns (DOM, console lines).
-fn open_in_chromium(page: &Path) -> (String, Vec<String>) {
-    let dir = TempDir::new().unwrap();
-    let stdout_path = dir.path().join("stdout");
-    let stderr_path = dir.path().join("stderr");
-    let mut child = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--dump-dom",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout_path).unwrap())
-        .stderr(std::fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .expect("start chromium");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium ran over 60 s on {}", page.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
-    assert!(
-        status.success(),
-        "chromium failed on {}:\n{stderr}",
-        page.display()
-    );
-    let console = stderr
-        .lines()
-        .filter(|l| {
-            l.contains("CONSOLE")
-                || l.contains("Content Security Policy")
-                || l.contains("Refused to")
-        })
-        .map(str::to_string)
-        .collect();
-    (std::fs::read_to_string(&stdout_path).unwrap(), console)
-}
-
 /// The `href`s of `<a>` elements in `html`.
 fn links(html: &str) -> Vec<String> {
     html.split("<a href=\"")
@@ -731,15 +776,11 @@ fn the_published_site_opens_in_a_browser_and_its_feed_parses() {
         }
     }
 
-    if !Path::new(CHROMIUM).exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{CHROMIUM} is missing and CI is set"
-        );
-        eprintln!("site browser test skipped: {CHROMIUM} not found (apt-get install chromium)");
+    let Some(browser) = chromium() else {
         return;
-    }
-    let (index, console) = open_in_chromium(&site.join("index.html"));
+    };
+    let run = run_chromium(browser, &site.join("index.html"), LOGGING);
+    let (index, console) = (run.stdout, console_lines(&run.stderr));
     assert!(console.is_empty(), "console on the index: {console:?}");
     let linked: Vec<String> = links(&index)
         .into_iter()
@@ -748,8 +789,9 @@ fn the_published_site_opens_in_a_browser_and_its_feed_parses() {
     assert_eq!(linked, pages, "the index links every page, newest first");
     assert!(index.contains("KVM mailing list updates"));
     for page in &pages {
-        let (dom, console) = open_in_chromium(&site.join(page));
+        let run = run_chromium(browser, &site.join(page), LOGGING);
+        let console = console_lines(&run.stderr);
         assert!(console.is_empty(), "console on {page}: {console:?}");
-        assert!(dom.contains("chart-timeline"), "{page} rendered");
+        assert!(run.stdout.contains("chart-timeline"), "{page} rendered");
     }
 }

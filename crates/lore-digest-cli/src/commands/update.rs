@@ -199,6 +199,21 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
     );
     // Each delivery comes before the state, the mail last of them: it is
     // the one step that cannot be taken back (see `lore_digest::deliver`).
+    // The message is made first, so that nothing is delivered when it
+    // cannot be.
+    let html = (mail.is_some() || publish.is_some()).then(|| render::html::render(&report, top));
+    let thread = state.as_ref().and_then(|s| s.thread.clone());
+    let outgoing = match (&mail, &html) {
+        (Some(plan), Some(html)) => Some(deliver::mail::message(
+            &report,
+            render::text::render(&report, top),
+            html.clone(),
+            &plan.addresses,
+            &span,
+            thread.as_ref(),
+        )?),
+        _ => None,
+    };
     // With a mail or a site to deliver to, standard output gets the report
     // only when -o names it.
     if args.output.is_some() || (mail.is_none() && publish.is_none()) {
@@ -206,18 +221,16 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             write_report(format, &report, top, out)
         })?;
     }
-    let html = (mail.is_some() || publish.is_some()).then(|| render::html::render(&report, top));
     if let (Some(dir), Some(html)) = (&publish, &html) {
         deliver::publish::publish(dir, &report, html, &span, publish_url.as_deref())?;
     }
-    let mut thread = state.as_ref().and_then(|s| s.thread.clone());
-    if let (Some(plan), Some(html)) = (&mail, html) {
-        let text = render::text::render(&report, top);
-        let outgoing =
-            deliver::mail::message(&report, text, html, &plan.addresses, &span, thread.as_ref())?;
-        plan.transport.send(&outgoing, args.patience.timeout())?;
-        thread = Some(MailThread::after(thread.as_ref(), &outgoing.message_id));
-    }
+    let thread = match (&mail, outgoing) {
+        (Some(plan), Some(outgoing)) => {
+            plan.transport.send(&outgoing, args.patience.timeout())?;
+            Some(MailThread::after(thread.as_ref(), &outgoing.message_id))
+        }
+        _ => thread,
+    };
     // Only now that the update is out does the list move on.
     let mut next = State::after(&list.url, &marks, last_ids);
     next.thread = thread;

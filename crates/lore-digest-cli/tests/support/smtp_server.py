@@ -1,6 +1,8 @@
 """A mail server for the delivery tests: aiosmtpd on a loopback port.
 
-Usage: smtp_server.py PORT DIR
+Usage: smtp_server.py PORT DIR [CERT KEY]
+
+With CERT and KEY (PEM files) it speaks TLS from the first byte (smtps).
 
 Each message it takes is parsed back with Python's email package and
 written as DIR/received/NNN.json (envelope, threading headers, and each
@@ -27,6 +29,12 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 PORT = int(sys.argv[1])
 OUT = sys.argv[2]
+TLS = None
+if len(sys.argv) > 4:
+    import ssl
+
+    TLS = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    TLS.load_cert_chain(sys.argv[3], sys.argv[4])
 
 
 def mode():
@@ -116,6 +124,7 @@ controller = Controller(
     authenticator=authenticator,
     auth_require_tls=False,
     auth_required=False,
+    ssl_context=TLS,
 )
 controller.start()
 with open(os.path.join(OUT, "ready"), "w") as f:

@@ -231,27 +231,13 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::n
     env.add_filter("first_line", |s: &str| {
         s.lines().next().unwrap_or("").to_string()
     });
-    for (name, source) in [
-        ("index.html", include_str!("templates/index.html.j2")),
-        ("feed.atom", include_str!("templates/feed.atom.j2")),
-    ] {
-        env.add_template(name, source)
-            .map_err(|e| format!("{e:#}"))?;
-    }
-    Ok(env)
+    let env =
+        crate::render::with_template(env, "index.html", include_str!("templates/index.html.j2"))?;
+    crate::render::with_template(env, "feed.atom", include_str!("templates/feed.atom.j2"))
 });
 
 fn render(name: &str, context: minijinja::Value) -> String {
-    let rendered = match &*ENVIRONMENT {
-        Ok(env) => env
-            .get_template(name)
-            .and_then(|t| t.render(context))
-            .map_err(|e| format!("{e:#}")),
-        Err(e) => Err(e.clone()),
-    };
-    // The templates are part of the program: an error is a bug, shown in
-    // the file rather than a panic.
-    rendered.unwrap_or_else(|e| format!("lore-digest: the {name} template failed: {e}\n"))
+    crate::render::render_template("site", &ENVIRONMENT, name, context)
 }
 
 fn render_index(manifest: &Manifest) -> String {
