@@ -142,10 +142,13 @@ fn split_host_port(text: &str) -> Option<(String, Option<u16>)> {
     Some((host.to_string(), port))
 }
 
-/// Whether `host` is this machine: `localhost` or a loopback address.
+/// Whether `host` is this machine: `localhost` or a loopback address
+/// (`::ffff:127.0.0.1` too, which is 127.0.0.1 written for IPv6).
 fn is_local(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// `%40` → `@` and the like, for user names that are addresses.
@@ -335,10 +338,28 @@ mod tests {
         let s = SmtpServer::parse("smtp://[::1]").unwrap();
         assert_eq!((s.security, s.port), (Security::Local, 25));
         assert_eq!(s.name(), "smtp://[::1]:25");
-        assert_eq!(
-            SmtpServer::parse("smtp://localhost").unwrap().security,
-            Security::Local
-        );
+        for local in [
+            "smtp://localhost",
+            "smtp://127.1.2.3",
+            "smtp://[::ffff:127.0.0.1]",
+        ] {
+            assert_eq!(
+                SmtpServer::parse(local).unwrap().security,
+                Security::Local,
+                "{local}"
+            );
+        }
+        for remote in [
+            "smtp://10.0.0.1",
+            "smtp://[::ffff:10.0.0.1]",
+            "smtp://localhost.example.org",
+        ] {
+            assert_eq!(
+                SmtpServer::parse(remote).unwrap().security,
+                Security::StartTls,
+                "{remote}"
+            );
+        }
     }
 
     #[test]
