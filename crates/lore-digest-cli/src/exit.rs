@@ -7,7 +7,8 @@ use lore_digest::Error;
 pub const EXIT_INPUT: u8 = 2;
 /// Exit code for a failure while reading a valid archive or writing output.
 pub const EXIT_FAILURE: u8 = 1;
-/// Exit code for a server that could not be reached or broke off a fetch.
+/// Exit code for a server that could not be reached or broke off a fetch
+/// (a git server, or a mail server).
 pub const EXIT_NETWORK: u8 = 3;
 /// Exit code when another run holds the list or mirror (EX_TEMPFAIL of
 /// sysexits.h: try again later).
@@ -42,7 +43,7 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let code = match &error {
-            Error::Fetch { .. } | Error::Stalled { .. } => EXIT_NETWORK,
+            Error::Fetch { .. } | Error::Stalled { .. } | Error::MailServer { .. } => EXIT_NETWORK,
             Error::Locked { .. } => EXIT_LOCKED,
             e if e.is_input_error() => EXIT_INPUT,
             _ => EXIT_FAILURE,

@@ -12,7 +12,7 @@ mod progress;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use exit::{EXIT_INTERRUPTED, Failure};
 
@@ -25,6 +25,15 @@ use exit::{EXIT_INTERRUPTED, Failure};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+
+    /// Print nothing but errors: no notes, warnings or progress.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// List every warning (by default several are summed up on one line)
+    /// and say what each step does.
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -60,6 +69,20 @@ Examples:
   lore-digest export --archive linux-hyperv.git --range master --format parquet -o hyperv.parquet
   lore-digest export --archive ~/lore/kvm --since 30d --mailmap ~/linux/.mailmap -o kvm.jsonl")]
     Export(commands::export::ExportArgs),
+    /// Print a completion script for bash, zsh or fish.
+    #[command(after_help = "\
+Examples:
+  source <(lore-digest completions bash)
+  lore-digest completions zsh > ~/.zfunc/_lore-digest
+  lore-digest completions fish > ~/.config/fish/completions/lore-digest.fish")]
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the manual page (roff), or write every page into a directory.
+    #[command(after_help = "\
+Examples:
+  lore-digest man | man -l -
+  lore-digest man update | man -l -
+  lore-digest man --dir ~/.local/share/man/man1")]
+    Man(commands::man::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,11 +108,20 @@ fn main() -> ExitCode {
         std::process::exit(i32::from(EXIT_INTERRUPTED));
     });
     let cli = Cli::parse();
+    output::set_verbosity(if cli.quiet {
+        output::Verbosity::Quiet
+    } else if cli.verbose {
+        output::Verbosity::Verbose
+    } else {
+        output::Verbosity::Normal
+    });
     let result = match cli.command {
         Command::Report(args) => commands::report::run(args),
         Command::Sync(args) => commands::sync::run(args),
         Command::Update(args) => commands::update::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Completions(args) => commands::completions::run(args, Cli::command()),
+        Command::Man(args) => commands::man::run(args, Cli::command()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

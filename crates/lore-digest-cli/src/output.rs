@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use lore_digest::{render, report};
 
@@ -43,5 +44,72 @@ pub fn emit(
         // `lore-digest report … | head` is not an error.
         Err(e) if closed_ok && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::failed(format!("writing the report: {e}"))),
+    }
+}
+
+/// How much the run says on stderr besides errors (`--quiet`, `--verbose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet = 0,
+    /// Notes, progress on a terminal, warnings summed up on one line.
+    Normal = 1,
+    /// Every warning on a line of its own.
+    Verbose = 2,
+}
+
+static VERBOSITY: AtomicU8 = AtomicU8::new(Verbosity::Normal as u8);
+
+/// Sets the verbosity for the rest of the run (once, from `main`).
+pub fn set_verbosity(verbosity: Verbosity) {
+    VERBOSITY.store(verbosity as u8, Ordering::Relaxed);
+}
+
+/// The run's verbosity.
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
+/// Prints a report's warnings (one line per kind of trouble) on stderr:
+/// each with `--verbose`; by default the first, and how many kinds more,
+/// on one line; nothing with `--quiet`.
+pub fn print_warnings(warnings: &[String]) {
+    for line in warning_lines(warnings, verbosity()) {
+        eprintln!("lore-digest: warning: {line}");
+    }
+}
+
+fn warning_lines(warnings: &[String], verbosity: Verbosity) -> Vec<String> {
+    match (verbosity, warnings) {
+        (Verbosity::Quiet, _) | (_, []) => Vec::new(),
+        (Verbosity::Verbose, all) | (Verbosity::Normal, all @ [_]) => all.to_vec(),
+        (Verbosity::Normal, [first, rest @ ..]) => vec![format!(
+            "{first}; and {} more kind(s) of warning (--verbose lists each)",
+            rest.len()
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_summed_up_unless_verbose() {
+        let w = vec![
+            "2 commits hold no mail".to_string(),
+            "1 mail has no author".to_string(),
+        ];
+        assert_eq!(
+            warning_lines(&w, Verbosity::Normal),
+            ["2 commits hold no mail; and 1 more kind(s) of warning (--verbose lists each)"]
+        );
+        assert_eq!(warning_lines(&w, Verbosity::Verbose), w);
+        assert!(warning_lines(&w, Verbosity::Quiet).is_empty());
+        assert_eq!(warning_lines(&w[..1], Verbosity::Normal), &w[..1]);
     }
 }

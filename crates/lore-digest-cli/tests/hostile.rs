@@ -174,6 +174,8 @@ fn report_among_normal(hostile: &[&[u8]]) -> (Value, String) {
             "--range",
             "master",
             "--no-cache",
+            // Every warning on its line, to compare with the JSON's.
+            "--verbose",
             "--format",
             format,
         ]

@@ -87,6 +87,30 @@ pub enum Error {
         /// The timeout that ran out.
         seconds: u64,
     },
+    /// A mail server could not be reached, or the connection to it failed
+    /// (refused, cut off, timed out, a TLS handshake or certificate that
+    /// does not verify): the network's or the server's side.
+    #[error("{server}: {reason}")]
+    MailServer {
+        /// The server, as `smtp://host:port`.
+        server: String,
+        /// What went wrong, and at which step.
+        reason: String,
+    },
+    /// A delivery was refused: the mail server answered the sender, a
+    /// recipient or the message with an error, or the local `sendmail`
+    /// failed.
+    #[error("{target}: {reason}")]
+    Undelivered {
+        /// The server (`smtp://host:port`) or program (`sendmail`).
+        target: String,
+        /// What was refused, with the server's reply.
+        reason: String,
+    },
+    /// Delivery settings that cannot work: a malformed address or SMTP
+    /// URL, a password in the URL, a user without a password.
+    #[error("{0}")]
+    MailSetup(String),
     /// The configuration file cannot be read or understood.
     #[error("{path}: {reason}")]
     Config {
@@ -165,6 +189,8 @@ impl Error {
                 | Error::Stalled { .. }
                 | Error::State { .. }
                 | Error::Locked { .. }
+                | Error::MailServer { .. }
+                | Error::Undelivered { .. }
         )
     }
 }

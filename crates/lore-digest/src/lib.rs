@@ -19,6 +19,8 @@
 //!   renderers) and the code that builds it;
 //! * [`render`] turns a report into text, JSON, Markdown or HTML;
 //! * [`sync`] mirrors archives from a public-inbox server such as lore;
+//! * [`deliver`] takes an update to its readers: a mail over SMTP or
+//!   sendmail, and a static site with an Atom feed;
 //! * [`export`] writes one record per message for analysis elsewhere;
 //! * [`lists`] names lists in a configuration file and keeps the state of
 //!   `update` between runs;
@@ -40,6 +42,7 @@
 pub mod analysis;
 pub mod archive;
 pub mod atomic;
+pub mod deliver;
 mod error;
 pub mod export;
 pub mod lists;

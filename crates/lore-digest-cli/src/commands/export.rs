@@ -50,9 +50,9 @@ pub fn run(args: ExportArgs) -> Result<(), Failure> {
     let selection = selection_or_all(selection, &archive)?;
     let (records, missing) = lore_digest::export::records(&archive, &selection, &identities)?;
     if missing > 0 {
-        eprintln!(
-            "lore-digest: warning: {missing} selected commit(s) held no readable mail; they have no record"
-        );
+        crate::output::print_warnings(&[format!(
+            "{missing} selected commit(s) held no readable mail; they have no record"
+        )]);
     }
     let mut bytes = Vec::new();
     match args.format {

@@ -1,6 +1,8 @@
 //! One file per command: its options and what it runs.
 
+pub mod completions;
 pub mod export;
+pub mod man;
 pub mod report;
 pub mod sync;
 pub mod update;

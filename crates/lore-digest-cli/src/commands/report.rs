@@ -177,9 +177,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             ..Default::default()
         },
     )?;
-    for warning in &report.warnings {
-        eprintln!("lore-digest: warning: {warning}");
-    }
+    crate::output::print_warnings(&report.warnings);
     let written = emit(args.output.as_deref(), true, |out| {
         write_report(format, &report, top, out)
     });

@@ -78,7 +78,9 @@ pub fn run(args: SyncArgs) -> Result<(), Failure> {
                 short(&epoch.head_after)
             )
         };
-        eprintln!("lore-digest: git/{}.git: {what}", epoch.number);
+        if crate::output::verbosity() > crate::output::Verbosity::Quiet {
+            eprintln!("lore-digest: git/{}.git: {what}", epoch.number);
+        }
     }
     println!("{}", outcome.mirror.display());
     Ok(())

@@ -5,14 +5,17 @@ use std::path::PathBuf;
 
 use lore_digest::archive::{Archive, Selection, parse_when};
 use lore_digest::atomic::remove_stale_temp_files;
-use lore_digest::lists::{State, default_state_path};
+use lore_digest::deliver::mail::{Addresses, MailThread, Outgoing};
+use lore_digest::deliver::smtp::{self, SmtpServer};
+use lore_digest::deliver::{self, Span, sendmail};
+use lore_digest::lists::{ListSettings, State, default_state_path};
 use lore_digest::sync::SyncOptions;
-use lore_digest::{Error, report};
+use lore_digest::{Error, render, report};
 
 use super::sync::list_mirror;
 use crate::args::{Format, PatienceArgs, chosen_format, load_config, read_identities, web_archive};
 use crate::exit::Failure;
-use crate::output::{emit, write_report};
+use crate::output::{Verbosity, emit, verbosity, write_report};
 use crate::progress::note;
 
 #[derive(clap::Args)]
@@ -50,12 +53,66 @@ pub struct UpdateArgs {
 
     #[command(flatten)]
     patience: PatienceArgs,
+
+    #[command(flatten)]
+    delivery: DeliveryArgs,
+}
+
+/// Where else an update goes: a mail, a published site.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Delivery")]
+pub struct DeliveryArgs {
+    /// Mail the update (text and HTML in one message) to ADDR; several are
+    /// separated by commas or given by repeating the option. Default: the
+    /// list's `mail_to`. Example: `--mail-to kvm-digest@example.org`.
+    #[arg(long, value_name = "ADDR[,ADDR…]")]
+    mail_to: Vec<String>,
+
+    /// The mail's sender (default: the list's `mail_from`).
+    /// Example: `--mail-from "KVM digest <bot@example.org>"`.
+    #[arg(long, value_name = "ADDR")]
+    mail_from: Option<String>,
+
+    /// Send through this server: `smtp://[user@]host[:port]` (STARTTLS,
+    /// required unless the host is this machine; port 587) or
+    /// `smtps://[user@]host[:port]` (TLS; port 465). A user's password is
+    /// read from $LORE_DIGEST_SMTP_PASSWORD. Default: the list's `smtp`.
+    #[arg(long, value_name = "URL", conflicts_with = "sendmail")]
+    smtp: Option<String>,
+
+    /// Hand the mail to the local MTA, `sendmail -t -i` (or PROGRAM).
+    /// Default: the list's `sendmail`.
+    #[arg(long, value_name = "PROGRAM", num_args = 0..=1, require_equals = true,
+          default_missing_value = "sendmail")]
+    sendmail: Option<String>,
+
+    /// Write the mail to DIR/NAME.eml instead of sending it.
+    #[arg(long, value_name = "DIR")]
+    mail_dry_run: Option<PathBuf>,
+
+    /// Keep a static site of the list's updates in DIR: a page per update,
+    /// index.html and feed.atom. Default: the list's `publish`.
+    #[arg(long, value_name = "DIR")]
+    publish: Option<PathBuf>,
+
+    /// The site's public address, for absolute links in the feed
+    /// (default: the list's `publish_url`; without one they are relative).
+    #[arg(long, value_name = "URL")]
+    publish_url: Option<String>,
 }
 
 pub fn run(args: UpdateArgs) -> Result<(), Failure> {
     let list = load_config(args.config.as_deref())?.list(&args.list)?;
     let settings = &list.settings;
     let format = chosen_format(args.format, settings)?;
+    // Delivery settings are checked before anything is synced.
+    let mail = mail_plan(&args.delivery, settings)?;
+    let publish = args.delivery.publish.clone().or(settings.publish.clone());
+    let publish_url = args
+        .delivery
+        .publish_url
+        .clone()
+        .or(settings.publish_url.clone());
     let top = args.top.or(settings.top).unwrap_or(15);
     let identities = read_identities(
         settings.mailmap.as_deref(),
@@ -121,23 +178,172 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
     let report = match built {
         Ok(report) => report,
         Err(Error::EmptySelection(_)) => {
-            eprintln!(
-                "lore-digest: no new mail on {} since the last update",
-                list.name
-            );
+            if verbosity() > Verbosity::Quiet {
+                eprintln!(
+                    "lore-digest: no new mail on {} since the last update",
+                    list.name
+                );
+            }
             // Heads may have moved without new mail (a purge): remember them.
-            State::after(&list.url, &marks, last_ids).save(&state_path)?;
+            let mut next = State::after(&list.url, &marks, last_ids);
+            next.thread = state.and_then(|s| s.thread);
+            next.save(&state_path)?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
     };
-    for warning in &report.warnings {
-        eprintln!("lore-digest: warning: {warning}");
+    crate::output::print_warnings(&report.warnings);
+    let span = Span::new(
+        &list.url,
+        state.as_ref().map(|s| s.marks()).as_deref(),
+        &marks,
+    );
+    // Each delivery comes before the state, the mail last of them: it is
+    // the one step that cannot be taken back (see `lore_digest::deliver`).
+    // The message is made first, so that nothing is delivered when it
+    // cannot be.
+    let html = (mail.is_some() || publish.is_some()).then(|| render::html::render(&report, top));
+    let thread = state.as_ref().and_then(|s| s.thread.clone());
+    let outgoing = match (&mail, &html) {
+        (Some(plan), Some(html)) => Some(deliver::mail::message(
+            &report,
+            render::text::render(&report, top),
+            html.clone(),
+            &plan.addresses,
+            &span,
+            thread.as_ref(),
+        )?),
+        _ => None,
+    };
+    // With a mail or a site to deliver to, standard output gets the report
+    // only when -o names it.
+    if args.output.is_some() || (mail.is_none() && publish.is_none()) {
+        emit(args.output.as_deref(), false, |out| {
+            write_report(format, &report, top, out)
+        })?;
     }
-    emit(args.output.as_deref(), false, |out| {
-        write_report(format, &report, top, out)
-    })?;
-    // Only now that the report is out does the list move on.
-    State::after(&list.url, &marks, last_ids).save(&state_path)?;
+    if let (Some(dir), Some(html)) = (&publish, &html) {
+        deliver::publish::publish(dir, &report, html, &span, publish_url.as_deref())?;
+    }
+    let thread = match (&mail, outgoing) {
+        (Some(plan), Some(outgoing)) => {
+            plan.transport.send(&outgoing, args.patience.timeout())?;
+            Some(MailThread::after(thread.as_ref(), &outgoing.message_id))
+        }
+        _ => thread,
+    };
+    // Only now that the update is out does the list move on.
+    let mut next = State::after(&list.url, &marks, last_ids);
+    next.thread = thread;
+    next.save(&state_path)?;
     Ok(())
+}
+
+/// Who to mail and how.
+struct MailPlan {
+    addresses: Addresses,
+    transport: Transport,
+}
+
+/// How a mail goes out.
+enum Transport {
+    Smtp {
+        server: SmtpServer,
+        password: Option<String>,
+    },
+    Sendmail(String),
+    DryRun(PathBuf),
+}
+
+impl Transport {
+    fn send(&self, mail: &Outgoing, timeout: std::time::Duration) -> Result<(), Failure> {
+        match self {
+            Transport::Smtp { server, password } => {
+                smtp::send(server, password.as_deref(), mail, timeout)?
+            }
+            Transport::Sendmail(program) => sendmail::send(program, mail)?,
+            Transport::DryRun(dir) => {
+                let name = mail
+                    .message_id
+                    .trim_matches(['<', '>'])
+                    .split('@')
+                    .next()
+                    .unwrap_or("update");
+                let path = dir.join(format!("{name}.eml"));
+                std::fs::create_dir_all(dir)
+                    .and_then(|()| lore_digest::atomic::write_atomically(&path, &mail.bytes))
+                    .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The mail settings of the options over the list's, checked: `None` when
+/// the update is not mailed.
+fn mail_plan(args: &DeliveryArgs, settings: &ListSettings) -> Result<Option<MailPlan>, Failure> {
+    let to = if args.mail_to.is_empty() {
+        settings.mail_to.clone().unwrap_or_default()
+    } else {
+        args.mail_to.clone()
+    };
+    if to.is_empty() {
+        if args.mail_from.is_some()
+            || args.smtp.is_some()
+            || args.sendmail.is_some()
+            || args.mail_dry_run.is_some()
+        {
+            return Err(Failure::input(
+                "--mail-from, --smtp, --sendmail and --mail-dry-run need --mail-to (or the list's mail_to)",
+            ));
+        }
+        return Ok(None);
+    }
+    let Some(from) = args.mail_from.clone().or(settings.mail_from.clone()) else {
+        return Err(Failure::input(
+            "--mail-to needs --mail-from (or the list's mail_from)",
+        ));
+    };
+    let addresses = Addresses::parse(&from, &to)?;
+    let smtp = |url: &str| -> Result<Transport, Failure> {
+        let server = SmtpServer::parse(url)?;
+        let password = std::env::var(smtp::PASSWORD_VARIABLE)
+            .ok()
+            .filter(|p| !p.is_empty());
+        if let (Some(user), None) = (&server.user, &password) {
+            return Err(Failure::input(format!(
+                "{}: a user ({user}) is named but {} is not set",
+                server.name(),
+                smtp::PASSWORD_VARIABLE
+            )));
+        }
+        Ok(Transport::Smtp { server, password })
+    };
+    let transport = match (
+        &args.mail_dry_run,
+        &args.smtp,
+        &args.sendmail,
+        &settings.smtp,
+        &settings.sendmail,
+    ) {
+        (Some(dir), ..) => Transport::DryRun(dir.clone()),
+        (None, Some(url), ..) => smtp(url)?,
+        (None, None, Some(program), ..) => Transport::Sendmail(program.clone()),
+        (None, None, None, Some(_), Some(_)) => {
+            return Err(Failure::input(
+                "the configuration gives the list both smtp and sendmail: keep one",
+            ));
+        }
+        (None, None, None, Some(url), None) => smtp(url)?,
+        (None, None, None, None, Some(program)) => Transport::Sendmail(program.clone()),
+        (None, None, None, None, None) => {
+            return Err(Failure::input(
+                "--mail-to needs a way to send: --smtp URL, --sendmail or --mail-dry-run DIR (or the list's smtp or sendmail)",
+            ));
+        }
+    };
+    Ok(Some(MailPlan {
+        addresses,
+        transport,
+    }))
 }

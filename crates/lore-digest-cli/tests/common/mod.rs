@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+pub mod chromium;
 pub mod mails;
 pub mod servers;
 

@@ -58,6 +58,37 @@ pub struct ListSettings {
     pub orgmap: Option<PathBuf>,
     /// Leave out the built-in organization map.
     pub no_default_orgmap: Option<bool>,
+    /// `update`: mail each update to these (a string of addresses
+    /// separated by commas, or a list of such strings).
+    #[serde(default, deserialize_with = "string_or_list")]
+    pub mail_to: Option<Vec<String>>,
+    /// `update`: the mails' sender (`Name <bot@example.org>`).
+    pub mail_from: Option<String>,
+    /// `update`: the mail server, `smtp://[user@]host[:port]` or
+    /// `smtps://…`; the password is never here (`LORE_DIGEST_SMTP_PASSWORD`).
+    pub smtp: Option<String>,
+    /// `update`: hand mails to this local `sendmail` instead of SMTP.
+    pub sendmail: Option<String>,
+    /// `update`: keep a static site of the updates in this directory.
+    pub publish: Option<PathBuf>,
+    /// `update`: the site's public address, for absolute feed links.
+    pub publish_url: Option<String>,
+}
+
+/// `"a@b, c@d"` or `["a@b", "c@d"]`.
+fn string_or_list<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(Some(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    }))
 }
 
 /// A list resolved from its name: the configured settings over the
@@ -124,6 +155,12 @@ impl Config {
             mailmap: own.mailmap.or_else(|| d.mailmap.clone()),
             orgmap: own.orgmap.or_else(|| d.orgmap.clone()),
             no_default_orgmap: own.no_default_orgmap.or(d.no_default_orgmap),
+            mail_to: own.mail_to.or_else(|| d.mail_to.clone()),
+            mail_from: own.mail_from.or_else(|| d.mail_from.clone()),
+            smtp: own.smtp.or_else(|| d.smtp.clone()),
+            sendmail: own.sendmail.or_else(|| d.sendmail.clone()),
+            publish: own.publish.or_else(|| d.publish.clone()),
+            publish_url: own.publish_url.or_else(|| d.publish_url.clone()),
         };
         let plain_name = !name.is_empty()
             && name
@@ -144,6 +181,7 @@ impl Config {
             &mut settings.path,
             &mut settings.mailmap,
             &mut settings.orgmap,
+            &mut settings.publish,
         ] {
             *path = path.take().map(|p| expand_home(&p));
         }
@@ -206,6 +244,40 @@ title = "KVM"
         assert_eq!(kvm.settings.top, Some(30));
         assert_eq!(kvm.settings.format.as_deref(), Some("markdown"));
         assert_eq!(kvm.settings.title.as_deref(), Some("KVM"));
+    }
+
+    #[test]
+    fn delivery_keys_take_one_string_or_a_list() {
+        let config = Config::parse(
+            r#"
+[defaults]
+smtp = "smtp://mail.example.org"
+mail_from = "Digest <bot@example.org>"
+
+[lists.kvm]
+mail_to = "a@example.org, b@example.org"
+publish = "/srv/www/kvm"
+
+[lists.mm]
+mail_to = ["a@example.org", "c@example.org"]
+sendmail = "/usr/sbin/sendmail"
+"#,
+        )
+        .unwrap();
+        let kvm = config.list("kvm").unwrap();
+        assert_eq!(
+            kvm.settings.mail_to,
+            Some(vec!["a@example.org, b@example.org".into()])
+        );
+        assert_eq!(
+            kvm.settings.smtp.as_deref(),
+            Some("smtp://mail.example.org")
+        );
+        assert_eq!(kvm.settings.publish, Some(PathBuf::from("/srv/www/kvm")));
+        let mm = config.list("mm").unwrap();
+        assert_eq!(mm.settings.mail_to.map(|t| t.len()), Some(2));
+        assert!(Config::parse("[lists.x]\nmail_to = 3\n").is_err());
+        assert!(Config::parse("[lists.x]\nsmtp_password = \"p\"\n").is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::archive::Mark;
+use crate::deliver::mail::MailThread;
 use crate::lock::{Lock, Wait, lock_path_for};
 
 /// The state of one followed list.
@@ -28,6 +29,10 @@ pub struct State {
     /// found again by time, and these are the ones already reported.
     #[serde(default)]
     pub last_ids: Vec<String>,
+    /// The thread of the list's update mails (`update --mail-to`): the
+    /// next one answers the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<MailThread>,
 }
 
 /// One epoch's head, as stored.
@@ -101,7 +106,8 @@ impl State {
             .collect()
     }
 
-    /// The state after an update that saw the archive at `marks`.
+    /// The state after an update that saw the archive at `marks`; the
+    /// mail thread is the caller's to carry on (see `thread`).
     pub fn after(url: &str, marks: &[Mark], last_ids: Vec<String>) -> State {
         State {
             url: url.to_string(),
@@ -115,6 +121,7 @@ impl State {
                 })
                 .collect(),
             last_ids,
+            thread: None,
         }
     }
 }

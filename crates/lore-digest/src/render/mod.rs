@@ -206,7 +206,7 @@ fn attr_text(value: &minijinja::Value, attr: &str) -> String {
 
 /// Renders template `name` of a format's environment (compiled once per
 /// process, since compiling costs more than rendering a small report).
-fn render_template(
+pub(crate) fn render_template(
     format: &str,
     environment: &Result<minijinja::Environment<'static>, String>,
     name: &str,
@@ -225,7 +225,7 @@ fn render_template(
 }
 
 /// `env` with template `name` added, or why the template does not compile.
-fn with_template(
+pub(crate) fn with_template(
     mut env: minijinja::Environment<'static>,
     name: &'static str,
     source: &'static str,

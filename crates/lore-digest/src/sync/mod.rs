@@ -16,6 +16,7 @@ mod cleanup;
 mod discover;
 mod failure;
 pub mod limits;
+mod progress;
 mod transport;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use discover::{RemoteEpoch, Source, epochs_from_manifest};
+pub use progress::Transfer;
 
 use crate::Error;
 use crate::lock::{Lock, Wait};
@@ -89,6 +91,9 @@ pub trait SyncProgress {
     fn epoch_started(&self, number: u32, cloning: bool);
     /// Work on it ended.
     fn epoch_done(&self, outcome: &EpochOutcome);
+    /// Epoch `number`'s clone or fetch starts; `transfer` counts what it
+    /// receives, advanced by gix as it goes (poll it to show progress).
+    fn transfer_started(&self, _number: u32, _transfer: &Transfer) {}
     /// Something a person should know: a wait for another run, leftovers
     /// of a killed run removed.
     fn note(&self, _text: &str) {}
@@ -269,8 +274,10 @@ fn sync_epoch(
         return Ok(outcome);
     }
     progress.epoch_started(epoch.number, cloning);
+    let transfer = Transfer::default();
+    progress.transfer_started(epoch.number, &transfer);
     if cloning {
-        clone(&epoch.url, &path, options)?;
+        clone(&epoch.url, &path, options, &transfer)?;
     } else {
         let removed = cleanup::interrupted_fetch(&path);
         if !removed.is_empty() {
@@ -286,7 +293,7 @@ fn sync_epoch(
         }
         outcome.head_before = head(&path);
         let boundary = std::fs::read(path.join("shallow")).unwrap_or_default();
-        fetch(&epoch.url, &path, options)?;
+        fetch(&epoch.url, &path, options, &transfer)?;
         outcome.deepened = std::fs::read(path.join("shallow")).unwrap_or_default() != boundary;
     }
     outcome.head_after = head(&path);
@@ -298,7 +305,7 @@ fn sync_epoch(
 const MIRROR_REFSPEC: &str = "+refs/heads/*:refs/heads/*";
 
 /// A first clone: into `N.git.partial`, renamed into place when complete.
-fn clone(url: &str, path: &Path, options: &SyncOptions) -> Result<(), Error> {
+fn clone(url: &str, path: &Path, options: &SyncOptions, transfer: &Transfer) -> Result<(), Error> {
     let partial = partial_path(path);
     let _ = std::fs::remove_dir_all(&partial);
     let timeout = options.timeout;
@@ -314,7 +321,7 @@ fn clone(url: &str, path: &Path, options: &SyncOptions) -> Result<(), Error> {
         .with_shallow(shallow_since(options.since));
     let interrupt = AtomicBool::new(false);
     let fetched = prepare
-        .fetch_only(gix::progress::Discard, &interrupt)
+        .fetch_only(progress::Tap::new(transfer), &interrupt)
         .map(drop);
     drop(prepare);
     match fetched {
@@ -331,7 +338,7 @@ fn clone(url: &str, path: &Path, options: &SyncOptions) -> Result<(), Error> {
 
 /// Fetches from `url`, the URL given now rather than the one cloned from:
 /// a mirror may move to another server.
-fn fetch(url: &str, path: &Path, options: &SyncOptions) -> Result<(), Error> {
+fn fetch(url: &str, path: &Path, options: &SyncOptions, transfer: &Transfer) -> Result<(), Error> {
     let timeout = options.timeout;
     let open = gix::open::Options::isolated().config_overrides(limits::http_config(timeout));
     let repo = gix::open_opts(path, open).map_err(|e| local(path, &e))?;
@@ -361,7 +368,7 @@ fn fetch(url: &str, path: &Path, options: &SyncOptions) -> Result<(), Error> {
         .prepare_fetch(gix::progress::Discard, Default::default())
         .map_err(remote_failure)?
         .with_shallow(shallow)
-        .receive(gix::progress::Discard, &interrupt)
+        .receive(progress::Tap::new(transfer), &interrupt)
         .map_err(remote_failure)?;
     Ok(())
 }
