@@ -17,8 +17,9 @@ fast-import's pack (each blob a delta on the one before, chains 50 deep).
 What the list looks like (all drawn from one seeded random generator, so
 the same arguments give the same inbox, byte for byte):
 
-- about 4,000 people in 60 domains, a few dozen of them maintainers who
-  review, ack and apply; posting volume per person falls off as Zipf's law;
+- about 4,000 people in 55 domains (and the robots'), three maintainers
+  per subsystem who review, ack and apply; posting volume per person falls
+  off as Zipf's law;
 - git format-patch series of 1 to 30 patches, with a cover letter from 2
   patches on, threaded shallow (patches answer the cover letter) or deep;
   some RFC, RESEND, net-next/net trees, b4-sent ones with a change-id and
@@ -36,7 +37,8 @@ the same arguments give the same inbox, byte for byte):
 - encodings: RFC 2047 names and subjects (UTF-8 base64 and Q, latin-1),
   quoted-printable, base64 bodies, latin-1 8-bit bodies, multipart/alternative
   with an HTML part, and b4 relay mail with X-Original-From; the usual
-  Received/DKIM/ARC headers of list mail, so a mail is ~5-9 KB as on lore.
+  Received/DKIM/ARC headers of list mail, so a mail is 6-8 KB (lore's
+  linux-hyperv mails average 12 KB).
 
 Times run from --start over about --years (the defaults give 2019-01-01 to
 2025-06-05), fewer mails on weekends; replies arrive minutes to weeks after
