@@ -164,9 +164,20 @@ impl Archive {
             (produced, results)
         });
         produced?;
-        let mut entries: Vec<ReadEntry> = Vec::new();
+        let mut parts = Vec::with_capacity(results.len());
         for read in results {
-            entries.extend(read.map_err(|_| self.thread_failed())?);
+            parts.push(read.map_err(|_| self.thread_failed())?);
+        }
+        // Every mail of the selection is in these vectors: the largest takes
+        // in the others, grown once to the size of all, rather than copying
+        // them all into a new one.
+        parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+        let mut parts = parts.into_iter();
+        let mut entries = parts.next().unwrap_or_default();
+        let rest: Vec<Vec<ReadEntry>> = parts.collect();
+        entries.reserve_exact(rest.iter().map(Vec::len).sum());
+        for part in rest {
+            entries.extend(part);
         }
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         Ok(entries)
@@ -182,19 +193,31 @@ impl Archive {
 
 /// The commits read, and the outcome: mails and the commits that gave none;
 /// entries come in the order wanted, whatever their first two fields sort by.
+///
+/// The mails are made in the entries' own allocation (an in-place collect),
+/// so the parsed mails of a whole archive are never held twice.
 pub(super) fn collect<A, B>(
-    entries: Vec<(A, B, SelectedCommit, Result<Message, Missing>)>,
+    mut entries: Vec<(A, B, SelectedCommit, Result<Message, Missing>)>,
 ) -> (Vec<SelectedCommit>, ReadOutcome) {
-    let mut outcome = ReadOutcome::default();
-    let mut commits = Vec::with_capacity(entries.len());
-    for (_, _, commit, result) in entries {
-        commits.push(commit);
-        match result {
-            Ok(message) => outcome.mails.push(MailRecord { commit, message }),
-            Err(missing) => outcome.missing.push((commit, missing)),
-        }
-    }
-    (commits, outcome)
+    let commits = entries.iter().map(|(_, _, commit, _)| *commit).collect();
+    let missing = entries
+        .iter_mut()
+        .filter_map(|(_, _, commit, result)| match result {
+            Ok(_) => None,
+            // Left behind as a placeholder: the entry is dropped below.
+            Err(missing) => Some((*commit, std::mem::replace(missing, Missing::NoMailBlob))),
+        })
+        .collect();
+    let mails = entries
+        .into_iter()
+        .filter_map(|(_, _, commit, result)| {
+            Some(MailRecord {
+                commit,
+                message: result.ok()?,
+            })
+        })
+        .collect();
+    (commits, ReadOutcome { mails, missing })
 }
 
 /// A reader thread: takes batches until the walk is done, reads each mail.
