@@ -11,6 +11,7 @@
 //! title = "KVM"
 //! format = "markdown"
 //! orgmap = "~/kvm-domains.map"
+//! maintainers = "~/linux/MAINTAINERS"
 //! ```
 //!
 //! A list that is not configured is a lore list of that name:
@@ -58,6 +59,8 @@ pub struct ListSettings {
     pub orgmap: Option<PathBuf>,
     /// Leave out the built-in organization map.
     pub no_default_orgmap: Option<bool>,
+    /// The kernel's MAINTAINERS file: sections per patch and series.
+    pub maintainers: Option<PathBuf>,
 }
 
 /// A list resolved from its name: the configured settings over the
@@ -124,6 +127,7 @@ impl Config {
             mailmap: own.mailmap.or_else(|| d.mailmap.clone()),
             orgmap: own.orgmap.or_else(|| d.orgmap.clone()),
             no_default_orgmap: own.no_default_orgmap.or(d.no_default_orgmap),
+            maintainers: own.maintainers.or_else(|| d.maintainers.clone()),
         };
         let plain_name = !name.is_empty()
             && name
@@ -144,6 +148,7 @@ impl Config {
             &mut settings.path,
             &mut settings.mailmap,
             &mut settings.orgmap,
+            &mut settings.maintainers,
         ] {
             *path = path.take().map(|p| expand_home(&p));
         }

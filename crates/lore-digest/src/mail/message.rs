@@ -13,6 +13,9 @@ use super::{
 /// `From` for DMARC, Google Groups) keeps the real sender in.
 const ORIGINAL_FROM: &str = "X-Original-From";
 
+use std::sync::Arc;
+
+use crate::maintainers::{Maintainers, PatchSection};
 use crate::status::{Evidence, evidence, may_hold_evidence};
 
 /// One mail, reduced to what a report uses.
@@ -55,6 +58,10 @@ pub struct Message {
     /// What a reply or a robot's notice says happened to the patch it
     /// answers: applied, NAKed, changes requested (see [`crate::status`]).
     pub evidence: Vec<Evidence>,
+    /// For patches (not cover letters) read with MAINTAINERS
+    /// ([`MailParser::with_maintainers`]): the sections its diff and text
+    /// touch, most specific first; empty otherwise.
+    pub sections: Vec<PatchSection>,
     /// The mail had no header block at all.
     pub unparseable: bool,
 }
@@ -81,6 +88,11 @@ pub struct MailParser {
     inner: MessageParser,
     /// Reused buffer for the mail with its unread headers dropped.
     trimmed: Vec<u8>,
+    /// With MAINTAINERS: patches are mapped to their sections as they are
+    /// parsed, while their body is at hand (the parsed mail keeps none).
+    maintainers: Option<Arc<Maintainers>>,
+    /// Reads the To and Cc addresses of a patch (with `maintainers` only).
+    recipients: MessageParser,
 }
 
 impl Default for MailParser {
@@ -100,6 +112,10 @@ impl Default for MailParser {
         MailParser {
             inner,
             trimmed: Vec::new(),
+            maintainers: None,
+            recipients: MessageParser::new()
+                .header_address(HeaderName::To)
+                .header_address(HeaderName::Cc),
         }
     }
 }
@@ -113,9 +129,20 @@ pub fn parse_message(raw: &[u8]) -> Message {
 }
 
 impl MailParser {
+    /// A parser that also maps every patch to its MAINTAINERS sections
+    /// ([`Message::sections`]), from the files its diff touches, `K:` on
+    /// its text, and its To/Cc for [`PatchSection::missed_cc`].
+    pub fn with_maintainers(maintainers: Option<Arc<Maintainers>>) -> MailParser {
+        MailParser {
+            maintainers,
+            ..MailParser::default()
+        }
+    }
+
     /// Parses a raw RFC 5322 mail; never fails (see [`parse_message`]).
     pub fn parse(&mut self, raw: &[u8]) -> Message {
-        let raw = if keep_read_headers(raw, &mut self.trimmed) {
+        let with_recipients = self.maintainers.is_some();
+        let raw = if keep_read_headers(raw, &mut self.trimmed, with_recipients) {
             &self.trimmed[..]
         } else {
             raw
@@ -144,6 +171,7 @@ impl MailParser {
         let in_reply_to = ids(head.in_reply_to()).into_iter().next();
         let mut change_id = None;
         let mut notices = Vec::new();
+        let mut sections = Vec::new();
         let (in_body_from, commit_message, trailers) = if subject.kind == SubjectKind::Reply {
             // A reply that opens with `From:`/`Date:` lines quotes the mail
             // it answers (netdev's habit); git am's rule is for patches. Its
@@ -209,6 +237,14 @@ impl MailParser {
                         if is_patch {
                             change_id = b4_change_id(rest);
                         }
+                        if let Some(maintainers) = &self.maintainers
+                            && is_patch
+                            && !matches!(&subject.kind, SubjectKind::Patch(t) if t.is_cover_letter())
+                        {
+                            let mut to = recipients(&self.recipients, &head);
+                            to.extend(sender.iter().chain(&original_from).map(|p| p.email.clone()));
+                            sections = maintainers.patch_sections(&patch_text(&mail, &body), &to);
+                        }
                         let commit_message = is_patch.then(|| commit_message(rest));
                         let found = commit_message
                             .as_ref()
@@ -238,9 +274,56 @@ impl MailParser {
             trailers,
             change_id,
             evidence: notices,
+            sections,
             unparseable: false,
         }
     }
+}
+
+/// The text `K:` and the touched files are read from: the body, or when
+/// the diff came as an attachment, the body and its patch attachments.
+fn patch_text<'a>(mail: &mail_parser::Message<'_>, body: &'a str) -> std::borrow::Cow<'a, str> {
+    if has_diff(body) {
+        return body.into();
+    }
+    let mut text = body.to_string();
+    for part in mail.attachments() {
+        if let Some(contents) = part.text_contents().filter(|t| has_diff(t)) {
+            text.push('\n');
+            text.push_str(contents);
+        }
+    }
+    text.into()
+}
+
+/// The lower-cased addresses of a mail's To and Cc headers.
+fn recipients(parser: &MessageParser, head: &mail_parser::Message<'_>) -> Vec<String> {
+    let mut block = Vec::new();
+    for name in [HeaderName::To, HeaderName::Cc] {
+        if let Some(value) = raw_header(head, &name) {
+            block.extend_from_slice(name.as_str().as_bytes());
+            block.extend_from_slice(b":");
+            block.extend_from_slice(value);
+            if !value.ends_with(b"\n") {
+                block.push(b'\n');
+            }
+        }
+    }
+    if block.is_empty() {
+        return Vec::new();
+    }
+    block.extend_from_slice(b"\n");
+    let Some(parsed) = parser.parse_headers(&block[..]) else {
+        return Vec::new();
+    };
+    [parsed.to(), parsed.cc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|address| address.iter())
+        .filter_map(|a| a.address())
+        .map(|a| a.trim().to_ascii_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect()
 }
 
 /// What a mail that is not a reply by its subject is, once its body is
@@ -306,6 +389,7 @@ impl Message {
             trailers: Vec::new(),
             change_id: None,
             evidence: Vec::new(),
+            sections: Vec::new(),
             unparseable: true,
         }
     }
@@ -358,11 +442,14 @@ const READ_HEADERS: &[&[u8]] = &[
     b"content-disposition",
 ];
 
+/// Headers read only to map patches to MAINTAINERS sections.
+const RECIPIENT_HEADERS: &[&[u8]] = &[b"to", b"cc"];
+
 /// Copies `raw` into `out` without the headers no report reads, keeping
 /// folded lines with their header and the body as is. Returns false (and
 /// leaves `out` unspecified) when `raw` does not open with a header line or
 /// has none a report reads, so that the parser sees such a mail as it is.
-fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
+fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>, recipients: bool) -> bool {
     out.clear();
     let mut keep = false;
     let mut kept_any = false;
@@ -392,7 +479,11 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
                 continue;
             };
             let name = line[..colon].trim_ascii();
-            keep = READ_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name));
+            keep = READ_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+                || (recipients
+                    && RECIPIENT_HEADERS
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(name)));
         }
         if keep {
             out.extend_from_slice(line);
@@ -706,16 +797,20 @@ mod tests {
     fn unread_headers_are_dropped_before_parsing() {
         let raw = b"Received: from a\n\tby b\nFrom: A <a@b.org>\nX-Junk: 1\nSubject: [PATCH] x\n  y\n\nFrom: body line\n";
         let mut out = Vec::new();
-        assert!(keep_read_headers(raw, &mut out));
+        assert!(keep_read_headers(raw, &mut out, false));
         assert_eq!(
             out,
             b"From: A <a@b.org>\nSubject: [PATCH] x\n  y\n\nFrom: body line\n"
         );
         // Not a mail that opens with a header: left alone.
-        assert!(!keep_read_headers(b"no header here\n\nbody\n", &mut out));
-        assert!(!keep_read_headers(b" folded first\n", &mut out));
+        assert!(!keep_read_headers(
+            b"no header here\n\nbody\n",
+            &mut out,
+            false
+        ));
+        assert!(!keep_read_headers(b" folded first\n", &mut out, false));
         // Only headers a report does not read: parsed as it is, still a mail.
-        assert!(!keep_read_headers(b"X-Only: 1\n\nbody\n", &mut out));
+        assert!(!keep_read_headers(b"X-Only: 1\n\nbody\n", &mut out, false));
         assert!(!parse("X-Only: 1\n\nbody\n").unparseable);
         // A mail of headers only, the last one without its line end, keeps it.
         let m = parse("From: a@b.org\nSubject: x\nMessage-ID: <last@b.org>");

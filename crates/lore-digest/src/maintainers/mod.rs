@@ -181,6 +181,66 @@ impl Maintainers {
     }
 }
 
+/// A section a patch mail touches, as the mail parser records it (see
+/// [`crate::mail::MailParser::with_maintainers`]): small, since a whole
+/// archive's patches keep one per section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatchSection {
+    /// Index into [`Maintainers::sections`].
+    pub section: u32,
+    /// [`SectionMatch::specificity`]: `None` when only `K:` matched.
+    pub specificity: Option<i32>,
+    /// The section is `S: Maintained` or `Supported`, has maintainers or
+    /// lists, and the mail's To, Cc and From name none of them.
+    pub missed_cc: bool,
+}
+
+impl Maintainers {
+    /// The sections a patch mail touches, most specific first: from the
+    /// files its diff touches and `K:` on `body`. `recipients` are the
+    /// lower-cased addresses of its To, Cc and From, for
+    /// [`PatchSection::missed_cc`].
+    pub fn patch_sections(&self, body: &str, recipients: &[String]) -> Vec<PatchSection> {
+        let files = crate::mail::touched_files(body);
+        self.sections_for(&files, Some(body))
+            .into_iter()
+            .map(|m| {
+                let section = &self.sections[m.section];
+                PatchSection {
+                    section: u32::try_from(m.section).unwrap_or(u32::MAX),
+                    specificity: m.specificity,
+                    missed_cc: section.wants_cc() && !section.named_in(recipients),
+                }
+            })
+            .collect()
+    }
+}
+
+impl Section {
+    /// Whether a patch should reach this section's people: its status is
+    /// `Maintained` or `Supported` and it names someone or a list.
+    pub fn wants_cc(&self) -> bool {
+        // `Maintained (Book3S 64-bit)`: the first word is the status.
+        let status = self
+            .status
+            .as_deref()
+            .and_then(|s| s.split_whitespace().next());
+        let kept = status.is_some_and(|status| {
+            ["maintained", "supported"]
+                .iter()
+                .any(|s| status.eq_ignore_ascii_case(s))
+        });
+        kept && !(self.maintainers.is_empty() && self.lists.is_empty())
+    }
+
+    /// Whether one of `addresses` (lower-cased) is a maintainer or a list
+    /// of the section.
+    pub fn named_in(&self, addresses: &[String]) -> bool {
+        let has = |a: &str| addresses.iter().any(|r| r.eq_ignore_ascii_case(a));
+        self.maintainers.iter().any(|m| has(&m.email)) || self.lists.iter().any(|l| has(l))
+    }
+}
+
 /// A regex error in one line (the crate's own message spans several).
 fn regex_reason(error: &regex::Error) -> String {
     match error {
