@@ -15,7 +15,7 @@ const ORIGINAL_FROM: &str = "X-Original-From";
 
 use std::sync::Arc;
 
-use crate::maintainers::{Maintainers, PatchSection};
+use crate::maintainers::{Maintainers, PatchSection, PathCache};
 use crate::status::{Evidence, evidence, may_hold_evidence};
 
 /// One mail, reduced to what a report uses.
@@ -93,6 +93,8 @@ pub struct MailParser {
     maintainers: Option<Arc<Maintainers>>,
     /// Reads the To and Cc addresses of a patch (with `maintainers` only).
     recipients: MessageParser,
+    /// The sections of the files seen so far.
+    paths: PathCache,
 }
 
 impl Default for MailParser {
@@ -116,6 +118,7 @@ impl Default for MailParser {
             recipients: MessageParser::new()
                 .header_address(HeaderName::To)
                 .header_address(HeaderName::Cc),
+            paths: PathCache::default(),
         }
     }
 }
@@ -141,8 +144,8 @@ impl MailParser {
 
     /// Parses a raw RFC 5322 mail; never fails (see [`parse_message`]).
     pub fn parse(&mut self, raw: &[u8]) -> Message {
-        let with_recipients = self.maintainers.is_some();
-        let raw = if keep_read_headers(raw, &mut self.trimmed, with_recipients) {
+        let original = raw;
+        let raw = if keep_read_headers(raw, &mut self.trimmed) {
             &self.trimmed[..]
         } else {
             raw
@@ -241,9 +244,13 @@ impl MailParser {
                             && is_patch
                             && !matches!(&subject.kind, SubjectKind::Patch(t) if t.is_cover_letter())
                         {
-                            let mut to = recipients(&self.recipients, &head);
+                            let mut to = recipients(&self.recipients, original);
                             to.extend(sender.iter().chain(&original_from).map(|p| p.email.clone()));
-                            sections = maintainers.patch_sections(&patch_text(&mail, &body), &to);
+                            sections = maintainers.patch_sections(
+                                &patch_text(&mail, &body),
+                                &to,
+                                &mut self.paths,
+                            );
                         }
                         let commit_message = is_patch.then(|| commit_message(rest));
                         let found = commit_message
@@ -296,21 +303,30 @@ fn patch_text<'a>(mail: &mail_parser::Message<'_>, body: &'a str) -> std::borrow
     text.into()
 }
 
-/// The lower-cased addresses of a mail's To and Cc headers.
-fn recipients(parser: &MessageParser, head: &mail_parser::Message<'_>) -> Vec<String> {
+/// The lower-cased addresses of a mail's To and Cc headers, read from
+/// the raw mail: only patches need them, so the header filter drops them
+/// and the parser never sees them for the other mails.
+fn recipients(parser: &MessageParser, raw: &[u8]) -> Vec<String> {
     let mut block = Vec::new();
-    for name in [HeaderName::To, HeaderName::Cc] {
-        if let Some(value) = raw_header(head, &name) {
-            block.extend_from_slice(name.as_str().as_bytes());
-            block.extend_from_slice(b":");
-            block.extend_from_slice(value);
-            if !value.ends_with(b"\n") {
-                block.push(b'\n');
-            }
+    let mut keep = false;
+    for line in raw.split_inclusive(|&b| b == b'\n') {
+        if line == b"\n" || line == b"\r\n" {
+            break;
+        }
+        if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+            let name = memchr::memchr(b':', line).map(|colon| line[..colon].trim_ascii());
+            keep =
+                name.is_some_and(|n| RECIPIENT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(n)));
+        }
+        if keep {
+            block.extend_from_slice(line);
         }
     }
     if block.is_empty() {
         return Vec::new();
+    }
+    if !block.ends_with(b"\n") {
+        block.push(b'\n');
     }
     block.extend_from_slice(b"\n");
     let Some(parsed) = parser.parse_headers(&block[..]) else {
@@ -442,14 +458,15 @@ const READ_HEADERS: &[&[u8]] = &[
     b"content-disposition",
 ];
 
-/// Headers read only to map patches to MAINTAINERS sections.
+/// Headers read only to map patches to MAINTAINERS sections, from the
+/// raw mail (see [`recipients`]).
 const RECIPIENT_HEADERS: &[&[u8]] = &[b"to", b"cc"];
 
 /// Copies `raw` into `out` without the headers no report reads, keeping
 /// folded lines with their header and the body as is. Returns false (and
 /// leaves `out` unspecified) when `raw` does not open with a header line or
 /// has none a report reads, so that the parser sees such a mail as it is.
-fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>, recipients: bool) -> bool {
+fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
     let mut keep = false;
     let mut kept_any = false;
@@ -479,11 +496,7 @@ fn keep_read_headers(raw: &[u8], out: &mut Vec<u8>, recipients: bool) -> bool {
                 continue;
             };
             let name = line[..colon].trim_ascii();
-            keep = READ_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
-                || (recipients
-                    && RECIPIENT_HEADERS
-                        .iter()
-                        .any(|h| h.eq_ignore_ascii_case(name)));
+            keep = READ_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name));
         }
         if keep {
             out.extend_from_slice(line);
@@ -797,7 +810,7 @@ mod tests {
     fn unread_headers_are_dropped_before_parsing() {
         let raw = b"Received: from a\n\tby b\nFrom: A <a@b.org>\nX-Junk: 1\nSubject: [PATCH] x\n  y\n\nFrom: body line\n";
         let mut out = Vec::new();
-        assert!(keep_read_headers(raw, &mut out, false));
+        assert!(keep_read_headers(raw, &mut out));
         assert_eq!(
             out,
             b"From: A <a@b.org>\nSubject: [PATCH] x\n  y\n\nFrom: body line\n"
@@ -808,9 +821,9 @@ mod tests {
             &mut out,
             false
         ));
-        assert!(!keep_read_headers(b" folded first\n", &mut out, false));
+        assert!(!keep_read_headers(b" folded first\n", &mut out));
         // Only headers a report does not read: parsed as it is, still a mail.
-        assert!(!keep_read_headers(b"X-Only: 1\n\nbody\n", &mut out, false));
+        assert!(!keep_read_headers(b"X-Only: 1\n\nbody\n", &mut out));
         assert!(!parse("X-Only: 1\n\nbody\n").unparseable);
         // A mail of headers only, the last one without its line end, keeps it.
         let m = parse("From: a@b.org\nSubject: x\nMessage-ID: <last@b.org>");

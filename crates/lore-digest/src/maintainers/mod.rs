@@ -200,21 +200,51 @@ impl Maintainers {
     /// files its diff touches and `K:` on `body`. `recipients` are the
     /// lower-cased addresses of its To, Cc and From, for
     /// [`PatchSection::missed_cc`].
-    pub fn patch_sections(&self, body: &str, recipients: &[String]) -> Vec<PatchSection> {
-        let files = crate::mail::touched_files(body);
-        self.sections_for(&files, Some(body))
-            .into_iter()
-            .map(|m| {
-                let section = &self.sections[m.section];
+    pub fn patch_sections(
+        &self,
+        body: &str,
+        recipients: &[String],
+        cache: &mut PathCache,
+    ) -> Vec<PatchSection> {
+        // Per file, then merged as `sections_for` merges files: each section
+        // keeps its highest specificity; those `K:` alone finds come last.
+        let mut best: Vec<(usize, Option<i32>)> = Vec::new();
+        for file in crate::mail::touched_files(body) {
+            let found = cache.entry(file).or_insert_with_key(|file| {
+                self.sections_for(&[file.as_str()], None)
+                    .into_iter()
+                    .map(|m| (m.section, m.specificity))
+                    .collect()
+            });
+            for &(section, specificity) in found.iter() {
+                match best.iter_mut().find(|(s, _)| *s == section) {
+                    Some(slot) => slot.1 = slot.1.max(specificity),
+                    None => best.push((section, specificity)),
+                }
+            }
+        }
+        for m in self.sections_for(&[] as &[&str], Some(body)) {
+            if !best.iter().any(|(s, _)| *s == m.section) {
+                best.push((m.section, None));
+            }
+        }
+        best.sort_by_key(|&(section, specificity)| (std::cmp::Reverse(specificity), section));
+        best.into_iter()
+            .map(|(index, specificity)| {
+                let section = &self.sections[index];
                 PatchSection {
-                    section: u32::try_from(m.section).unwrap_or(u32::MAX),
-                    specificity: m.specificity,
+                    section: u32::try_from(index).unwrap_or(u32::MAX),
+                    specificity,
                     missed_cc: section.wants_cc() && !section.named_in(recipients),
                 }
             })
             .collect()
     }
 }
+
+/// The sections of each file path seen so far (a reader thread's own):
+/// the same files come back in patch after patch.
+pub type PathCache = std::collections::HashMap<String, Vec<(usize, Option<i32>)>>;
 
 impl Section {
     /// Whether a patch should reach this section's people: its status is
