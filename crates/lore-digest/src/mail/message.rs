@@ -816,11 +816,7 @@ mod tests {
             b"From: A <a@b.org>\nSubject: [PATCH] x\n  y\n\nFrom: body line\n"
         );
         // Not a mail that opens with a header: left alone.
-        assert!(!keep_read_headers(
-            b"no header here\n\nbody\n",
-            &mut out,
-            false
-        ));
+        assert!(!keep_read_headers(b"no header here\n\nbody\n", &mut out));
         assert!(!keep_read_headers(b" folded first\n", &mut out));
         // Only headers a report does not read: parsed as it is, still a mail.
         assert!(!keep_read_headers(b"X-Only: 1\n\nbody\n", &mut out));
