@@ -251,6 +251,15 @@ fn arbitrary_report(data: &[u8]) -> arbitrary::Result<(Report, usize)> {
         entry.url = link(&entry.message_id);
         reason_link(&mut entry.reason);
     }
+    for patch in report
+        .unreviewed_by_section
+        .iter_mut()
+        .flat_map(|q| q.patches.iter_mut())
+        .chain(report.missed_cc.iter_mut().map(|m| &mut m.patch))
+    {
+        patch.arrived = time(&mut u)?;
+        patch.url = link(&patch.message_id);
+    }
     Ok((report, top))
 }
 

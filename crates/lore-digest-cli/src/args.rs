@@ -212,6 +212,22 @@ pub fn read_identities(
     })
 }
 
+/// The MAINTAINERS file, read once for the run: its skipped lines are
+/// warned about now (each once), and given to the report too.
+pub fn read_maintainers(path: Option<&Path>) -> Result<MaintainersOption, Error> {
+    let Some(path) = path else {
+        return Ok((None, Vec::new()));
+    };
+    let (maintainers, warnings) = lore_digest::maintainers::Maintainers::read(path)?;
+    Ok((Some(std::sync::Arc::new(maintainers)), warnings))
+}
+
+/// A MAINTAINERS file read for a report, with the lines it skipped.
+pub type MaintainersOption = (
+    Option<std::sync::Arc<lore_digest::maintainers::Maintainers>>,
+    Vec<String>,
+);
+
 /// The configuration at `path`, or at the default place (where a missing
 /// file is an empty configuration).
 pub fn load_config(path: Option<&Path>) -> Result<lore_digest::lists::Config, Error> {

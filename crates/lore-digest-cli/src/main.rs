@@ -45,7 +45,7 @@ Examples:
   lore-digest report --archive ~/lore/kvm --since 7d --format json
   lore-digest report --archive linux-hyperv.git --since 2025-05-01 --until 2025-05-08 --list linux-hyperv
   lore-digest report --archive ~/lore/kvm --since 7d --mailmap .mailmap --orgmap orgs.map")]
-    Report(commands::report::ReportArgs),
+    Report(Box<commands::report::ReportArgs>),
     /// Mirror a public-inbox archive (all its epochs) over git; later runs
     /// fetch only what is new.
     #[command(after_help = "\
@@ -116,7 +116,7 @@ fn main() -> ExitCode {
         output::Verbosity::Normal
     });
     let result = match cli.command {
-        Command::Report(args) => commands::report::run(args),
+        Command::Report(args) => commands::report::run(*args),
         Command::Sync(args) => commands::sync::run(args),
         Command::Update(args) => commands::update::run(args),
         Command::Export(args) => commands::export::run(args),

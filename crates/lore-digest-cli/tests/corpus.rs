@@ -125,6 +125,77 @@ const MID: Expected = Expected {
     ],
 };
 
+/// The kernel's MAINTAINERS file shared beside the corpus.
+const MAINTAINERS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/maintainers/MAINTAINERS"
+);
+
+/// `--maintainers` over the whole history: the top 15 sections (name,
+/// series, patches, unreviewed, applied) and the Missed Cc count. Unlike
+/// the figures above, these are this tool's own output, pinned so that a
+/// change of the matching rules shows; the rules themselves are checked
+/// against get_maintainer.pl in `maintainers/tests.rs` (see the README).
+#[test]
+fn whole_history_sections() {
+    let Some(archive) = archive() else { return };
+    if !Path::new(MAINTAINERS).is_file() {
+        eprintln!("skipping: MAINTAINERS not found at {MAINTAINERS}");
+        return;
+    }
+    let json = report_json(&archive, &["--range", TIP, "--maintainers", MAINTAINERS]);
+    let top: Vec<(&str, u64, u64, u64, u64)> = json["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .take(15)
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or_default(),
+                s["series"].as_u64().unwrap_or_default(),
+                s["patches"].as_u64().unwrap_or_default(),
+                s["unreviewed_patches"].as_u64().unwrap_or_default(),
+                s["applied_patches"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        top,
+        [
+            ("THE REST", 2799, 9223, 4444, 1392),
+            ("Hyper-V/Azure CORE AND DRIVERS", 2521, 5038, 2541, 1027),
+            ("X86 ARCHITECTURE (32-BIT AND 64-BIT)", 750, 2926, 1354, 277),
+            ("NETWORKING DRIVERS", 719, 1087, 543, 297),
+            ("NETWORKING [GENERAL]", 359, 683, 356, 127),
+            ("PCI SUBSYSTEM", 284, 554, 175, 94),
+            ("GENERIC INCLUDE/ASM HEADER FILES", 264, 582, 309, 69),
+            ("MICROSOFT MANA RDMA DRIVER", 244, 425, 230, 87),
+            (
+                "PCI NATIVE HOST BRIDGE AND ENDPOINT DRIVERS",
+                235,
+                375,
+                140,
+                76
+            ),
+            ("SCSI SUBSYSTEM", 191, 217, 118, 61),
+            (
+                "KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)",
+                125,
+                799,
+                389,
+                76
+            ),
+            ("CLOCKSOURCE, CLOCKEVENT DRIVERS", 125, 173, 55, 29),
+            ("DOCUMENTATION", 124, 232, 146, 18),
+            ("DRM DRIVERS", 122, 329, 133, 24),
+            ("ARM64 PORT (AARCH64 ARCHITECTURE)", 114, 212, 106, 23),
+        ]
+    );
+    assert_eq!(json["sections"].as_array().map(Vec::len), Some(838));
+    assert_eq!(json["missed_cc"].as_array().map(Vec::len), Some(829));
+    assert_eq!(json["warnings"], serde_json::json!([]));
+}
+
 // ---------------------------------------------------------------------------
 // Helpers.
 

@@ -10,7 +10,7 @@ use lore_digest::sync::SyncOptions;
 use super::sync::list_mirror;
 use crate::args::{
     Format, IdentityArgs, PatienceArgs, SelectionArgs, chosen_format, load_config, no_selection,
-    parse_lookback, read_identities, selection_or_all, web_archive,
+    parse_lookback, read_identities, read_maintainers, selection_or_all, web_archive,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
@@ -90,6 +90,13 @@ pub struct ReportArgs {
     #[arg(long, value_name = "RANGE", requires = "tree")]
     tree_range: Option<String>,
 
+    /// The kernel's MAINTAINERS file: map every patch to its sections by
+    /// the files its diff touches (and `K:` on its text), as
+    /// get_maintainer.pl does, and report per section (default: the
+    /// list's `maintainers`). Example: `--maintainers ~/linux/MAINTAINERS`.
+    #[arg(long, value_name = "FILE")]
+    maintainers: Option<PathBuf>,
+
     #[command(flatten)]
     identities: IdentityArgs,
 
@@ -128,6 +135,11 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             .as_deref()
             .or(settings.orgmap.as_deref()),
         args.identities.no_default_orgmap || settings.no_default_orgmap.unwrap_or(false),
+    )?;
+    let (maintainers, maintainers_warnings) = read_maintainers(
+        args.maintainers
+            .as_deref()
+            .or(settings.maintainers.as_deref()),
     )?;
     let archive_path = match (&args.archive, &list) {
         (Some(path), _) => path.clone(),
@@ -174,6 +186,8 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             },
             cache_wait: wait,
             already_reported: Vec::new(),
+            maintainers,
+            maintainers_warnings,
             ..Default::default()
         },
     )?;

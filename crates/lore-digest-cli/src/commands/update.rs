@@ -119,6 +119,8 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         settings.orgmap.as_deref(),
         settings.no_default_orgmap.unwrap_or(false),
     )?;
+    let (maintainers, maintainers_warnings) =
+        crate::args::read_maintainers(settings.maintainers.as_deref())?;
     let Some(state_path) = args
         .state
         .clone()
@@ -168,6 +170,8 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             .as_ref()
             .map(|s| s.last_ids.clone())
             .unwrap_or_default(),
+        maintainers,
+        maintainers_warnings,
         ..Default::default()
     };
     let marks = archive.marks()?;

@@ -13,7 +13,7 @@ use gix::ObjectId;
 use super::read::{Missing, ReadOutcome, collect};
 use super::{Archive, Selected, SelectedCommit, Selection};
 use crate::Error;
-use crate::mail::{MailParser, Message};
+use crate::mail::Message;
 
 /// One raw mail of a mailbox, and when its container says it came.
 struct RawMail {
@@ -44,7 +44,7 @@ impl Archive {
             super::ArchiveKind::Mbox => read_mbox(&self.path)?,
             _ => read_maildir(&self.path)?,
         };
-        let parsed = parse_all(&raw);
+        let parsed = parse_all(&raw, self);
         let mut entries: Vec<(i64, usize, SelectedCommit, Result<Message, Missing>)> = raw
             .iter()
             .zip(parsed)
@@ -125,7 +125,7 @@ impl Archive {
 
 /// Parses every mail on one thread per core; a mail that trips the parser
 /// is counted as unreadable, as in a git archive.
-fn parse_all(raw: &[RawMail]) -> Vec<Result<Message, Missing>> {
+fn parse_all(raw: &[RawMail], archive: &Archive) -> Vec<Result<Message, Missing>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = raw.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -133,7 +133,7 @@ fn parse_all(raw: &[RawMail]) -> Vec<Result<Message, Missing>> {
             .chunks(chunk)
             .map(|mails| {
                 scope.spawn(move || {
-                    let mut parser = MailParser::default();
+                    let mut parser = archive.mail_parser();
                     mails
                         .iter()
                         .map(|mail| {
@@ -144,7 +144,7 @@ fn parse_all(raw: &[RawMail]) -> Vec<Result<Message, Missing>> {
                                 Ok(message) if message.unparseable => Err(Missing::NotAMail),
                                 Ok(message) => Ok(message),
                                 Err(_) => {
-                                    parser = MailParser::default();
+                                    parser = archive.mail_parser();
                                     Err(Missing::Unreadable(
                                         "the mail parser failed on this mail".into(),
                                     ))

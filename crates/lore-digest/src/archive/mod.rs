@@ -25,12 +25,15 @@ pub use select::{
 use crate::Error;
 
 /// An opened public-inbox archive.
+#[derive(Clone)]
 pub struct Archive {
     path: PathBuf,
     name: String,
     kind: ArchiveKind,
     /// The git repositories; none for a mailbox.
     epochs: Vec<Epoch>,
+    /// With MAINTAINERS, every patch read is mapped to its sections.
+    maintainers: Option<std::sync::Arc<crate::maintainers::Maintainers>>,
 }
 
 /// What an archive is, as detected when opening it.
@@ -48,6 +51,7 @@ pub enum ArchiveKind {
 }
 
 /// One git repository of an archive.
+#[derive(Clone)]
 pub struct Epoch {
     /// Where the repository lives.
     pub path: PathBuf,
@@ -95,6 +99,7 @@ impl Archive {
             name: archive_name(path),
             kind,
             epochs: Vec::new(),
+            maintainers: None,
         };
         if metadata.is_file() {
             let mut start = [0u8; 5];
@@ -157,9 +162,27 @@ impl Archive {
             name: archive_name(path),
             kind: ArchiveKind::PublicInboxV2,
             epochs,
+            maintainers: None,
         };
         archive.kind = archive.check_layout()?;
         Ok(archive)
+    }
+
+    /// The same archive, whose readers map every patch to its MAINTAINERS
+    /// sections as they parse it ([`crate::mail::Message::sections`]).
+    pub fn with_maintainers(
+        &self,
+        maintainers: std::sync::Arc<crate::maintainers::Maintainers>,
+    ) -> Archive {
+        Archive {
+            maintainers: Some(maintainers),
+            ..self.clone()
+        }
+    }
+
+    /// A mail parser for this archive's readers.
+    pub(crate) fn mail_parser(&self) -> crate::mail::MailParser {
+        crate::mail::MailParser::with_maintainers(self.maintainers.clone())
     }
 
     /// The path the archive was opened from.

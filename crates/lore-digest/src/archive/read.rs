@@ -222,7 +222,7 @@ pub(super) fn collect<A, B>(
 
 /// A reader thread: takes batches until the walk is done, reads each mail.
 fn read_batches(archive: &Archive, receiver: &Mutex<mpsc::Receiver<Batch>>) -> Vec<ReadEntry> {
-    let mut state = ThreadState::new();
+    let mut state = ThreadState::new(archive);
     let mut read = Vec::new();
     loop {
         let next = match receiver.lock() {
@@ -236,7 +236,7 @@ fn read_batches(archive: &Archive, receiver: &Mutex<mpsc::Receiver<Batch>>) -> V
             let result =
                 std::panic::catch_unwind(AssertUnwindSafe(|| state.read(archive, &commit)))
                     .unwrap_or_else(|_| {
-                        state = ThreadState::new();
+                        state = ThreadState::new(archive);
                         Err(Missing::Unreadable(
                             "the mail parser failed on this mail".into(),
                         ))
@@ -255,9 +255,9 @@ struct ThreadState {
 }
 
 impl ThreadState {
-    fn new() -> Self {
+    fn new(archive: &Archive) -> Self {
         ThreadState {
-            parser: MailParser::default(),
+            parser: archive.mail_parser(),
             repos: Vec::new(),
         }
     }

@@ -11,6 +11,7 @@
 //! title = "KVM"
 //! format = "markdown"
 //! orgmap = "~/kvm-domains.map"
+//! maintainers = "~/linux/MAINTAINERS"
 //! ```
 //!
 //! A list that is not configured is a lore list of that name:
@@ -73,6 +74,8 @@ pub struct ListSettings {
     pub publish: Option<PathBuf>,
     /// `update`: the site's public address, for absolute feed links.
     pub publish_url: Option<String>,
+    /// The kernel's MAINTAINERS file: sections per patch and series.
+    pub maintainers: Option<PathBuf>,
 }
 
 /// `"a@b, c@d"` or `["a@b", "c@d"]`.
@@ -161,6 +164,7 @@ impl Config {
             sendmail: own.sendmail.or_else(|| d.sendmail.clone()),
             publish: own.publish.or_else(|| d.publish.clone()),
             publish_url: own.publish_url.or_else(|| d.publish_url.clone()),
+            maintainers: own.maintainers.or_else(|| d.maintainers.clone()),
         };
         let plain_name = !name.is_empty()
             && name
@@ -182,6 +186,7 @@ impl Config {
             &mut settings.mailmap,
             &mut settings.orgmap,
             &mut settings.publish,
+            &mut settings.maintainers,
         ] {
             *path = path.take().map(|p| expand_home(&p));
         }

@@ -13,6 +13,9 @@ use super::{
 /// `From` for DMARC, Google Groups) keeps the real sender in.
 const ORIGINAL_FROM: &str = "X-Original-From";
 
+use std::sync::Arc;
+
+use crate::maintainers::{Maintainers, PatchSection, PathCache};
 use crate::status::{Evidence, evidence, may_hold_evidence};
 
 /// One mail, reduced to what a report uses.
@@ -55,6 +58,10 @@ pub struct Message {
     /// What a reply or a robot's notice says happened to the patch it
     /// answers: applied, NAKed, changes requested (see [`crate::status`]).
     pub evidence: Vec<Evidence>,
+    /// For patches (not cover letters) read with MAINTAINERS
+    /// ([`MailParser::with_maintainers`]): the sections its diff and text
+    /// touch, most specific first; empty otherwise.
+    pub sections: Vec<PatchSection>,
     /// The mail had no header block at all.
     pub unparseable: bool,
 }
@@ -81,6 +88,13 @@ pub struct MailParser {
     inner: MessageParser,
     /// Reused buffer for the mail with its unread headers dropped.
     trimmed: Vec<u8>,
+    /// With MAINTAINERS: patches are mapped to their sections as they are
+    /// parsed, while their body is at hand (the parsed mail keeps none).
+    maintainers: Option<Arc<Maintainers>>,
+    /// Reads the To and Cc addresses of a patch (with `maintainers` only).
+    recipients: MessageParser,
+    /// The sections of the files seen so far.
+    paths: PathCache,
 }
 
 impl Default for MailParser {
@@ -100,6 +114,11 @@ impl Default for MailParser {
         MailParser {
             inner,
             trimmed: Vec::new(),
+            maintainers: None,
+            recipients: MessageParser::new()
+                .header_address(HeaderName::To)
+                .header_address(HeaderName::Cc),
+            paths: PathCache::default(),
         }
     }
 }
@@ -113,8 +132,19 @@ pub fn parse_message(raw: &[u8]) -> Message {
 }
 
 impl MailParser {
+    /// A parser that also maps every patch to its MAINTAINERS sections
+    /// ([`Message::sections`]), from the files its diff touches, `K:` on
+    /// its text, and its To/Cc for [`PatchSection::missed_cc`].
+    pub fn with_maintainers(maintainers: Option<Arc<Maintainers>>) -> MailParser {
+        MailParser {
+            maintainers,
+            ..MailParser::default()
+        }
+    }
+
     /// Parses a raw RFC 5322 mail; never fails (see [`parse_message`]).
     pub fn parse(&mut self, raw: &[u8]) -> Message {
+        let original = raw;
         let raw = if keep_read_headers(raw, &mut self.trimmed) {
             &self.trimmed[..]
         } else {
@@ -144,6 +174,7 @@ impl MailParser {
         let in_reply_to = ids(head.in_reply_to()).into_iter().next();
         let mut change_id = None;
         let mut notices = Vec::new();
+        let mut sections = Vec::new();
         let (in_body_from, commit_message, trailers) = if subject.kind == SubjectKind::Reply {
             // A reply that opens with `From:`/`Date:` lines quotes the mail
             // it answers (netdev's habit); git am's rule is for patches. Its
@@ -209,6 +240,18 @@ impl MailParser {
                         if is_patch {
                             change_id = b4_change_id(rest);
                         }
+                        if let Some(maintainers) = &self.maintainers
+                            && is_patch
+                            && !matches!(&subject.kind, SubjectKind::Patch(t) if t.is_cover_letter())
+                        {
+                            let mut to = recipients(&self.recipients, original);
+                            to.extend(sender.iter().chain(&original_from).map(|p| p.email.clone()));
+                            sections = maintainers.patch_sections(
+                                &patch_text(&mail, &body),
+                                &to,
+                                &mut self.paths,
+                            );
+                        }
                         let commit_message = is_patch.then(|| commit_message(rest));
                         let found = commit_message
                             .as_ref()
@@ -238,9 +281,65 @@ impl MailParser {
             trailers,
             change_id,
             evidence: notices,
+            sections,
             unparseable: false,
         }
     }
+}
+
+/// The text `K:` and the touched files are read from: the body, or when
+/// the diff came as an attachment, the body and its patch attachments.
+fn patch_text<'a>(mail: &mail_parser::Message<'_>, body: &'a str) -> std::borrow::Cow<'a, str> {
+    if has_diff(body) {
+        return body.into();
+    }
+    let mut text = body.to_string();
+    for part in mail.attachments() {
+        if let Some(contents) = part.text_contents().filter(|t| has_diff(t)) {
+            text.push('\n');
+            text.push_str(contents);
+        }
+    }
+    text.into()
+}
+
+/// The lower-cased addresses of a mail's To and Cc headers, read from
+/// the raw mail: only patches need them, so the header filter drops them
+/// and the parser never sees them for the other mails.
+fn recipients(parser: &MessageParser, raw: &[u8]) -> Vec<String> {
+    let mut block = Vec::new();
+    let mut keep = false;
+    for line in raw.split_inclusive(|&b| b == b'\n') {
+        if line == b"\n" || line == b"\r\n" {
+            break;
+        }
+        if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+            let name = memchr::memchr(b':', line).map(|colon| line[..colon].trim_ascii());
+            keep =
+                name.is_some_and(|n| RECIPIENT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(n)));
+        }
+        if keep {
+            block.extend_from_slice(line);
+        }
+    }
+    if block.is_empty() {
+        return Vec::new();
+    }
+    if !block.ends_with(b"\n") {
+        block.push(b'\n');
+    }
+    block.extend_from_slice(b"\n");
+    let Some(parsed) = parser.parse_headers(&block[..]) else {
+        return Vec::new();
+    };
+    [parsed.to(), parsed.cc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|address| address.iter())
+        .filter_map(|a| a.address())
+        .map(|a| a.trim().to_ascii_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect()
 }
 
 /// What a mail that is not a reply by its subject is, once its body is
@@ -306,6 +405,7 @@ impl Message {
             trailers: Vec::new(),
             change_id: None,
             evidence: Vec::new(),
+            sections: Vec::new(),
             unparseable: true,
         }
     }
@@ -357,6 +457,10 @@ const READ_HEADERS: &[&[u8]] = &[
     b"content-transfer-encoding",
     b"content-disposition",
 ];
+
+/// Headers read only to map patches to MAINTAINERS sections, from the
+/// raw mail (see [`recipients`]).
+const RECIPIENT_HEADERS: &[&[u8]] = &[b"to", b"cc"];
 
 /// Copies `raw` into `out` without the headers no report reads, keeping
 /// folded lines with their header and the body as is. Returns false (and

@@ -43,6 +43,9 @@ pub(crate) struct Index {
     /// `K:` on lines before the diff, and on `+`/`-` lines of the diff.
     keywords: Option<(RegexSet, RegexSet)>,
     keyword_origins: Vec<Origin>,
+    /// `keywords`' first set in ASCII mode, for whole ASCII texts (`None`
+    /// when a pattern needs Unicode).
+    keyword_prefilter: Option<regex::bytes::RegexSet>,
 }
 
 #[derive(Debug)]
@@ -193,10 +196,14 @@ impl Index {
             .iter()
             .map(|value| format!("(?mx)^[+-].*(?:{value}\n)"))
             .collect();
-        let intro_set = intro_set.or_else(|| {
-            let intro: Vec<String> = patterns.iter().map(|value| intro(value)).collect();
-            set_or_warn(&intro, "K", path, &mut parsed.warnings)
-        });
+        let intro_patterns: Vec<String> = patterns.iter().map(|value| intro(value)).collect();
+        let intro_set =
+            intro_set.or_else(|| set_or_warn(&intro_patterns, "K", path, &mut parsed.warnings));
+        index.keyword_prefilter = regex::bytes::RegexSetBuilder::new(&intro_patterns)
+            .unicode(false)
+            .build()
+            .ok()
+            .filter(|_| !intro_patterns.is_empty());
         index.keywords = intro_set.zip(set_or_warn(&in_diff, "K", path, &mut parsed.warnings));
         index.keyword_origins = origins;
         index
@@ -342,6 +349,11 @@ impl Index {
         let Some((intro, in_diff)) = &self.keywords else {
             return Vec::new();
         };
+        if let Some(prefilter) = &self.keyword_prefilter
+            && !may_match_keywords(prefilter, intro, content)
+        {
+            return Vec::new();
+        }
         let mut found = vec![false; self.keyword_origins.len()];
         let mut in_patch = false;
         for line in content.split_inclusive('\n') {
@@ -376,6 +388,33 @@ impl Index {
             .filter_map(|(&hit, &origin)| hit.then_some(origin))
             .collect()
     }
+}
+
+/// Whether any line of `content` may match a `K:` pattern: most patches
+/// match none, and a search per line costs more in set-up than in
+/// matching. Runs of ASCII lines are searched whole by `prefilter` (the
+/// `intro` set in ASCII mode), the few other lines one by one by `intro`.
+/// Never false where a line matches: a line's match is a match in a run
+/// of whole lines holding it (`\b`, `^` and `$` see the same neighbours),
+/// `intro` matches wherever the `+`/`-` line set does, and on ASCII text
+/// Unicode and ASCII classes agree.
+fn may_match_keywords(prefilter: &regex::bytes::RegexSet, intro: &RegexSet, content: &str) -> bool {
+    if content.is_ascii() {
+        return prefilter.is_match(content.as_bytes());
+    }
+    let mut run_start = 0;
+    let mut at = 0;
+    for line in content.split_inclusive('\n') {
+        let end = at + line.len();
+        if !line.is_ascii() {
+            if prefilter.is_match(&content.as_bytes()[run_start..at]) || intro.is_match(line) {
+                return true;
+            }
+            run_start = end;
+        }
+        at = end;
+    }
+    prefilter.is_match(&content.as_bytes()[run_start..])
 }
 
 /// Which branch of get_maintainer's patch loop a line takes.

@@ -181,6 +181,96 @@ impl Maintainers {
     }
 }
 
+/// A section a patch mail touches, as the mail parser records it (see
+/// [`crate::mail::MailParser::with_maintainers`]): small, since a whole
+/// archive's patches keep one per section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatchSection {
+    /// Index into [`Maintainers::sections`].
+    pub section: u32,
+    /// [`SectionMatch::specificity`]: `None` when only `K:` matched.
+    pub specificity: Option<i32>,
+    /// The section is `S: Maintained` or `Supported`, has maintainers or
+    /// lists, and the mail's To, Cc and From name none of them.
+    pub missed_cc: bool,
+}
+
+impl Maintainers {
+    /// The sections a patch mail touches, most specific first: from the
+    /// files its diff touches and `K:` on `body`. `recipients` are the
+    /// lower-cased addresses of its To, Cc and From, for
+    /// [`PatchSection::missed_cc`].
+    pub fn patch_sections(
+        &self,
+        body: &str,
+        recipients: &[String],
+        cache: &mut PathCache,
+    ) -> Vec<PatchSection> {
+        // Per file, then merged as `sections_for` merges files: each section
+        // keeps its highest specificity; those `K:` alone finds come last.
+        let mut best: Vec<(usize, Option<i32>)> = Vec::new();
+        for file in crate::mail::touched_files(body) {
+            let found = cache.entry(file).or_insert_with_key(|file| {
+                self.sections_for(&[file.as_str()], None)
+                    .into_iter()
+                    .map(|m| (m.section, m.specificity))
+                    .collect()
+            });
+            for &(section, specificity) in found.iter() {
+                match best.iter_mut().find(|(s, _)| *s == section) {
+                    Some(slot) => slot.1 = slot.1.max(specificity),
+                    None => best.push((section, specificity)),
+                }
+            }
+        }
+        for m in self.sections_for(&[] as &[&str], Some(body)) {
+            if !best.iter().any(|(s, _)| *s == m.section) {
+                best.push((m.section, None));
+            }
+        }
+        best.sort_by_key(|&(section, specificity)| (std::cmp::Reverse(specificity), section));
+        best.into_iter()
+            .map(|(index, specificity)| {
+                let section = &self.sections[index];
+                PatchSection {
+                    section: u32::try_from(index).unwrap_or(u32::MAX),
+                    specificity,
+                    missed_cc: section.wants_cc() && !section.named_in(recipients),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The sections of each file path seen so far (a reader thread's own):
+/// the same files come back in patch after patch.
+pub type PathCache = std::collections::HashMap<String, Vec<(usize, Option<i32>)>>;
+
+impl Section {
+    /// Whether a patch should reach this section's people: its status is
+    /// `Maintained` or `Supported` and it names someone or a list.
+    pub fn wants_cc(&self) -> bool {
+        // `Maintained (Book3S 64-bit)`: the first word is the status.
+        let status = self
+            .status
+            .as_deref()
+            .and_then(|s| s.split_whitespace().next());
+        let kept = status.is_some_and(|status| {
+            ["maintained", "supported"]
+                .iter()
+                .any(|s| status.eq_ignore_ascii_case(s))
+        });
+        kept && !(self.maintainers.is_empty() && self.lists.is_empty())
+    }
+
+    /// Whether one of `addresses` (lower-cased) is a maintainer or a list
+    /// of the section.
+    pub fn named_in(&self, addresses: &[String]) -> bool {
+        let has = |a: &str| addresses.iter().any(|r| r.eq_ignore_ascii_case(a));
+        self.maintainers.iter().any(|m| has(&m.email)) || self.lists.iter().any(|l| has(l))
+    }
+}
+
 /// A regex error in one line (the crate's own message spans several).
 fn regex_reason(error: &regex::Error) -> String {
     match error {

@@ -386,3 +386,63 @@ fn maintainers_can_be_shared_by_reader_threads() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<Maintainers>();
 }
+
+#[test]
+fn keywords_are_found_beside_non_ascii_lines_and_unicode_boundaries() {
+    // The whole-text pass rules a patch out only where no line matches:
+    // a match on an ASCII line amid non-ASCII ones, on a non-ASCII line,
+    // and a Unicode `\b` (a letter such as `é` is a word character, so
+    // `évmbus_x` holds no `\bvmbus_`) must all read as line by line.
+    let m = load(TREE);
+    let k = |content: &str| names(&m, &[] as &[&str], Some(content));
+    assert_eq!(
+        k("Zoë wrote it.\nUse secret_sauce.\nJosé\n"),
+        ["KEYWORDS ONLY"]
+    );
+    assert_eq!(k("Zoë’s secret_sauce.\n"), ["KEYWORDS ONLY"]);
+    assert_eq!(k("Zoë\nplain text\n"), Vec::<String>::new());
+    let hv = |content: &str| names(&m, &["tools/x.c"], Some(content));
+    assert_eq!(hv("call vmbus_open\n"), ["THE REST", "NAMES"]);
+    assert_eq!(hv("Zoë: call vmbus_open\n"), ["THE REST", "NAMES"]);
+    assert_eq!(hv("Zoë\ncall vmbus_open\n"), ["THE REST", "NAMES"]);
+    assert_eq!(hv("Zoë: évmbus_open\n"), ["THE REST"]);
+}
+
+#[test]
+fn patch_sections_equal_sections_for_and_flag_missed_cc() {
+    let m = load(TREE);
+    let patch = "Fix.\n\n---\ndiff --git a/drivers/hv/vmbus.c b/drivers/hv/vmbus.c\n\
+                 --- a/drivers/hv/vmbus.c\n+++ b/drivers/hv/vmbus.c\n@@ -1 +1 @@\n\
+                 -a\n+secret_sauce\ndiff --git a/Makefile b/Makefile\n--- a/Makefile\n\
+                 +++ b/Makefile\n@@ -1 +1 @@\n-a\n+b\n";
+    let mut cache = PathCache::default();
+    let files = crate::mail::touched_files(patch);
+    let expected: Vec<(u32, Option<i32>)> = m
+        .sections_for(&files, Some(patch))
+        .iter()
+        .map(|s| (u32::try_from(s.section).unwrap(), s.specificity))
+        .collect();
+    for _ in 0..2 {
+        let found = m.patch_sections(patch, &[], &mut cache);
+        let got: Vec<(u32, Option<i32>)> =
+            found.iter().map(|s| (s.section, s.specificity)).collect();
+        assert_eq!(got, expected);
+        // Nobody was Cc'd: every Maintained/Supported section with people is missed.
+        for s in &found {
+            let section = &m.sections()[usize::try_from(s.section).unwrap()];
+            assert_eq!(s.missed_cc, section.wants_cc(), "{}", section.name);
+        }
+    }
+    let everyone: Vec<String> = m
+        .sections()
+        .iter()
+        .flat_map(|s| {
+            s.lists
+                .iter()
+                .cloned()
+                .chain(s.maintainers.iter().map(|p| p.email.clone()))
+        })
+        .collect();
+    let found = m.patch_sections(patch, &everyone, &mut cache);
+    assert!(found.iter().all(|s| !s.missed_cc));
+}

@@ -644,6 +644,15 @@ mod tests {
             commit_message: "<b>body</b> ]]> '\n".into(),
             diffstat: None,
             applied: None,
+            sections: vec!["<i>SECTION</i>".into()],
+            missed_cc: vec!["<i>SECTION</i>".into()],
+        };
+        let patch_ref = crate::report::PatchRef {
+            subject: patch.subject.clone(),
+            author: Some(evil.clone()),
+            message_id: patch.message_id.clone(),
+            url: patch.url.clone(),
+            arrived: patch.arrived.clone(),
         };
         let reason = crate::status::StatusReason {
             kind: "free-text".into(),
@@ -674,6 +683,27 @@ mod tests {
             organizations: vec![],
             reviewer_organizations: vec![],
             subsystems: vec![],
+            sections: Some(vec![crate::report::SectionCount {
+                name: "<i>SECTION</i>".into(),
+                status: Some("<em>Maintained</em>".into()),
+                maintainers: vec![evil.clone()],
+                reviewers: vec![evil.clone()],
+                lists: vec!["<i>list</i>".into()],
+                series: 1,
+                patches: 1,
+                unreviewed_patches: 1,
+                applied_patches: 0,
+            }]),
+            unreviewed_by_section: vec![crate::report::SectionQueue {
+                name: "<i>SECTION</i>".into(),
+                maintainers: vec![evil.clone()],
+                reviewers: vec![evil.clone()],
+                patches: vec![patch_ref.clone()],
+            }],
+            missed_cc: vec![crate::report::MissedCc {
+                patch: patch_ref,
+                sections: vec!["<i>SECTION</i>".into()],
+            }],
             timeline: vec![day("2025-05-01", 1, 1)],
             newest_message_ids: vec![],
             applied: vec![],
@@ -709,6 +739,7 @@ mod tests {
                 message_id: patch.message_id.clone(),
                 url: patch.url.clone(),
                 subsystem: Some("<i>".into()),
+                sections: vec!["<i>SECTION</i>".into()],
                 cover: None,
                 patches: vec![patch],
                 starts_in_window: true,

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use crate::mail::{Diffstat, Person, Version};
 use crate::report::{
-    ContributorCount, DomainCount, OrganizationCount, PatchMail, Report, Series, StatusEntry,
+    ContributorCount, DomainCount, OrganizationCount, PatchMail, Report, SectionCount, Series,
+    StatusEntry,
 };
 
 const SEPARATOR_WIDTH: usize = 70;
@@ -43,17 +44,22 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         write_people(out, &heading, &report.reviewers, top)?;
     }
 
-    writeln!(out, "Top {top} subsystems (by patch series)")?;
-    writeln!(out)?;
-    for s in report.subsystems.iter().take(top) {
-        let plural = if s.patches == 1 { "" } else { "es" };
-        writeln!(
-            out,
-            "{:7}  {} ({} patch{plural})",
-            s.series, s.name, s.patches
-        )?;
+    match &report.sections {
+        Some(sections) => write_sections(out, sections, top)?,
+        None => {
+            writeln!(out, "Top {top} subsystems (by patch series)")?;
+            writeln!(out)?;
+            for s in report.subsystems.iter().take(top) {
+                let plural = if s.patches == 1 { "" } else { "es" };
+                writeln!(
+                    out,
+                    "{:7}  {} ({} patch{plural})",
+                    s.series, s.name, s.patches
+                )?;
+            }
+            writeln!(out)?;
+        }
     }
-    writeln!(out)?;
 
     write_status(out, report)?;
 
@@ -75,6 +81,9 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     if report.series.is_empty() {
         writeln!(out)?;
     }
+
+    write_unreviewed_by_section(out, report, top)?;
+    write_missed_cc(out, report, top)?;
 
     let mut discussed: Vec<&Series> = report.series.iter().filter(|s| s.replies > 0).collect();
     // Stable: among equals the newer series (listed first) stays first.
@@ -167,6 +176,72 @@ fn write_status(out: &mut String, report: &Report) -> std::fmt::Result {
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The MAINTAINERS sections table: series, patches, without review and
+/// applied, at most `top` rows.
+fn write_sections(out: &mut String, sections: &[SectionCount], top: usize) -> std::fmt::Result {
+    writeln!(out, "Top {top} MAINTAINERS sections (by patch series)")?;
+    writeln!(out)?;
+    if !sections.is_empty() {
+        writeln!(out, " series patches unreviewed applied  section")?;
+    }
+    for s in sections.iter().take(top) {
+        writeln!(
+            out,
+            "{:7} {:7} {:10} {:7}  {}",
+            s.series, s.patches, s.unreviewed_patches, s.applied_patches, s.name
+        )?;
+    }
+    writeln!(out)
+}
+
+/// Per section, its patches waiting for review and who reviews for it;
+/// at most `top` sections of at most `top` patches.
+fn write_unreviewed_by_section(out: &mut String, report: &Report, top: usize) -> std::fmt::Result {
+    if report.unreviewed_by_section.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "===== Unreviewed by section =====")?;
+    writeln!(out)?;
+    for queue in report.unreviewed_by_section.iter().take(top) {
+        writeln!(out, "- {} ({} patches)", queue.name, queue.patches.len())?;
+        for (tag, people) in [("R", &queue.reviewers), ("M", &queue.maintainers)] {
+            if !people.is_empty() {
+                let names: Vec<String> = people.iter().map(Person::display).collect();
+                writeln!(out, "  {tag}: {}", names.join(", "))?;
+            }
+        }
+        for patch in queue.patches.iter().take(top) {
+            writeln!(out, "    {}", patch.subject)?;
+        }
+        if queue.patches.len() > top {
+            writeln!(out, "    … {} more", queue.patches.len() - top)?;
+        }
+    }
+    writeln!(out)
+}
+
+/// Patches whose To/Cc/From miss every maintainer and list of a section
+/// they touch; at most `top`.
+fn write_missed_cc(out: &mut String, report: &Report, top: usize) -> std::fmt::Result {
+    if report.missed_cc.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "===== Missed Cc: {} patches reached no maintainer or list of a section they touch =====",
+        report.missed_cc.len()
+    )?;
+    writeln!(out)?;
+    for missed in report.missed_cc.iter().take(top) {
+        writeln!(out, "- {}", missed.patch.subject)?;
+        writeln!(out, "  missed: {}", missed.sections.join(", "))?;
+    }
+    if report.missed_cc.len() > top {
+        writeln!(out, "  … {} more", report.missed_cc.len() - top)?;
+    }
+    writeln!(out)
 }
 
 /// `heading`, then `%7d domain` lines, at most `top`.
@@ -324,6 +399,9 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
     let d = &series.diffstat;
     if d.files > 0 {
         writeln!(out, "  Diffstat: {}", diffstat_line(d))?;
+    }
+    if !series.sections.is_empty() {
+        writeln!(out, "  Sections: {}", series.sections.join(", "))?;
     }
     for line in &series.reviews {
         let names: Vec<&str> = line.people.iter().map(Person::short_name).collect();

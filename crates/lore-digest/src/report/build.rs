@@ -5,6 +5,7 @@ use super::model::{
     ContributorCount, DayCount, DomainCount, OrganizationCount, PatchMail, PatchesMissing, Report,
     ReviewLine, Series, Stats, VersionRef,
 };
+use super::sections;
 use super::status::{assess_series, status_lists};
 use super::threads::{discussion, given, series_of_mail};
 use super::tree::{TreeSource, tree_evidence};
@@ -17,6 +18,7 @@ use crate::analysis::{
 use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
 use crate::mail::{CommitMessage, Diffstat};
 use crate::mail::{Message, Person, SubjectKind, TrailerKind};
+use crate::maintainers::Maintainers;
 use crate::status::{Applied, SeriesStatus};
 
 /// What a report is built with, beyond the selection.
@@ -48,6 +50,11 @@ pub struct Options {
     /// What an upstream tree says was applied, by the patch's Message-ID
     /// (see [`crate::upstream`]); filled in by [`build`] from `tree`.
     pub tree_evidence: HashMap<String, Applied>,
+    /// A MAINTAINERS file (`--maintainers`): every patch is mapped to its
+    /// sections, and the report counts them (see `report/sections.rs`).
+    pub maintainers: Option<std::sync::Arc<Maintainers>>,
+    /// The lines of that file that were skipped (`FILE:LINE: …`).
+    pub maintainers_warnings: Vec<String>,
 }
 
 /// How far before the selection a report looks for earlier versions of
@@ -66,6 +73,14 @@ pub enum Lookback {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
+    let mapped;
+    let archive = match &options.maintainers {
+        Some(maintainers) => {
+            mapped = archive.with_maintainers(maintainers.clone());
+            &mapped
+        }
+        None => archive,
+    };
     let (mut selected, mut outcome) = archive.read_selection(selection)?;
     // A window from a time on may well start after a shallow mirror's cut
     // (`sync --since` cuts at the window's start); anything else that
@@ -247,7 +262,13 @@ pub fn from_mails(
         .iter()
         .zip(discussion.series)
         .filter_map(|(g, activity)| {
-            let (key, posting, mut series) = series(&mails, &mut commit_messages, g, &link)?;
+            let (key, posting, mut series) = series(
+                &mails,
+                &mut commit_messages,
+                g,
+                &link,
+                options.maintainers.as_deref(),
+            )?;
             reply_mails.push(activity.reply_mails);
             series.replies = activity.replies;
             series.participants = activity.participants;
@@ -309,6 +330,14 @@ pub fn from_mails(
     };
     stats.applied_patches = status.applied_patches;
     stats.statuses = status.counts;
+    let section_tables = options.maintainers.as_deref().map(|m| {
+        let report_series: Vec<&Series> = series.iter().map(|(_, _, s)| s).collect();
+        sections::tables(m, &report_series)
+    });
+    let (sections, unreviewed_by_section, missed_cc) = match section_tables {
+        Some(t) => (Some(t.sections), t.unreviewed_by_section, t.missed_cc),
+        None => (None, Vec::new(), Vec::new()),
+    };
 
     let report = Report {
         list: options
@@ -337,6 +366,9 @@ pub fn from_mails(
                 .iter()
                 .map(|(_, _, s)| (s.title.as_str(), s.patches.len())),
         ),
+        sections,
+        unreviewed_by_section,
+        missed_cc,
         timeline: timeline(&mails),
         newest_message_ids: newest_message_ids(&mails),
         applied: status.applied,
@@ -354,6 +386,7 @@ pub fn from_mails(
             .cloned()
             .chain(warnings(&mails, &missing))
             .chain(summarize_status_warnings(&status_warnings))
+            .chain(sections::summarize_warnings(&options.maintainers_warnings))
             .collect(),
     };
     // Freeing tens of thousands of parsed mails one by one takes longer
@@ -373,6 +406,7 @@ fn series(
     commit_messages: &mut [Option<CommitMessage>],
     group: &SeriesGroup,
     link: &dyn Fn(&Option<String>) -> Option<String>,
+    maintainers: Option<&Maintainers>,
 ) -> Option<(SortKey, Posting, Series)> {
     let index_of = |i: usize| mails[i].message.patch_tag().and_then(|t| t.index);
     let cover = group
@@ -412,6 +446,9 @@ fn series(
         let mail = &mails[i];
         let message = &mail.message;
         let commit_message = commit_messages[i].take().unwrap_or_default();
+        let (sections, missed_cc) = maintainers
+            .map(|m| sections::patch_sections(m, &message.sections))
+            .unwrap_or_default();
         PatchMail {
             index: message.patch_tag().and_then(|t| t.index),
             subject: message.subject.full.clone(),
@@ -425,6 +462,8 @@ fn series(
             commit_message: commit_message.text,
             diffstat: commit_message.diffstat,
             applied: None,
+            sections,
+            missed_cc,
         }
     };
     let series = Series {
@@ -444,6 +483,14 @@ fn series(
         message_id: root_message.message_id.clone(),
         url: link(&root_message.message_id),
         subsystem: subsystem(&root_message.subject.title),
+        sections: maintainers
+            .map(|m| {
+                let found = patches
+                    .iter()
+                    .map(|&i| mails[i].message.sections.as_slice());
+                sections::series_sections(m, found)
+            })
+            .unwrap_or_default(),
         starts_in_window: group
             .members
             .iter()
@@ -601,20 +648,9 @@ fn patches_missing(series: &Series, open_start: bool) -> Option<PatchesMissing> 
 
 /// Patches of a series with no review trailer on them or on its cover letter.
 fn unreviewed(series: &Series) -> usize {
-    // One pass over the trailers: a series may carry many thousands.
-    let reviewed: HashSet<Option<u32>> = series
-        .trailers
-        .iter()
-        .filter(|t| t.kind.is_review())
-        .map(|t| t.patch)
-        .collect();
-    if reviewed.contains(&Some(0)) {
-        return 0;
-    }
-    series
-        .patches
-        .iter()
-        .filter(|p| !reviewed.contains(&p.index))
+    sections::reviewed_flags(series)
+        .into_iter()
+        .filter(|&r| !r)
         .count()
 }
 

@@ -7,6 +7,7 @@
 mod build;
 mod links;
 mod model;
+mod sections;
 mod status;
 mod threads;
 mod tree;
@@ -14,8 +15,8 @@ mod tree;
 pub use build::{Lookback, Options, build, from_mails};
 pub use links::message_url;
 pub use model::{
-    ContributorCount, DayCount, DomainCount, GivenTrailer, OrganizationCount, PatchMail,
-    PatchesMissing, Report, ReviewLine, Series, Stats, StatusCounts, StatusEntry, Thread,
-    VersionRef,
+    ContributorCount, DayCount, DomainCount, GivenTrailer, MissedCc, OrganizationCount, PatchMail,
+    PatchRef, PatchesMissing, Report, ReviewLine, SectionCount, SectionQueue, Series, Stats,
+    StatusCounts, StatusEntry, Thread, VersionRef,
 };
 pub use tree::TreeSource;

@@ -41,6 +41,16 @@ pub struct Report {
     /// Series per subsystem (the title's prefixes, `KVM: x86/mmu`), most
     /// series first; every entry.
     pub subsystems: Vec<SubsystemCount>,
+    /// With `--maintainers`: series and patches per MAINTAINERS section,
+    /// most series first; `None` without.
+    pub sections: Option<Vec<SectionCount>>,
+    /// With `--maintainers`: per section, its patches still waiting for a
+    /// review, with the people who could give it; most patches first.
+    pub unreviewed_by_section: Vec<SectionQueue>,
+    /// With `--maintainers`: patches whose To, Cc and From name no
+    /// maintainer and no list of a `Maintained`/`Supported` section they
+    /// touch, newest series first.
+    pub missed_cc: Vec<MissedCc>,
     /// Mails and patches per day of arrival (UTC), oldest first; days
     /// without mail are left out.
     pub timeline: Vec<DayCount>,
@@ -281,6 +291,8 @@ pub struct Series {
     pub url: Option<String>,
     /// The subsystem its title names (`KVM: x86/mmu`), if any.
     pub subsystem: Option<String>,
+    /// With `--maintainers`: the sections its patches touch, most specific first.
+    pub sections: Vec<String>,
     /// The cover letter, when it is in the selection.
     pub cover: Option<PatchMail>,
     /// The patches in the selection, by index.
@@ -373,6 +385,75 @@ pub struct PatchMail {
     /// That it was applied, how that is known and where; null when nothing
     /// says so (always null for a cover letter).
     pub applied: Option<Applied>,
+    /// With `--maintainers`: the sections its diff and text touch, most
+    /// specific first (empty for a cover letter).
+    pub sections: Vec<String>,
+    /// Of `sections`, those whose maintainers and lists its To/Cc/From all miss.
+    pub missed_cc: Vec<String>,
+}
+
+/// One MAINTAINERS section's share of the selection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct SectionCount {
+    /// The section's name line.
+    pub name: String,
+    /// `S:` as written, or null.
+    pub status: Option<String>,
+    /// `M:`.
+    pub maintainers: Vec<Person>,
+    /// `R:`.
+    pub reviewers: Vec<Person>,
+    /// `L:`, addresses only.
+    pub lists: Vec<String>,
+    /// Series with a patch touching the section.
+    pub series: usize,
+    /// Patches touching it.
+    pub patches: usize,
+    /// Of those, the ones without review.
+    pub unreviewed_patches: usize,
+    /// Of those, the ones applied.
+    pub applied_patches: usize,
+}
+
+/// A section's patches waiting for review, and who reviews for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct SectionQueue {
+    /// The section's name line.
+    pub name: String,
+    /// `M:`.
+    pub maintainers: Vec<Person>,
+    /// `R:`.
+    pub reviewers: Vec<Person>,
+    /// Its patches without review of series still open, newest series first.
+    pub patches: Vec<PatchRef>,
+}
+
+/// A patch named in a section list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct PatchRef {
+    /// Its subject as sent.
+    pub subject: String,
+    /// Its author.
+    pub author: Option<Person>,
+    /// Its Message-ID.
+    pub message_id: Option<String>,
+    /// Its web archive link (with `--url`).
+    pub url: Option<String>,
+    /// When it arrived (RFC 3339 UTC).
+    pub arrived: String,
+}
+
+/// A patch that missed the people of sections it touches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct MissedCc {
+    /// The patch.
+    pub patch: PatchRef,
+    /// The sections whose maintainers and lists its To/Cc/From all miss.
+    pub sections: Vec<String>,
 }
 
 /// Another version of a series.
