@@ -266,10 +266,17 @@ pub fn assess(
             .by
             .as_ref()
             .is_some_and(|by| Some(by.email.as_str()) == facts.author);
+        // A bare word (`Thank you for the suggestion`) is no place either:
+        // branches and trees have a `-`, `/`, `.` or digit in their names.
+        let named_place = |name: &Option<String>| {
+            name.as_deref().is_some_and(|n| {
+                n.contains(|c: char| matches!(c, '-' | '/' | '.' | '_') || c.is_ascii_digit())
+            })
+        };
         if evidence.rule == Rule::FreeText
             && from_author
-            && evidence.tree.is_none()
-            && evidence.branch.is_none()
+            && !named_place(&evidence.tree)
+            && !named_place(&evidence.branch)
         {
             continue;
         }
@@ -560,6 +567,19 @@ mod tests {
             time,
             message_id: Some("n@x"),
         }
+    }
+
+    #[test]
+    fn the_authors_own_applied_needs_a_branch_like_name() {
+        let mut e = notice_of(Kind::Applied, Rule::FreeText, "ann@x.org");
+        e.branch = Some("suggestion".into());
+        let mut facts = three_patches();
+        facts.notices = vec![notice(&e, Some(0), 9)];
+        assert_eq!(run(&facts).status, SeriesStatus::New);
+        e.branch = Some("hyperv-next".into());
+        let mut facts = three_patches();
+        facts.notices = vec![notice(&e, Some(0), 9)];
+        assert_eq!(run(&facts).status, SeriesStatus::Applied);
     }
 
     #[test]
