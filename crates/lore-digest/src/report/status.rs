@@ -14,7 +14,7 @@ const DAY: i64 = 86_400;
 
 /// Whole days from `from` to `to`, never negative.
 fn days(from: i64, to: i64) -> u32 {
-    u32::try_from((to - from).max(0) / DAY).unwrap_or(u32::MAX)
+    u32::try_from(to.saturating_sub(from).max(0) / DAY).unwrap_or(u32::MAX)
 }
 
 fn parse_time(rfc3339: &str) -> Option<i64> {
