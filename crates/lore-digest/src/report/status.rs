@@ -6,8 +6,8 @@ use super::model::{PatchMail, Series, StatusCounts, StatusEntry, Thread};
 use crate::archive::MailRecord;
 use crate::mail::{Person, parse_subject};
 use crate::status::{
-    Applied, Assessment, Kind, Notice, PatchFacts, RemovalReason, Reply, Review, Rule, SeriesFacts,
-    SeriesStatus, StatusReason, assess,
+    Applied, Assessment, Notice, PatchFacts, Reply, Review, Rule, SeriesFacts, SeriesStatus,
+    StatusReason, applied_words, assess, decided_status,
 };
 
 const DAY: i64 = 86_400;
@@ -232,22 +232,11 @@ fn earlier_entry(
     for &m in thread_mails {
         let mail = &mails[m];
         for evidence in &mail.message.evidence {
-            let status = match &evidence.kind {
-                Kind::Applied | Kind::AddedToTree | Kind::Accepted => SeriesStatus::Applied,
-                Kind::RemovedFromTree {
-                    reason: RemovalReason::Merged,
-                } => SeriesStatus::Applied,
-                Kind::Nacked
-                | Kind::Rejected
-                | Kind::RemovedFromTree {
-                    reason: RemovalReason::Nacked,
-                } => SeriesStatus::Nacked,
-                Kind::ChangesRequested
-                | Kind::Deferred
-                | Kind::RemovedFromTree {
-                    reason: RemovalReason::ToBeUpdated,
-                } => SeriesStatus::ChangesRequested,
-                _ => continue,
+            // Only the outcomes the report lists for such series: applied,
+            // NAKed, changes requested.
+            let status = match decided_status(&evidence.kind) {
+                Some(SeriesStatus::Superseded) | None => continue,
+                Some(status) => status,
             };
             // Without the series at hand, a bare `Applied.` cannot be told
             // from an author taking a suggestion: only named places count.
@@ -309,13 +298,4 @@ fn earlier_entry(
         total,
         days_waiting: None,
     })
-}
-
-/// `applied to hyperv-next`, `applied to tip (x86/urgent)`.
-fn applied_words(tree: Option<&str>, branch: Option<&str>) -> String {
-    match (tree, branch) {
-        (Some(tree), Some(branch)) => format!("applied to {tree} ({branch})"),
-        (Some(place), None) | (None, Some(place)) => format!("applied to {place}"),
-        (None, None) => "applied".into(),
-    }
 }

@@ -214,6 +214,17 @@ enum Effect {
     Superseded,
 }
 
+/// The status a notice of `kind` decides on its own, if any: for the
+/// threads of series posted before the selection, where no more is known.
+pub(crate) fn decided_status(kind: &Kind) -> Option<SeriesStatus> {
+    Some(match effect(kind)? {
+        Effect::Applied => SeriesStatus::Applied,
+        Effect::Nacked => SeriesStatus::Nacked,
+        Effect::ChangesRequested => SeriesStatus::ChangesRequested,
+        Effect::Superseded => SeriesStatus::Superseded,
+    })
+}
+
 fn effect(kind: &Kind) -> Option<Effect> {
     Some(match kind {
         Kind::Applied | Kind::AddedToTree | Kind::Accepted => Effect::Applied,
@@ -394,14 +405,18 @@ pub fn assess(
     }
 }
 
-/// `applied to hyperv-next (commit 0123abcd)`.
-fn applied_text(applied: &Applied) -> String {
-    let mut text = String::from("applied");
-    match (&applied.tree, &applied.branch) {
-        (Some(tree), Some(branch)) => text.push_str(&format!(" to {tree} ({branch})")),
-        (Some(place), None) | (None, Some(place)) => text.push_str(&format!(" to {place}")),
-        (None, None) => {}
+/// `applied to hyperv-next`, `applied to tip (x86/urgent)`, `applied`.
+pub(crate) fn applied_words(tree: Option<&str>, branch: Option<&str>) -> String {
+    match (tree, branch) {
+        (Some(tree), Some(branch)) => format!("applied to {tree} ({branch})"),
+        (Some(place), None) | (None, Some(place)) => format!("applied to {place}"),
+        (None, None) => "applied".into(),
     }
+}
+
+/// `applied to hyperv-next, commit 0123abcd`.
+fn applied_text(applied: &Applied) -> String {
+    let mut text = applied_words(applied.tree.as_deref(), applied.branch.as_deref());
     if let Some(commit) = &applied.commit {
         text.push_str(&format!(", commit {}", &commit[..commit.len().min(12)]));
     }

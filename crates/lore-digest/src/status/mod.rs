@@ -40,6 +40,7 @@ pub use assess::{
     Applied, Assessment, Notice, PatchFacts, Reply, Review, SeriesFacts, SeriesStatus,
     StatusReason, assess,
 };
+pub(crate) use assess::{applied_words, decided_status};
 pub use prefilter::may_hold_evidence;
 
 /// What a piece of evidence says happened.
