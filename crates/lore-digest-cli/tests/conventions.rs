@@ -4,31 +4,10 @@
 
 mod common;
 
-use common::{DAY, Epoch, HOUR, T0, assert_input_error, run, run_json, run_ok};
+use common::list_mail as mail;
+use common::{DAY, Epoch, HOUR, T0, assert_input_error, patch_body, run, run_json, run_ok};
 use serde_json::Value;
 use tempfile::TempDir;
-
-/// A mail with the usual list headers; `parent` threads it.
-fn mail(from: &str, subject: &str, id: &str, parent: Option<&str>, body: &str) -> String {
-    let threading = parent.map_or(String::new(), |p| {
-        format!("In-Reply-To: <{p}>\nReferences: <{p}>\n")
-    });
-    format!(
-        "From: {from}\nTo: linux-hyperv@vger.kernel.org\nSubject: {subject}\n\
-         Date: Thu, 1 May 2025 10:00:00 +0000\nMessage-ID: <{id}>\n{threading}\
-         List-Id: <linux-hyperv.vger.kernel.org>\n\n{body}"
-    )
-}
-
-/// A git format-patch body: message, trailers, diffstat and a diff of `file`.
-fn patch_body(what: &str, file: &str) -> String {
-    format!(
-        "{what}\n\nSigned-off-by: Ann Author <ann@widgets.example>\n---\n \
-         {file} | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n\
-         diff --git a/{file} b/{file}\nindex 1234567..89abcde 100644\n--- a/{file}\n+++ b/{file}\n\
-         @@ -1,3 +1,3 @@\n int x;\n-int y;\n+long y;\n int z;\n-- \n2.49.0\n"
-    )
-}
 
 const ANN: &str = "Ann Author <ann@widgets.example>";
 const ROB: &str = "Rob Reviewer <rob@reviews.example>";

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{DAY, Epoch, T0, run_json, run_ok};
+use common::{DAY, Epoch, T0, patch_body, run_json, run_ok};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -16,25 +16,7 @@ fn at(id: &str) -> String {
 }
 
 fn mail(from: &str, subject: &str, id: &str, parent: Option<&str>, body: &str) -> String {
-    let id = at(id);
-    let threading = parent.map_or(String::new(), |p| {
-        let p = at(p);
-        format!("In-Reply-To: <{p}>\nReferences: <{p}>\n")
-    });
-    format!(
-        "From: {from}\nTo: linux-hyperv@vger.kernel.org\nSubject: {subject}\n\
-         Date: Thu, 1 May 2025 10:00:00 +0000\nMessage-ID: <{id}>\n{threading}\
-         List-Id: <linux-hyperv.vger.kernel.org>\n\n{body}"
-    )
-}
-
-fn patch_body(what: &str, file: &str) -> String {
-    format!(
-        "{what}\n\nSigned-off-by: Ann Author <ann@widgets.example>\n---\n \
-         {file} | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n\
-         diff --git a/{file} b/{file}\nindex 1234567..89abcde 100644\n--- a/{file}\n+++ b/{file}\n\
-         @@ -1,3 +1,3 @@\n int x;\n-int y;\n+long y;\n int z;\n-- \n2.49.0\n"
-    )
+    common::list_mail(from, subject, &at(id), parent.map(at).as_deref(), body)
 }
 
 const ANN: &str = "Ann Author <ann@widgets.example>";
