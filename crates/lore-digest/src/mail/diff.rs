@@ -42,10 +42,10 @@ pub fn has_diff(body: &str) -> bool {
 /// `--- ` header. Linear in the length of the body.
 pub fn touched_files(body: &str) -> Vec<String> {
     let mut files = Touched::default();
-    let lines: Vec<&str> = body
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .collect();
+    let mut lines = Lines {
+        text: body,
+        at: Some(0),
+    };
     // Lines left in the current hunk, old and new side.
     let mut hunk: Option<(u64, u64)> = None;
     // Whether the current git file's names had prefixes to take off.
@@ -53,16 +53,21 @@ pub fn touched_files(body: &str) -> Vec<String> {
     let mut in_git_header = false;
     let mut seen_diff = false;
     let mut p0_seen = false;
-    let mut at = 0;
-    while at < lines.len() {
-        let line = lines[at];
-        at += 1;
+    while let Some(line) = lines.next() {
         if let Some((old, new)) = hunk {
             if let Some(left) = hunk_step(line, old, new) {
                 hunk = (left != (0, 0)).then_some(left);
                 continue;
             }
             hunk = None;
+        }
+        // Every line read below starts with one of these; most lines (the
+        // message, the diffstat) start with none.
+        if !matches!(
+            line.as_bytes().first(),
+            Some(b'd' | b'r' | b'c' | b'-' | b'@')
+        ) {
+            continue;
         }
         if let Some(rest) = line.strip_prefix("diff --git ") {
             seen_diff = true;
@@ -92,9 +97,9 @@ pub fn touched_files(body: &str) -> Vec<String> {
                 files.add(&name);
             }
         } else if let Some(old) = line.strip_prefix("--- ")
-            && let Some(new) = lines.get(at).and_then(|next| next.strip_prefix("+++ "))
+            && let Some(new) = lines.peek().and_then(|next| next.strip_prefix("+++ "))
         {
-            at += 1;
+            lines.next();
             seen_diff = true;
             let (Some(old), Some(new)) = (header_name(old), header_name(new)) else {
                 continue;
@@ -126,19 +131,70 @@ pub fn touched_files(body: &str) -> Vec<String> {
     files.list
 }
 
-/// The files found so far, each once.
+/// The lines of a text as `split('\n')` gives them, without a line's `\r`.
+/// A diff is long and most of its lines are only counted off a hunk, so
+/// they are found with `memchr`, never collected.
+struct Lines<'a> {
+    text: &'a str,
+    /// Where the next line starts; `None` after the last one.
+    at: Option<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn peek(&self) -> Option<&'a str> {
+        Lines { ..*self }.next()
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.at?;
+        let rest = self.text.get(start..)?;
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(nl) => {
+                self.at = Some(start + nl + 1);
+                &rest[..nl]
+            }
+            None => {
+                self.at = None;
+                rest
+            }
+        };
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// The files found so far, each once. A patch touches a few files: a
+/// look through the list costs less than hashing, up to a few dozen.
 #[derive(Default)]
 struct Touched {
     list: Vec<String>,
+    /// Filled once the list is long.
     seen: std::collections::HashSet<String>,
 }
 
+/// How long [`Touched::list`] grows before [`Touched::seen`] is used.
+const FEW_FILES: usize = 32;
+
 impl Touched {
     fn add(&mut self, name: &str) {
-        if name.is_empty() || name == "/dev/null" || self.seen.contains(name) {
+        if name.is_empty() || name == "/dev/null" {
             return;
         }
-        self.seen.insert(name.to_string());
+        if self.list.len() < FEW_FILES {
+            if self.list.iter().any(|known| known == name) {
+                return;
+            }
+        } else {
+            if self.seen.is_empty() {
+                self.seen.extend(self.list.iter().cloned());
+            }
+            if !self.seen.insert(name.to_string()) {
+                return;
+            }
+        }
         self.list.push(name.to_string());
     }
 
@@ -312,6 +368,18 @@ diff --git a/include/linux/hyperv.h b/include/linux/hyperv.h\n\
                 "include/linux/hyperv.h"
             ]
         );
+    }
+
+    #[test]
+    fn many_files_each_once_in_order() {
+        let names: Vec<String> = (0..40).map(|n| format!("dir/f{n}.c")).collect();
+        let mut body = String::new();
+        for name in names.iter().chain(&names) {
+            body.push_str(&format!(
+                "diff --git a/{name} b/{name}\n--- a/{name}\n+++ b/{name}\n@@ -1 +1 @@\n-a\n+b\n"
+            ));
+        }
+        assert_eq!(files(&body), names);
     }
 
     #[test]

@@ -15,7 +15,7 @@ const ORIGINAL_FROM: &str = "X-Original-From";
 
 use std::sync::Arc;
 
-use crate::maintainers::{Maintainers, PatchSection, PathCache};
+use crate::maintainers::{Maintainers, PatchSection, PathCache, Recipients};
 use crate::status::{Evidence, evidence, may_hold_evidence};
 
 /// One mail, reduced to what a report uses.
@@ -91,8 +91,6 @@ pub struct MailParser {
     /// With MAINTAINERS: patches are mapped to their sections as they are
     /// parsed, while their body is at hand (the parsed mail keeps none).
     maintainers: Option<Arc<Maintainers>>,
-    /// Reads the To and Cc addresses of a patch (with `maintainers` only).
-    recipients: MessageParser,
     /// The sections of the files seen so far.
     paths: PathCache,
 }
@@ -115,9 +113,6 @@ impl Default for MailParser {
             inner,
             trimmed: Vec::new(),
             maintainers: None,
-            recipients: MessageParser::new()
-                .header_address(HeaderName::To)
-                .header_address(HeaderName::Cc),
             paths: PathCache::default(),
         }
     }
@@ -222,7 +217,9 @@ impl MailParser {
                 Some(mail) => {
                     let decoded = mail.body_text(0).unwrap_or_default();
                     let body = printable_text(&decoded);
-                    let carries_diff = whole && carries_diff(&mail, &body);
+                    let body_has_diff = whole.then(|| has_diff(&body));
+                    let carries_diff =
+                        body_has_diff.is_some_and(|found| found || attaches_diff(&mail));
                     subject.kind =
                         kind_by_body(&subject, &body, carries_diff, in_reply_to.is_some());
                     let is_patch = matches!(subject.kind, SubjectKind::Patch(_));
@@ -244,10 +241,16 @@ impl MailParser {
                             && is_patch
                             && !matches!(&subject.kind, SubjectKind::Patch(t) if t.is_cover_letter())
                         {
-                            let mut to = recipients(&self.recipients, original);
-                            to.extend(sender.iter().chain(&original_from).map(|p| p.email.clone()));
+                            let mut to = recipients(original);
+                            for person in sender.iter().chain(&original_from) {
+                                to.add(&person.email);
+                            }
                             sections = maintainers.patch_sections(
-                                &patch_text(&mail, &body),
+                                &patch_text(
+                                    &mail,
+                                    &body,
+                                    body_has_diff.unwrap_or_else(|| has_diff(&body)),
+                                ),
                                 &to,
                                 &mut self.paths,
                             );
@@ -289,8 +292,12 @@ impl MailParser {
 
 /// The text `K:` and the touched files are read from: the body, or when
 /// the diff came as an attachment, the body and its patch attachments.
-fn patch_text<'a>(mail: &mail_parser::Message<'_>, body: &'a str) -> std::borrow::Cow<'a, str> {
-    if has_diff(body) {
+fn patch_text<'a>(
+    mail: &mail_parser::Message<'_>,
+    body: &'a str,
+    body_has_diff: bool,
+) -> std::borrow::Cow<'a, str> {
+    if body_has_diff {
         return body.into();
     }
     let mut text = body.to_string();
@@ -303,13 +310,17 @@ fn patch_text<'a>(mail: &mail_parser::Message<'_>, body: &'a str) -> std::borrow
     text.into()
 }
 
-/// The lower-cased addresses of a mail's To and Cc headers, read from
-/// the raw mail: only patches need them, so the header filter drops them
-/// and the parser never sees them for the other mails.
-fn recipients(parser: &MessageParser, raw: &[u8]) -> Vec<String> {
+/// A mail's To and Cc header lines, read from the raw mail: only patches
+/// need them, so the header filter drops them and the parser never sees
+/// them for the other mails.
+fn recipients(raw: &[u8]) -> Recipients {
     let mut block = Vec::new();
     let mut keep = false;
-    for line in raw.split_inclusive(|&b| b == b'\n') {
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |nl| nl + 1);
+        let line = &rest[..end];
+        rest = &rest[end..];
         if line == b"\n" || line == b"\r\n" {
             break;
         }
@@ -322,24 +333,7 @@ fn recipients(parser: &MessageParser, raw: &[u8]) -> Vec<String> {
             block.extend_from_slice(line);
         }
     }
-    if block.is_empty() {
-        return Vec::new();
-    }
-    if !block.ends_with(b"\n") {
-        block.push(b'\n');
-    }
-    block.extend_from_slice(b"\n");
-    let Some(parsed) = parser.parse_headers(&block[..]) else {
-        return Vec::new();
-    };
-    [parsed.to(), parsed.cc()]
-        .into_iter()
-        .flatten()
-        .flat_map(|address| address.iter())
-        .filter_map(|a| a.address())
-        .map(|a| a.trim().to_ascii_lowercase())
-        .filter(|a| !a.is_empty())
-        .collect()
+    Recipients::from_headers(&String::from_utf8_lossy(&block))
 }
 
 /// What a mail that is not a reply by its subject is, once its body is
@@ -371,22 +365,21 @@ fn is_request_pull(body: &str) -> bool {
             || memchr::memmem::find(bytes, b"are available in the git repository at").is_some())
 }
 
-/// Whether a mail carries a diff: in its body, or as an attached patch
-/// (`text/x-patch`, a `.patch` or `.diff` file, an attachment holding one).
-fn carries_diff(mail: &mail_parser::Message<'_>, body: &str) -> bool {
-    has_diff(body)
-        || mail.attachments().any(|part| {
-            let named = part.attachment_name().is_some_and(|name| {
-                let name = name.to_ascii_lowercase();
-                name.ends_with(".patch") || name.ends_with(".diff")
-            });
-            let typed = part.content_type().is_some_and(|ct| {
-                ct.subtype().is_some_and(|sub| {
-                    sub.eq_ignore_ascii_case("x-patch") || sub.eq_ignore_ascii_case("x-diff")
-                })
-            });
-            named || typed || part.text_contents().is_some_and(has_diff)
-        })
+/// Whether a mail attaches a diff (`text/x-patch`, a `.patch` or `.diff`
+/// file, an attachment holding one); [`has_diff`] looks in its body.
+fn attaches_diff(mail: &mail_parser::Message<'_>) -> bool {
+    mail.attachments().any(|part| {
+        let named = part.attachment_name().is_some_and(|name| {
+            let name = name.to_ascii_lowercase();
+            name.ends_with(".patch") || name.ends_with(".diff")
+        });
+        let typed = part.content_type().is_some_and(|ct| {
+            ct.subtype().is_some_and(|sub| {
+                sub.eq_ignore_ascii_case("x-patch") || sub.eq_ignore_ascii_case("x-diff")
+            })
+        });
+        named || typed || part.text_contents().is_some_and(has_diff)
+    })
 }
 
 impl Message {

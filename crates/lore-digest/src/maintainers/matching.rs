@@ -40,12 +40,23 @@ pub(crate) struct Index {
     tail_lengths: FastMap<u32>,
     names: Option<RegexSet>,
     name_origins: Vec<Origin>,
-    /// `K:` on lines before the diff, and on `+`/`-` lines of the diff.
-    keywords: Option<(RegexSet, RegexSet)>,
+    /// The `K:` patterns, `None` when there are none.
+    keywords: Option<Keywords>,
     keyword_origins: Vec<Origin>,
-    /// `keywords`' first set in ASCII mode, for whole ASCII texts (`None`
-    /// when a pattern needs Unicode).
-    keyword_prefilter: Option<regex::bytes::RegexSet>,
+}
+
+/// The `K:` patterns, on bytes as get_maintainer.pl reads a patch (no
+/// decoding layer, so `\b`, `\w`, `.` and `(?i)` are ASCII): the sets
+/// give the patterns a line matches, the finder the lines worth asking
+/// (see [`Index::keyword_hits`]).
+#[derive(Debug)]
+struct Keywords {
+    /// Every pattern as matched on a line before the diff.
+    intro: regex::bytes::RegexSet,
+    /// Every pattern as matched on a `+`/`-` line of the diff.
+    in_diff: regex::bytes::RegexSet,
+    /// `intro`'s patterns as one alternation.
+    finder: regex::bytes::Regex,
 }
 
 #[derive(Debug)]
@@ -192,19 +203,26 @@ impl Index {
             &mut parsed.warnings,
         );
         let (patterns, origins) = place(keywords, &mut parsed.sections, |s| &mut s.keywords);
+        let intro_patterns: Vec<String> = patterns.iter().map(|value| intro(value)).collect();
         let in_diff: Vec<String> = patterns
             .iter()
             .map(|value| format!("(?mx)^[+-].*(?:{value}\n)"))
             .collect();
-        let intro_patterns: Vec<String> = patterns.iter().map(|value| intro(value)).collect();
         let intro_set =
             intro_set.or_else(|| set_or_warn(&intro_patterns, "K", path, &mut parsed.warnings));
-        index.keyword_prefilter = regex::bytes::RegexSetBuilder::new(&intro_patterns)
-            .unicode(false)
-            .build()
-            .ok()
-            .filter(|_| !intro_patterns.is_empty());
-        index.keywords = intro_set.zip(set_or_warn(&in_diff, "K", path, &mut parsed.warnings));
+        // Each in its own group, so that its flags end with it.
+        let alternation = intro_patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        index.keywords = intro_set.and_then(|_| {
+            Some(Keywords {
+                intro: bytes_set(&intro_patterns)?,
+                in_diff: bytes_set(&in_diff)?,
+                finder: bytes_regex(&alternation)?,
+            })
+        });
         index.keyword_origins = origins;
         index
     }
@@ -345,16 +363,55 @@ impl Index {
     /// line by line; before the first `+++ `/`--- ` file line every line
     /// counts, after it only `+`/`-` lines; the lines it reads for other
     /// purposes (file names, hunk headers, `Fixes:`) never count.
+    ///
+    /// Most lines match no pattern, and asking the sets about each line
+    /// costs more in set-up than in matching; so the text is searched
+    /// whole by the finder, and only the line each of its matches starts
+    /// on is asked (then the search goes on from the next line). No line
+    /// that matches is missed: its match is also a match in the whole text
+    /// (`\b`, `^` and `$` see the same neighbours), so the leftmost match
+    /// from the start of any earlier line starts on that line or before.
     fn keyword_hits(&self, content: &str) -> Vec<Origin> {
-        let Some((intro, in_diff)) = &self.keywords else {
+        let Some(keywords) = &self.keywords else {
             return Vec::new();
         };
-        if let Some(prefilter) = &self.keyword_prefilter
-            && !may_match_keywords(prefilter, intro, content)
-        {
-            return Vec::new();
-        }
+        let diff_start = first_file_line(content);
         let mut found = vec![false; self.keyword_origins.len()];
+        lines_found(&keywords.finder, content, |start, line| {
+            if !matches!(perl_branch(line), Branch::Text) {
+                return;
+            }
+            let set = if start < diff_start {
+                &keywords.intro
+            } else if line.starts_with(['+', '-']) {
+                &keywords.in_diff
+            } else {
+                return;
+            };
+            for id in set.matches(line.as_bytes()).iter() {
+                if let Some(slot) = found.get_mut(id) {
+                    *slot = true;
+                }
+            }
+        });
+        self.origins_of(&found)
+    }
+
+    fn origins_of(&self, found: &[bool]) -> Vec<Origin> {
+        found
+            .iter()
+            .zip(&self.keyword_origins)
+            .filter_map(|(&hit, &origin)| hit.then_some(origin))
+            .collect()
+    }
+
+    /// The line-by-line reading [`Index::keyword_hits`] must equal.
+    #[cfg(test)]
+    pub(crate) fn keyword_hits_by_line(&self, content: &str) -> Vec<usize> {
+        let Some(keywords) = &self.keywords else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
         let mut in_patch = false;
         for line in content.split_inclusive('\n') {
             match perl_branch(line) {
@@ -366,55 +423,66 @@ impl Index {
                 Branch::Text => {}
             }
             let set = if in_patch {
-                // `^[+-].*` cannot match any other line.
-                if !line.starts_with(['+', '-']) {
-                    continue;
-                }
-                in_diff
+                &keywords.in_diff
             } else {
-                intro
+                &keywords.intro
             };
-            if set.is_match(line) {
-                for id in set.matches(line).iter() {
-                    if let Some(slot) = found.get_mut(id) {
-                        *slot = true;
-                    }
-                }
-            }
+            found.extend(set.matches(line.as_bytes()).iter());
         }
+        found.sort_unstable();
+        found.dedup();
         found
-            .iter()
-            .zip(&self.keyword_origins)
-            .filter_map(|(&hit, &origin)| hit.then_some(origin))
+    }
+
+    /// [`Index::keyword_hits`] as set indexes, for the tests.
+    #[cfg(test)]
+    pub(crate) fn keyword_ids(&self, content: &str) -> Vec<usize> {
+        let hits = self.keyword_hits(content);
+        (0..self.keyword_origins.len())
+            .filter(|&id| {
+                let origin = self.keyword_origins[id];
+                hits.iter()
+                    .any(|h| h.section == origin.section && h.index == origin.index)
+            })
             .collect()
     }
 }
 
-/// Whether any line of `content` may match a `K:` pattern: most patches
-/// match none, and a search per line costs more in set-up than in
-/// matching. Runs of ASCII lines are searched whole by `prefilter` (the
-/// `intro` set in ASCII mode), the few other lines one by one by `intro`.
-/// Never false where a line matches: a line's match is a match in a run
-/// of whole lines holding it (`\b`, `^` and `$` see the same neighbours),
-/// `intro` matches wherever the `+`/`-` line set does, and on ASCII text
-/// Unicode and ASCII classes agree.
-fn may_match_keywords(prefilter: &regex::bytes::RegexSet, intro: &RegexSet, content: &str) -> bool {
-    if content.is_ascii() {
-        return prefilter.is_match(content.as_bytes());
-    }
-    let mut run_start = 0;
-    let mut at = 0;
-    for line in content.split_inclusive('\n') {
-        let end = at + line.len();
-        if !line.is_ascii() {
-            if prefilter.is_match(&content.as_bytes()[run_start..at]) || intro.is_match(line) {
-                return true;
-            }
-            run_start = end;
+/// Calls `visit` with each line of `content` that a match of `finder`
+/// starts on, searching again from the next line.
+fn lines_found(finder: &regex::bytes::Regex, content: &str, mut visit: impl FnMut(usize, &str)) {
+    let bytes = content.as_bytes();
+    let mut from = 0;
+    while from < bytes.len() {
+        let Some(hit) = finder.find_at(bytes, from).map(|m| m.start()) else {
+            break;
+        };
+        let start = memchr::memrchr(b'\n', &bytes[from..hit]).map_or(from, |nl| from + nl + 1);
+        let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |nl| hit + nl + 1);
+        // Line starts and ends are character boundaries.
+        if let Some(line) = content.get(start..end) {
+            visit(start, line);
         }
-        at = end;
+        from = end;
     }
-    prefilter.is_match(&content.as_bytes()[run_start..])
+}
+
+/// Where get_maintainer's patch part starts: the first `+++ `/`--- ` file
+/// line (the text's length when there is none).
+fn first_file_line(content: &str) -> usize {
+    let bytes = content.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |nl| start + nl + 1);
+        if matches!(bytes[start], b'+' | b'-')
+            && let Some(line) = content.get(start..end)
+            && matches!(perl_branch(line), Branch::FileLine)
+        {
+            return start;
+        }
+        start = end;
+    }
+    content.len()
 }
 
 /// Which branch of get_maintainer's patch loop a line takes.
@@ -495,6 +563,29 @@ fn perl_branch(line: &str) -> Branch {
         }
     }
     Branch::Text
+}
+
+/// `K:` patterns on bytes in ASCII mode, as Perl matches undecoded text;
+/// in Unicode mode when a pattern needs it (`\p{L}`).
+fn bytes_set(patterns: &[String]) -> Option<regex::bytes::RegexSet> {
+    let build = |unicode| {
+        regex::bytes::RegexSetBuilder::new(patterns)
+            .unicode(unicode)
+            .size_limit(64 << 20)
+            .build()
+    };
+    build(false).or_else(|_| build(true)).ok()
+}
+
+/// [`bytes_set`] for one pattern.
+fn bytes_regex(pattern: &str) -> Option<regex::bytes::Regex> {
+    let build = |unicode| {
+        regex::bytes::RegexBuilder::new(pattern)
+            .unicode(unicode)
+            .size_limit(64 << 20)
+            .build()
+    };
+    build(false).or_else(|_| build(true)).ok()
 }
 
 /// A set of the patterns; big enough for every K: of the kernel's file.

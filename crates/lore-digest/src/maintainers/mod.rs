@@ -197,13 +197,12 @@ pub struct PatchSection {
 
 impl Maintainers {
     /// The sections a patch mail touches, most specific first: from the
-    /// files its diff touches and `K:` on `body`. `recipients` are the
-    /// lower-cased addresses of its To, Cc and From, for
-    /// [`PatchSection::missed_cc`].
+    /// files its diff touches and `K:` on `body`. `recipients` are its
+    /// To, Cc and From, for [`PatchSection::missed_cc`].
     pub fn patch_sections(
         &self,
         body: &str,
-        recipients: &[String],
+        recipients: &Recipients,
         cache: &mut PathCache,
     ) -> Vec<PatchSection> {
         // Per file, then merged as `sections_for` merges files: each section
@@ -265,9 +264,55 @@ impl Section {
 
     /// Whether one of `addresses` (lower-cased) is a maintainer or a list
     /// of the section.
-    pub fn named_in(&self, addresses: &[String]) -> bool {
-        let has = |a: &str| addresses.iter().any(|r| r.eq_ignore_ascii_case(a));
-        self.maintainers.iter().any(|m| has(&m.email)) || self.lists.iter().any(|l| has(l))
+    pub fn named_in(&self, recipients: &Recipients) -> bool {
+        self.maintainers.iter().any(|m| recipients.names(&m.email))
+            || self.lists.iter().any(|l| recipients.names(l))
+    }
+}
+
+/// Whom a patch went to and came from: its To and Cc header lines and
+/// its From addresses, lower-cased, as one text. An address is named when
+/// it appears whole, between the characters that delimit addresses in a
+/// header (so `ys@x.org` is not named by `kys@x.org`); a patch's dozens
+/// of recipients need no parse for the handful of addresses asked about.
+#[derive(Debug, Default, Clone)]
+pub struct Recipients(String);
+
+impl Recipients {
+    /// From header lines (`To: A <a@x.org>, b@y.org`, folded or not).
+    pub fn from_headers(text: &str) -> Recipients {
+        Recipients(text.to_ascii_lowercase())
+    }
+
+    /// Adds one address.
+    pub fn add(&mut self, address: &str) {
+        self.0.push_str(",\n");
+        self.0.push_str(&address.to_ascii_lowercase());
+    }
+
+    /// Whether `address` is named (case aside).
+    pub fn names(&self, address: &str) -> bool {
+        let address = address.trim().to_ascii_lowercase();
+        if address.is_empty() {
+            return false;
+        }
+        let text = self.0.as_bytes();
+        let opens = |b: u8| matches!(b, b'<' | b',' | b':' | b';' | b'(' | b' ' | b'\t' | b'\n');
+        let closes = |b: u8| matches!(b, b'>' | b',' | b';' | b')' | b' ' | b'\t' | b'\r' | b'\n');
+        memchr::memmem::find_iter(text, address.as_bytes()).any(|at| {
+            let end = at + address.len();
+            (at == 0 || opens(text[at - 1])) && text.get(end).is_none_or(|&b| closes(b))
+        })
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Recipients {
+    fn from_iter<I: IntoIterator<Item = S>>(addresses: I) -> Recipients {
+        let mut recipients = Recipients::default();
+        for address in addresses {
+            recipients.add(address.as_ref());
+        }
+        recipients
     }
 }
 

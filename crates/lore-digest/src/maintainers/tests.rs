@@ -388,11 +388,11 @@ fn maintainers_can_be_shared_by_reader_threads() {
 }
 
 #[test]
-fn keywords_are_found_beside_non_ascii_lines_and_unicode_boundaries() {
-    // The whole-text pass rules a patch out only where no line matches:
-    // a match on an ASCII line amid non-ASCII ones, on a non-ASCII line,
-    // and a Unicode `\b` (a letter such as `é` is a word character, so
-    // `évmbus_x` holds no `\bvmbus_`) must all read as line by line.
+fn keywords_are_matched_on_bytes_as_get_maintainer_reads_them() {
+    // Matches on an ASCII line amid non-ASCII ones and on a non-ASCII
+    // line; and `\b` as Perl sees it in an undecoded patch: the bytes of
+    // `é` are no word characters, so `évmbus_x` holds `\bvmbus_` (a
+    // Unicode reading would say no), while `_vmbus_x` does not.
     let m = load(TREE);
     let k = |content: &str| names(&m, &[] as &[&str], Some(content));
     assert_eq!(
@@ -405,7 +405,8 @@ fn keywords_are_found_beside_non_ascii_lines_and_unicode_boundaries() {
     assert_eq!(hv("call vmbus_open\n"), ["THE REST", "NAMES"]);
     assert_eq!(hv("Zoë: call vmbus_open\n"), ["THE REST", "NAMES"]);
     assert_eq!(hv("Zoë\ncall vmbus_open\n"), ["THE REST", "NAMES"]);
-    assert_eq!(hv("Zoë: évmbus_open\n"), ["THE REST"]);
+    assert_eq!(hv("Zoë: évmbus_open\n"), ["THE REST", "NAMES"]);
+    assert_eq!(hv("Zoë: _vmbus_open\n"), ["THE REST"]);
 }
 
 #[test]
@@ -423,7 +424,7 @@ fn patch_sections_equal_sections_for_and_flag_missed_cc() {
         .map(|s| (u32::try_from(s.section).unwrap(), s.specificity))
         .collect();
     for _ in 0..2 {
-        let found = m.patch_sections(patch, &[], &mut cache);
+        let found = m.patch_sections(patch, &Recipients::default(), &mut cache);
         let got: Vec<(u32, Option<i32>)> =
             found.iter().map(|s| (s.section, s.specificity)).collect();
         assert_eq!(got, expected);
@@ -433,7 +434,7 @@ fn patch_sections_equal_sections_for_and_flag_missed_cc() {
             assert_eq!(s.missed_cc, section.wants_cc(), "{}", section.name);
         }
     }
-    let everyone: Vec<String> = m
+    let everyone: Recipients = m
         .sections()
         .iter()
         .flat_map(|s| {
@@ -445,4 +446,119 @@ fn patch_sections_equal_sections_for_and_flag_missed_cc() {
         .collect();
     let found = m.patch_sections(patch, &everyone, &mut cache);
     assert!(found.iter().all(|s| !s.missed_cc));
+}
+
+/// Whole-text keyword search, read against get_maintainer's line-by-line
+/// reading on texts made to trip it: matches across lines (`\s+`), the
+/// same pattern on a line before the diff that counts and one after it
+/// that does not, lines read for other things (`Fixes:`, file and hunk
+/// lines), a `+`/`-` line whose first character would complete a match,
+/// and non-ASCII text beside ASCII.
+#[test]
+fn whole_text_keywords_equal_the_line_by_line_reading() {
+    let m = load(
+        "SPAN\nS:\tMaintained\nK:\tstruct\\s+phylink\n\n\
+         EDGE\nS:\tMaintained\nK:\t[^@]sifive\n\n\
+         WORD\nS:\tMaintained\nK:\t\\b(?i:rust)\\b\n\n\
+         HEX\nS:\tMaintained\nK:\t^Fixes\n\n\
+         EMPTY\nS:\tMaintained\nK:\t(zz)?\n\n\
+         LEADING SPACE\nS:\tMaintained\nK:\t\\s*foo\n",
+    );
+    let texts = [
+        "struct\nphylink\n",
+        "a struct\n+phylink\n",
+        "Msg.\n---\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n struct phylink\n-struct\n+ phylink\n",
+        "Msg.\n--- a/x\n+++ b/x\n+struct  phylink x\n",
+        "Fixes: 0123456789ab (\"x\")\nFixesa\n",
+        "--- a/x\n+++ b/x\n+sifive\n-@sifive\n",
+        "--- a/x\n+++ b/x\n+xsifive\n",
+        "the sifive board\n",
+        "Zoë: rust\n--- a/x\n+++ b/x\n+é rust é\n",
+        "Zoë: érust\n--- a/x\n+++ b/x\n+rusté\n-Rust;\n",
+        "+++ b/only a file line\n+rust\n",
+        "@@ -1,2 +1,2 @@ rust\n",
+        "no newline at the end: rust",
+        // The whole-text match starts on the first, empty line; only the
+        // third line matches alone.
+        "\n\nfoo\n",
+        "Zoë\n\n\nfoo\n",
+        "--- a/x\n+++ b/x\n\n\n+foo\n",
+        "",
+    ];
+    for text in texts {
+        assert_eq!(
+            m.index.keyword_ids(text),
+            m.index.keyword_hits_by_line(text),
+            "{text:?}"
+        );
+    }
+}
+
+/// The same on the kernel's MAINTAINERS, over texts built from each of
+/// its `K:` patterns' own words in every position of a patch.
+#[test]
+fn whole_text_keywords_equal_the_line_by_line_reading_on_the_real_file() {
+    let Ok(text) = std::fs::read_to_string(REAL) else {
+        eprintln!("skipped: {REAL} is absent (the shared test data)");
+        return;
+    };
+    let (m, _) = Maintainers::parse(&text, "MAINTAINERS").unwrap();
+    let words = [
+        "mediatek",
+        "bpf_prog",
+        "_xdp_",
+        "clang",
+        "LLVM",
+        "struct  phylink",
+        "riscv",
+        "sifive",
+        "@sifive",
+        "Rust",
+        "pidfd",
+        "security_foo",
+        "zstd",
+        "é",
+    ];
+    for word in words {
+        for text in [
+            format!("Subject {word}\n---\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n {word}\n"),
+            format!("Msg.\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n+{word}\n-x {word}\n"),
+            format!("Fixes: 0123456789ab {word}\n+{word}\n"),
+            format!("Zoë {word}é\n--- a/x\n+++ b/x\n+é{word} é\n"),
+        ] {
+            assert_eq!(
+                m.index.keyword_ids(&text),
+                m.index.keyword_hits_by_line(&text),
+                "{text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn recipients_name_whole_addresses_only() {
+    let to = Recipients::from_headers(
+        "To: K. Y. <KYS@Microsoft.com>, linux-hyperv@vger.kernel.org\n\
+         Cc: \"Wei\" <wei.liu@kernel.org>,\n\tdecui@microsoft.com (Dexuan)\n",
+    );
+    for named in [
+        "kys@microsoft.com",
+        "Linux-HyperV@vger.kernel.org",
+        "wei.liu@kernel.org",
+        "decui@microsoft.com",
+    ] {
+        assert!(to.names(named), "{named}");
+    }
+    for not in [
+        "ys@microsoft.com",
+        "kys@microsoft.co",
+        "liu@kernel.org",
+        "hyperv@vger.kernel.org",
+        "",
+    ] {
+        assert!(!to.names(not), "{not}");
+    }
+    let mut from: Recipients = ["a@b.org"].into_iter().collect();
+    from.add("Me@Example.org");
+    assert!(from.names("me@example.org") && from.names("a@b.org") && !from.names("b.org"));
 }
