@@ -69,6 +69,13 @@ Examples:
   lore-digest export --archive linux-hyperv.git --range master --format parquet -o hyperv.parquet
   lore-digest export --archive ~/lore/kvm --since 30d --mailmap ~/linux/.mailmap -o kvm.jsonl")]
     Export(commands::export::ExportArgs),
+    /// Print the JSON Schema of the JSON report, an export record or an event.
+    #[command(after_help = "\
+Examples:
+  lore-digest schema report > report.schema.json
+  lore-digest schema export
+  lore-digest schema events")]
+    Schema(commands::schema::SchemaArgs),
     /// Print a completion script for bash, zsh or fish.
     #[command(after_help = "\
 Examples:
@@ -120,6 +127,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => commands::sync::run(args),
         Command::Update(args) => commands::update::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Schema(args) => commands::schema::run(args),
         Command::Completions(args) => commands::completions::run(args, Cli::command()),
         Command::Man(args) => commands::man::run(args, Cli::command()),
     };

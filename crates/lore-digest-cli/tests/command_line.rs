@@ -36,7 +36,14 @@ fn completions_load_in_bash_zsh_and_fish() {
         let script = run_ok(&["completions", shell]);
         assert!(script.contains("lore-digest"), "{shell}");
         // fish writes long options as `-l mail-to`.
-        for word in ["update", "mail-to", "publish", "completions"] {
+        for word in [
+            "update",
+            "mail-to",
+            "publish",
+            "events",
+            "schema",
+            "completions",
+        ] {
             assert!(script.contains(word), "{shell} completes {word}");
         }
         let file = tmp.path().join(format!("lore-digest.{shell}"));
@@ -135,6 +142,7 @@ fn the_manual_pages_render() {
         "lore-digest-sync.1",
         "lore-digest-update.1",
         "lore-digest-export.1",
+        "lore-digest-schema.1",
         "lore-digest-completions.1",
         "lore-digest-man.1",
     ] {

@@ -22,6 +22,10 @@
 //! * [`deliver`] takes an update to its readers: a mail over SMTP or
 //!   sendmail, and a static site with an Atom feed;
 //! * [`export`] writes one record per message for analysis elsewhere;
+//! * [`events`] turns an update's report into one event per thing that
+//!   happened (a series posted, reviewed, applied …) for bots;
+//! * [`contract`] is the format version and the JSON Schemas of the
+//!   report, the export records and the events;
 //! * [`lists`] names lists in a configuration file and keeps the state of
 //!   `update` between runs;
 //! * [`lock`] keeps two runs from writing the same state or mirror at once;
@@ -42,8 +46,10 @@
 pub mod analysis;
 pub mod archive;
 pub mod atomic;
+pub mod contract;
 pub mod deliver;
 mod error;
+pub mod events;
 pub mod export;
 pub mod lists;
 pub mod lock;

@@ -4,5 +4,6 @@ pub mod completions;
 pub mod export;
 pub mod man;
 pub mod report;
+pub mod schema;
 pub mod sync;
 pub mod update;

@@ -99,6 +99,13 @@ pub struct DeliveryArgs {
     /// (default: the list's `publish_url`; without one they are relative).
     #[arg(long, value_name = "URL")]
     publish_url: Option<String>,
+
+    /// Append one JSON line per thing that happened (a series posted,
+    /// revised, reviewed, applied …) to FILE, all of an update or none.
+    /// Default: the list's `events`. `lore-digest schema events` describes
+    /// the lines.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
 }
 
 pub fn run(args: UpdateArgs) -> Result<(), Failure> {
@@ -113,6 +120,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         .publish_url
         .clone()
         .or(settings.publish_url.clone());
+    let events = args.delivery.events.clone().or(settings.events.clone());
     let top = args.top.or(settings.top).unwrap_or(15);
     let identities = read_identities(
         settings.mailmap.as_deref(),
@@ -219,9 +227,9 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         )?),
         _ => None,
     };
-    // With a mail or a site to deliver to, standard output gets the report
-    // only when -o names it.
-    if args.output.is_some() || (mail.is_none() && publish.is_none()) {
+    // With a mail, a site or an events file to deliver to, standard output
+    // gets the report only when -o names it.
+    if args.output.is_some() || (mail.is_none() && publish.is_none() && events.is_none()) {
         emit(args.output.as_deref(), false, |out| {
             write_report(format, &report, top, out)
         })?;
@@ -229,18 +237,35 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
     if let (Some(dir), Some(html)) = (&publish, &html) {
         deliver::publish::publish(dir, &report, html, &span, publish_url.as_deref())?;
     }
-    let thread = match (&mail, outgoing) {
-        (Some(plan), Some(outgoing)) => {
-            plan.transport.send(&outgoing, args.patience.timeout())?;
-            Some(MailThread::after(thread.as_ref(), &outgoing.message_id))
-        }
-        _ => thread,
+    // Appended last of what can fail here, and taken back when what follows
+    // fails, so the rerun from the same state appends the lines once.
+    let appended = match &events {
+        Some(path) => Some(deliver::events::append(
+            path,
+            &lore_digest::events::to_jsonl(&lore_digest::events::events(&report)),
+        )?),
+        None => None,
     };
-    // Only now that the update is out does the list move on.
-    let mut next = State::after(&list.url, &marks, last_ids);
-    next.thread = thread;
-    next.save(&state_path)?;
-    Ok(())
+    let committed = (|| {
+        let thread = match (&mail, outgoing) {
+            (Some(plan), Some(outgoing)) => {
+                plan.transport.send(&outgoing, args.patience.timeout())?;
+                Some(MailThread::after(thread.as_ref(), &outgoing.message_id))
+            }
+            _ => thread,
+        };
+        // Only now that the update is out does the list move on.
+        let mut next = State::after(&list.url, &marks, last_ids);
+        next.thread = thread;
+        next.save(&state_path)?;
+        Ok::<(), Failure>(())
+    })();
+    if committed.is_err()
+        && let Some(appended) = appended
+    {
+        appended.roll_back();
+    }
+    committed
 }
 
 /// Who to mail and how.

@@ -11,6 +11,7 @@
 
 pub mod chromium;
 pub mod mails;
+pub mod schema;
 pub mod servers;
 
 use std::io::Write;

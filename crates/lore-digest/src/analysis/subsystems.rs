@@ -31,7 +31,7 @@ pub fn subsystem(title: &str) -> Option<String> {
 }
 
 /// Series and patch counts per subsystem.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SubsystemCount {
     /// `KVM: x86/mmu`, or `(none)` for titles without a prefix.

@@ -1,6 +1,7 @@
 //! Delivering an update to its readers: as one mail ([`mail`] builds it,
-//! [`smtp`] and [`sendmail`] carry it), and as a page of a static site with
-//! an index and an Atom feed ([`publish`]).
+//! [`smtp`] and [`sendmail`] carry it), as a page of a static site with
+//! an index and an Atom feed ([`publish`]), and as lines of an events file
+//! for bots ([`events`]).
 //!
 //! # Never twice, never skipped
 //!
@@ -13,10 +14,12 @@
 //!    files, rewritten atomically. A site entry is keyed by where its
 //!    update started ([`Span::start`]), so a retried update replaces the
 //!    entry of the failed try instead of adding a second one;
-//! 2. `--mail-dry-run DIR`: the `.eml` file, named by its Message-ID;
-//! 3. the mail itself (SMTP or sendmail): it cannot be recalled, so it goes
+//! 2. `--events FILE`: the update's event lines, appended in one write and
+//!    cut back off when that fails;
+//! 3. `--mail-dry-run DIR`: the `.eml` file, named by its Message-ID;
+//! 4. the mail itself (SMTP or sendmail): it cannot be recalled, so it goes
 //!    out only once everything that can fail locally has succeeded;
-//! 4. the state, with the mail's Message-ID for threading the next one.
+//! 5. the state, with the mail's Message-ID for threading the next one.
 //!
 //! The window left is between the server's acceptance of the message and
 //! the state's rename (a kill, a power cut). The next run then sends again,
@@ -24,6 +27,7 @@
 //! from the update's start and end, [`Span::message_id`]), which is what
 //! mail clients and list archives deduplicate by.
 
+pub mod events;
 pub mod mail;
 pub mod publish;
 pub mod sendmail;

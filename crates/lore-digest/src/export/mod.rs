@@ -12,16 +12,19 @@ use serde::Serialize;
 use crate::Error;
 use crate::analysis::{Identities, group_series, message_index, settle_bare_cover_letters};
 use crate::archive::{Archive, MailRecord, Selection};
-use crate::mail::{Person, SubjectKind};
+use crate::contract::FormatVersion;
+use crate::mail::{Person, SubjectKind, TrailerKind};
 use crate::report;
-use crate::status::{Applied, Evidence};
+use crate::status::{Applied, Evidence, Rule, SeriesStatus};
 
 pub mod parquet;
 pub use self::parquet::{ParquetError, write_parquet};
 
 /// One message of the selection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MessageRecord {
+    /// The format's version (see [`crate::contract`]).
+    pub format_version: FormatVersion,
     /// The archive commit that added it (for a mailbox: the mail's blob id).
     pub commit: String,
     /// `N` of the epoch `git/N.git` it is in.
@@ -48,6 +51,7 @@ pub struct MessageRecord {
     pub subject: String,
     /// `patch`, `cover_letter`, `reply`, `pull_request` or `other`: the
     /// kinds the report's statistics count.
+    #[schemars(extend("enum" = ["patch", "cover_letter", "reply", "pull_request", "other"]))]
     pub kind: &'static str,
     /// The patch tag, for patches and cover letters.
     pub patch: Option<PatchFields>,
@@ -59,6 +63,7 @@ pub struct MessageRecord {
     pub trailers: Vec<TrailerRecord>,
     /// For patches and cover letters: their series's status, as the report
     /// of the same selection gives it (`applied`, `nacked`, `new` …).
+    #[schemars(with = "Option<SeriesStatus>")]
     pub status: Option<&'static str>,
     /// For patches: that it was applied, where, and how that is known.
     pub applied: Option<Applied>,
@@ -68,7 +73,7 @@ pub struct MessageRecord {
 }
 
 /// One statement of what happened to a patch (see [`crate::status`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EvidenceRecord {
     /// What happened: `applied`, `merged`, `added-to-tree`,
     /// `removed-from-tree`, `changes-requested`, `nacked` …
@@ -76,6 +81,7 @@ pub struct EvidenceRecord {
     /// For `removed-from-tree`: why (`merged`, `nacked`, `to-be-updated` …).
     pub reason: Option<String>,
     /// The rule that read it: `b4-ty`, `patchwork-bot`, `free-text` …
+    #[schemars(with = "Rule")]
     pub rule: &'static str,
     /// The tree, when stated.
     pub tree: Option<String>,
@@ -113,7 +119,7 @@ impl EvidenceRecord {
 }
 
 /// The patch tag of a patch mail.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PatchFields {
     /// `v3` → 3.
     pub version: u32,
@@ -132,9 +138,10 @@ pub struct PatchFields {
 }
 
 /// One trailer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TrailerRecord {
     /// `Reviewed-by` and the like.
+    #[schemars(with = "TrailerKind")]
     pub kind: &'static str,
     /// The person named.
     pub person: Person,
@@ -256,6 +263,7 @@ fn record(
             .map(|t| t.to_string())
     };
     MessageRecord {
+        format_version: FormatVersion,
         commit: mail.commit.id.to_string(),
         epoch: archive
             .epochs()

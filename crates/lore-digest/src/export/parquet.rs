@@ -68,6 +68,7 @@ pub fn schema() -> Schema {
         text("text", false),
     ]);
     Schema::new(vec![
+        text("format_version", false),
         text("commit", false),
         number("epoch", false),
         Field::new("arrived", time(), true),

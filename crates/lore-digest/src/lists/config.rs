@@ -74,6 +74,10 @@ pub struct ListSettings {
     pub publish: Option<PathBuf>,
     /// `update`: the site's public address, for absolute feed links.
     pub publish_url: Option<String>,
+    /// `update`: append the update's events (JSON Lines) to this file. A
+    /// list's own: a failed update cuts the file back, so no other list
+    /// may write to it (not allowed under `[defaults]`).
+    pub events: Option<PathBuf>,
     /// The kernel's MAINTAINERS file: sections per patch and series.
     pub maintainers: Option<PathBuf>,
 }
@@ -130,7 +134,7 @@ impl Config {
 
     /// Parses the TOML text of a configuration; the error is one line.
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| {
+        let config: Config = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_string();
             // 1-based: the newlines before the error's start, plus one.
             let line_of = |at: usize| {
@@ -141,7 +145,13 @@ impl Config {
                 Some(line) => format!("line {line}: {message}"),
                 None => message,
             }
-        })
+        })?;
+        if config.defaults.events.is_some() {
+            return Err(
+                "[defaults]: `events` names one list's own file; give it under [lists.NAME]".into(),
+            );
+        }
+        Ok(config)
     }
 
     /// The list called `name`: its section over `[defaults]`, or a lore
@@ -164,6 +174,7 @@ impl Config {
             sendmail: own.sendmail.or_else(|| d.sendmail.clone()),
             publish: own.publish.or_else(|| d.publish.clone()),
             publish_url: own.publish_url.or_else(|| d.publish_url.clone()),
+            events: own.events,
             maintainers: own.maintainers.or_else(|| d.maintainers.clone()),
         };
         let plain_name = !name.is_empty()
@@ -186,6 +197,7 @@ impl Config {
             &mut settings.mailmap,
             &mut settings.orgmap,
             &mut settings.publish,
+            &mut settings.events,
             &mut settings.maintainers,
         ] {
             *path = path.take().map(|p| expand_home(&p));
@@ -283,6 +295,12 @@ sendmail = "/usr/sbin/sendmail"
         assert_eq!(mm.settings.mail_to.map(|t| t.len()), Some(2));
         assert!(Config::parse("[lists.x]\nmail_to = 3\n").is_err());
         assert!(Config::parse("[lists.x]\nsmtp_password = \"p\"\n").is_err());
+        let events = Config::parse("[lists.kvm]\nevents = \"/srv/kvm.jsonl\"\n").unwrap();
+        assert_eq!(
+            events.list("kvm").unwrap().settings.events,
+            Some(PathBuf::from("/srv/kvm.jsonl"))
+        );
+        assert!(Config::parse("[defaults]\nevents = \"/srv/all.jsonl\"\n").is_err());
     }
 
     #[test]

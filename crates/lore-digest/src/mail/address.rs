@@ -5,7 +5,7 @@ use serde::Serialize;
 /// The address is stored lower-cased because mail addresses are compared
 /// case-insensitively everywhere in a report; the display name is kept as
 /// written (decoded).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Person {
     /// Display name, decoded and whitespace-normalized; may be empty.

@@ -144,7 +144,7 @@ fn split_line(s: &str) -> (&str, &str) {
 }
 
 /// Totals of a diffstat: `4 files changed, 9 insertions(+), 12 deletions(-)`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Diffstat {
     /// Files changed.

@@ -4,7 +4,9 @@ use super::{Person, parse_address};
 
 /// The trailers a report collects: who reviewed, acked, tested, reported,
 /// suggested or co-developed a patch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum TrailerKind {
     /// `Reviewed-by:`

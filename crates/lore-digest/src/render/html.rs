@@ -720,6 +720,8 @@ mod tests {
                 reason: Some(reason.clone()),
                 patches_applied: None,
                 commits: vec![],
+                tree: None,
+                branch: None,
                 total: None,
                 days_waiting: None,
             }],

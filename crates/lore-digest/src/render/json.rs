@@ -1,7 +1,9 @@
-//! The JSON format: the report model as is, every list complete.
+//! The JSON format: the report model as is, every list complete, after its
+//! `format_version` (see [`crate::contract`]).
 
 use std::io::Write;
 
+use crate::contract::VersionedReport;
 use crate::report::Report;
 
 /// Pretty-printed JSON, ending in a newline.
@@ -19,6 +21,6 @@ pub fn render(report: &Report) -> String {
 /// Writes [`render`]'s document to `out` as it is made: a whole archive's
 /// report (tens of MB) is never held in memory.
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
+    serde_json::to_writer_pretty(&mut *out, &VersionedReport::new(report))?;
     out.write_all(b"\n")
 }

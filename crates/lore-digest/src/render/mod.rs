@@ -180,6 +180,8 @@ fn entry_title_filter(value: minijinja::Value) -> String {
         reason: None,
         patches_applied: number("patches_applied").and_then(|v| usize::try_from(v).ok()),
         commits: Vec::new(),
+        tree: None,
+        branch: None,
         total: number("total").and_then(|v| u32::try_from(v).ok()),
         days_waiting: None,
     };

@@ -5,7 +5,7 @@ use crate::mail::{Diffstat, Person, TrailerKind};
 use crate::status::{Applied, SeriesStatus, StatusReason};
 
 /// A mailing-list update: what arrived between two archive commits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Report {
     /// The list's name (`--list`, else from `List-Id`, else the archive's directory).
@@ -85,7 +85,7 @@ pub struct Report {
 }
 
 /// Counts of the selection.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Stats {
     /// Mails read.
@@ -115,7 +115,7 @@ pub struct Stats {
 }
 
 /// How many series have each status.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct StatusCounts {
     /// Every patch applied.
@@ -168,7 +168,7 @@ impl StatusCounts {
 }
 
 /// A series named under a status heading (applied, awaiting review, …).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct StatusEntry {
     /// Its title (for a series posted before the selection: the subject of
@@ -194,6 +194,10 @@ pub struct StatusEntry {
     /// For applied series: the commits given, in patch order (as given,
     /// often abbreviated; patches applied without a commit id left out).
     pub commits: Vec<String>,
+    /// For applied series: the tree the notice names, when it names one.
+    pub tree: Option<String>,
+    /// For applied series: the branch the notice names, when it names one.
+    pub branch: Option<String>,
     /// `M` of `N/M`, when known.
     pub total: Option<u32>,
     /// For series awaiting review: whole days since its first mail, at the
@@ -202,7 +206,7 @@ pub struct StatusEntry {
 }
 
 /// One line of the domain list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DomainCount {
     /// Lower-cased domain of the author address.
@@ -212,7 +216,7 @@ pub struct DomainCount {
 }
 
 /// One line of the organization list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct OrganizationCount {
     /// The organization its domains map to, or the domain itself.
@@ -222,7 +226,7 @@ pub struct OrganizationCount {
 }
 
 /// One day of the timeline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DayCount {
     /// The day, `2025-05-08` (UTC).
@@ -234,7 +238,7 @@ pub struct DayCount {
 }
 
 /// The people who gave one kind of review on a series.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ReviewLine {
     /// `Reviewed-by`, `Acked-by` or `Tested-by`.
@@ -244,7 +248,7 @@ pub struct ReviewLine {
 }
 
 /// One line of the contributor list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ContributorCount {
     /// The display name used most often with this address.
@@ -256,7 +260,7 @@ pub struct ContributorCount {
 }
 
 /// A patch series: a cover letter and its patches, or a lone patch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Series {
     /// The cover letter's title, else the first patch's (subject without tags).
@@ -343,7 +347,7 @@ pub struct Series {
 }
 
 /// Why some patches of a series are not in the selection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "snake_case")]
 pub enum PatchesMissing {
@@ -357,7 +361,7 @@ pub enum PatchesMissing {
 }
 
 /// One patch or cover letter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct PatchMail {
     /// `N` of `N/M`; 0 for a cover letter, null for a lone `[PATCH]`.
@@ -393,7 +397,7 @@ pub struct PatchMail {
 }
 
 /// One MAINTAINERS section's share of the selection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SectionCount {
     /// The section's name line.
@@ -417,7 +421,7 @@ pub struct SectionCount {
 }
 
 /// A section's patches waiting for review, and who reviews for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SectionQueue {
     /// The section's name line.
@@ -431,7 +435,7 @@ pub struct SectionQueue {
 }
 
 /// A patch named in a section list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct PatchRef {
     /// Its subject as sent.
@@ -447,7 +451,7 @@ pub struct PatchRef {
 }
 
 /// A patch that missed the people of sections it touches.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct MissedCc {
     /// The patch.
@@ -457,7 +461,7 @@ pub struct MissedCc {
 }
 
 /// Another version of a series.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct VersionRef {
     /// Its version number.
@@ -473,7 +477,7 @@ pub struct VersionRef {
 }
 
 /// A trailer as given on a series.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct GivenTrailer {
     /// `Reviewed-by` and the like.
@@ -487,11 +491,16 @@ pub struct GivenTrailer {
     pub in_reply: bool,
     /// Who sent the mail carrying it, when that is not the person named.
     pub sent_by: Option<Person>,
+    /// The Message-ID of the mail carrying it: the reply that gave it, or
+    /// the patch that carries it.
+    pub message_id: Option<String>,
+    /// When that mail arrived (RFC 3339, UTC).
+    pub arrived: String,
 }
 
 /// A thread that is not a patch series: a pull request, a bug report, a
 /// discussion, or replies to patches from before the selection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Thread {
     /// The subject of the mail that started it, reply prefixes removed.
@@ -512,4 +521,7 @@ pub struct Thread {
     pub replies: usize,
     /// Everyone who wrote in it in the selection, in order of appearance.
     pub participants: Vec<Person>,
+    /// Trailers given in its replies in the selection (`patch` the index
+    /// the reply's subject names), in mail order.
+    pub trailers: Vec<GivenTrailer>,
 }

@@ -167,6 +167,8 @@ pub(super) fn status_lists(
             reason: s.status_reason.clone(),
             patches_applied: None,
             commits: Vec::new(),
+            tree: None,
+            branch: None,
             total: s.total,
             days_waiting,
         };
@@ -175,6 +177,22 @@ pub(super) fn status_lists(
                 let mut e = entry(None);
                 let applied = s.patches.iter().filter_map(|p| p.applied.as_ref());
                 e.patches_applied = Some(applied.clone().count());
+                // The place of the notice that decided the status, else of
+                // any patch's.
+                let decided = s
+                    .status_reason
+                    .as_ref()
+                    .and_then(|r| r.message_id.as_deref());
+                let place = applied
+                    .clone()
+                    .find(|a| a.message_id.is_some() && a.message_id.as_deref() == decided)
+                    .or_else(|| {
+                        applied
+                            .clone()
+                            .find(|a| a.tree.is_some() || a.branch.is_some())
+                    });
+                e.tree = place.and_then(|a| a.tree.clone());
+                e.branch = place.and_then(|a| a.branch.clone());
                 e.commits = applied.filter_map(|a| a.commit.clone()).collect();
                 lists.applied.push(e);
             }
@@ -275,10 +293,15 @@ fn earlier_entry(
                 .iter()
                 .filter_map(|p| p.commit.clone())
                 .collect::<Vec<_>>();
-            decided = Some((status, reason, patches, commits));
+            let place = if status == SeriesStatus::Applied {
+                (evidence.tree.clone(), evidence.branch.clone())
+            } else {
+                (None, None)
+            };
+            decided = Some((status, reason, patches, commits, place));
         }
     }
-    let (status, reason, patches_applied, commits) = decided?;
+    let (status, reason, patches_applied, commits, (tree, branch)) = decided?;
     let subject = parse_subject(&thread.subject);
     let (version, total) = match &subject.kind {
         crate::mail::SubjectKind::Patch(tag) => (tag.version.major, tag.total),
@@ -295,6 +318,8 @@ fn earlier_entry(
         reason: Some(reason),
         patches_applied,
         commits,
+        tree,
+        branch,
         total,
         days_waiting: None,
     })

@@ -60,6 +60,10 @@ pub(super) fn given(mail: &MailRecord, on: Option<u32>, in_reply: bool) -> Vec<G
             patch: on,
             in_reply,
             sent_by: sender.filter(|s| s.email != t.person.email).cloned(),
+            message_id: mail.message.message_id.clone(),
+            arrived: jiff::Timestamp::from_second(mail.commit.time)
+                .map(|t| t.to_string())
+                .unwrap_or_else(|_| mail.commit.time.to_string()),
         })
         .collect()
 }
@@ -148,6 +152,15 @@ pub(super) fn discussion(
             .entry(key)
             .or_insert_with(|| (i, Activity::default()));
         entry.1.reply_mails.push((i, None));
+        if !starts_it {
+            // The patch answered may lie before the selection: the reply's
+            // own subject (`Re: [PATCH v2 3/5] …`) names its index.
+            let on = match parse_subject(strip_reply_prefixes(&message.subject.full)).kind {
+                SubjectKind::Patch(tag) => tag.index,
+                _ => None,
+            };
+            entry.1.trailers.extend(given(mail, on, true));
+        }
         entry.1.add(mail, !starts_it);
     }
 
@@ -179,6 +192,7 @@ pub(super) fn discussion(
             last_activity: timestamp(activity.last.unwrap_or_default()),
             replies: activity.replies,
             participants: activity.participants,
+            trailers: activity.trailers,
             subject,
         };
         let starter_email = thread.author.as_ref().map(|a| a.email.as_str());

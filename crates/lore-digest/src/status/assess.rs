@@ -12,7 +12,9 @@ use crate::mail::Person;
 /// What became of a series, the first that holds of: every patch applied,
 /// some applied, a newer version posted, NAKed, changes requested, every
 /// patch reviewed or acked, replies from others, nothing yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesStatus {
@@ -78,7 +80,7 @@ impl SeriesStatus {
 
 /// Why a series has its status: the notice, trailer or posting that says
 /// so, who said it, when, and where.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct StatusReason {
     /// What it is: a notice's rule (`b4-ty`, `patchwork-bot`, `free-text`,
@@ -98,7 +100,7 @@ pub struct StatusReason {
 }
 
 /// That a patch was applied, and how that is known.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Applied {
     /// The commit, as the notice gives it (abbreviated or whole), or null.

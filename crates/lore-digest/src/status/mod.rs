@@ -106,7 +106,9 @@ pub enum RemovalReason {
 
 /// The rule that found a piece of evidence. The names are stable: they are
 /// part of the JSON contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub enum Rule {
     /// `b4 ty`'s thank-you note.
     #[serde(rename = "b4-ty")]
