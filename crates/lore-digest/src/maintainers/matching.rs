@@ -216,12 +216,24 @@ impl Index {
             .map(|p| format!("(?:{p})"))
             .collect::<Vec<_>>()
             .join("|");
-        index.keywords = intro_set.and_then(|_| {
-            Some(Keywords {
+        // Each pattern compiled alone (the set above says so); together,
+        // in the forms below, they may still be too big.
+        let compiled = |_| -> Result<Keywords, regex::Error> {
+            Ok(Keywords {
                 intro: bytes_set(&intro_patterns)?,
                 in_diff: bytes_set(&in_diff)?,
                 finder: bytes_regex(&alternation)?,
             })
+        };
+        index.keywords = intro_set.map(compiled).and_then(|built| match built {
+            Ok(keywords) => Some(keywords),
+            Err(e) => {
+                parsed.warnings.push(format!(
+                    "{path}: every K: pattern ignored: {}",
+                    super::regex_reason(&e)
+                ));
+                None
+            }
         });
         index.keyword_origins = origins;
         index
@@ -567,25 +579,25 @@ fn perl_branch(line: &str) -> Branch {
 
 /// `K:` patterns on bytes in ASCII mode, as Perl matches undecoded text;
 /// in Unicode mode when a pattern needs it (`\p{L}`).
-fn bytes_set(patterns: &[String]) -> Option<regex::bytes::RegexSet> {
+fn bytes_set(patterns: &[String]) -> Result<regex::bytes::RegexSet, regex::Error> {
     let build = |unicode| {
         regex::bytes::RegexSetBuilder::new(patterns)
             .unicode(unicode)
             .size_limit(64 << 20)
             .build()
     };
-    build(false).or_else(|_| build(true)).ok()
+    build(false).or_else(|_| build(true))
 }
 
 /// [`bytes_set`] for one pattern.
-fn bytes_regex(pattern: &str) -> Option<regex::bytes::Regex> {
+fn bytes_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error> {
     let build = |unicode| {
         regex::bytes::RegexBuilder::new(pattern)
             .unicode(unicode)
             .size_limit(64 << 20)
             .build()
     };
-    build(false).or_else(|_| build(true)).ok()
+    build(false).or_else(|_| build(true))
 }
 
 /// A set of the patterns; big enough for every K: of the kernel's file.
