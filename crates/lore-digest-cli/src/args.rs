@@ -110,6 +110,64 @@ pub struct IdentityArgs {
     pub no_default_orgmap: bool,
 }
 
+/// What concerns the reader: a watchlist (report and update). Given
+/// more than once, or with a list's `watch`, the criteria add up: a series
+/// is kept when any of them holds.
+#[derive(clap::Args)]
+pub struct WatchArgs {
+    /// Keep the series touching MAINTAINERS sections whose name matches
+    /// GLOB (`*`, `?`, `[…]`, case ignored; needs --maintainers).
+    /// Example: `--section 'Hyper-V*'`.
+    #[arg(long = "section", value_name = "GLOB")]
+    pub sections: Vec<String>,
+
+    /// Keep the series by, reviewed by, or waiting on (as `M:`/`R:` of
+    /// one of their sections) a person: an address or a full name.
+    /// Example: `--who wei.liu@kernel.org`.
+    #[arg(long, value_name = "EMAIL|NAME")]
+    pub who: Vec<String>,
+
+    /// Keep the series by people of an organization (as the organization
+    /// map names it) or of a domain. Example: `--org Microsoft`.
+    #[arg(long = "org", value_name = "ORG")]
+    pub orgs: Vec<String>,
+
+    /// Keep the series touching a file matching GLOB, or a file below a
+    /// directory matching it (`*` within one directory, `**` across).
+    /// Example: `--files 'drivers/hv'`, `--files 'arch/*/hyperv/**'`.
+    #[arg(long, value_name = "GLOB")]
+    pub files: Vec<String>,
+}
+
+impl WatchArgs {
+    /// Whether any watch flag was given.
+    pub fn is_given(&self) -> bool {
+        !(self.sections.is_empty()
+            && self.who.is_empty()
+            && self.orgs.is_empty()
+            && self.files.is_empty())
+    }
+
+    /// The watchlist asked for: these flags added to the list's `watch`;
+    /// `None` when neither asks for anything.
+    pub fn watch(
+        &self,
+        configured: Option<&lore_digest::watch::Watch>,
+    ) -> Option<lore_digest::watch::Watch> {
+        let flags = lore_digest::watch::Watch {
+            sections: self.sections.clone(),
+            who: self.who.clone(),
+            orgs: self.orgs.clone(),
+            files: self.files.clone(),
+        };
+        let watch = match configured {
+            Some(configured) => configured.clone().merged(&flags),
+            None => flags,
+        };
+        (!watch.is_empty()).then_some(watch)
+    }
+}
+
 /// How long to wait for another run and for a server (sync, update,
 /// report LIST).
 #[derive(clap::Args)]

@@ -23,7 +23,7 @@ use crate::report::Report;
 /// The version of the JSON contract: reports (`--format json`), export
 /// records and events. See the module's documentation for what a change
 /// of each part means.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// The `format_version` field: always [`FORMAT_VERSION`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -39,6 +39,29 @@ pub enum Error {
         /// empty when there is nothing to add.
         hint: String,
     },
+    /// A watchlist criterion (`--section`, `--files`) that does not parse.
+    #[error("{flag} '{given}': {reason}")]
+    BadWatch {
+        /// The flag (or configuration key) it came from.
+        flag: String,
+        /// The value as given.
+        given: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A `--section`, `--who` or `--org` that names nothing the report or
+    /// the MAINTAINERS file knows: most likely a typo.
+    #[error("{flag} '{given}' matches no {what}{}", nearest_text(.nearest))]
+    NoMatch {
+        /// The flag it came from.
+        flag: String,
+        /// The value as given.
+        given: String,
+        /// What it was looked for among (`section of MAINTAINERS`).
+        what: String,
+        /// The closest names there are, best first.
+        nearest: Vec<String>,
+    },
     /// A `--range` argument that cannot be understood.
     #[error("invalid range '{0}': expected A..B or B")]
     InvalidRange(String),
@@ -192,6 +215,14 @@ impl Error {
                 | Error::MailServer { .. }
                 | Error::Undelivered { .. }
         )
+    }
+}
+
+fn nearest_text(nearest: &[String]) -> String {
+    if nearest.is_empty() {
+        "; nothing is close".to_string()
+    } else {
+        format!("; nearest: {}", nearest.join(", "))
     }
 }
 

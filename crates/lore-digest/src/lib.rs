@@ -29,6 +29,8 @@
 //! * [`lists`] names lists in a configuration file and keeps the state of
 //!   `update` between runs;
 //! * [`lock`] keeps two runs from writing the same state or mirror at once;
+//! * [`watch`] holds the rules of watchlists (`--section`, `--who`,
+//!   `--org`, `--files`): which series concern a reader;
 //! * [`upstream`] indexes a git tree (`--tree`) to tell which posted
 //!   patches it applied: by Message-ID, patch id, or subject and author.
 //!
@@ -60,5 +62,6 @@ pub mod report;
 pub mod status;
 pub mod sync;
 pub mod upstream;
+pub mod watch;
 
 pub use error::Error;

@@ -9,8 +9,8 @@ use lore_digest::sync::SyncOptions;
 
 use super::sync::list_mirror;
 use crate::args::{
-    Format, IdentityArgs, PatienceArgs, SelectionArgs, chosen_format, load_config, no_selection,
-    parse_lookback, read_identities, read_maintainers, selection_or_all, web_archive,
+    Format, IdentityArgs, PatienceArgs, SelectionArgs, WatchArgs, chosen_format, load_config,
+    no_selection, parse_lookback, read_identities, read_maintainers, selection_or_all, web_archive,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
@@ -96,6 +96,9 @@ pub struct ReportArgs {
     /// list's `maintainers`). Example: `--maintainers ~/linux/MAINTAINERS`.
     #[arg(long, value_name = "FILE")]
     maintainers: Option<PathBuf>,
+
+    #[command(flatten)]
+    watch: WatchArgs,
 
     #[command(flatten)]
     identities: IdentityArgs,
@@ -188,6 +191,14 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             already_reported: Vec::new(),
             maintainers,
             maintainers_warnings,
+            watch: args.watch.watch(settings.watch.as_ref()),
+            // A name typed on the command line that matches nothing is a
+            // typo; the configured list's people may just be silent.
+            watch_misses: if args.watch.is_given() {
+                report::WatchMisses::Fail
+            } else {
+                report::WatchMisses::Warn
+            },
             ..Default::default()
         },
     )?;

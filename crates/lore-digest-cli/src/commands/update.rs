@@ -180,6 +180,10 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             .unwrap_or_default(),
         maintainers,
         maintainers_warnings,
+        // The list's watchlist names people who may well be silent in
+        // one update: a warning, not a failed run.
+        watch: settings.watch.clone(),
+        watch_misses: report::WatchMisses::Warn,
         ..Default::default()
     };
     let marks = archive.marks()?;

@@ -34,6 +34,8 @@ pub struct Archive {
     epochs: Vec<Epoch>,
     /// With MAINTAINERS, every patch read is mapped to its sections.
     maintainers: Option<std::sync::Arc<crate::maintainers::Maintainers>>,
+    /// Readers keep the files each patch touches (`--files`).
+    keep_files: bool,
 }
 
 /// What an archive is, as detected when opening it.
@@ -100,6 +102,7 @@ impl Archive {
             kind,
             epochs: Vec::new(),
             maintainers: None,
+            keep_files: false,
         };
         if metadata.is_file() {
             let mut start = [0u8; 5];
@@ -163,6 +166,7 @@ impl Archive {
             kind: ArchiveKind::PublicInboxV2,
             epochs,
             maintainers: None,
+            keep_files: false,
         };
         archive.kind = archive.check_layout()?;
         Ok(archive)
@@ -180,9 +184,19 @@ impl Archive {
         }
     }
 
+    /// The same archive, whose readers keep the files each patch touches
+    /// ([`crate::mail::Message::files`]).
+    pub fn keeping_files(&self) -> Archive {
+        Archive {
+            keep_files: true,
+            ..self.clone()
+        }
+    }
+
     /// A mail parser for this archive's readers.
     pub(crate) fn mail_parser(&self) -> crate::mail::MailParser {
         crate::mail::MailParser::with_maintainers(self.maintainers.clone())
+            .keeping_files(self.keep_files)
     }
 
     /// The path the archive was opened from.

@@ -12,6 +12,7 @@
 //! format = "markdown"
 //! orgmap = "~/kvm-domains.map"
 //! maintainers = "~/linux/MAINTAINERS"
+//! watch = { sections = ["KVM*"], who = ["seanjc@google.com"], orgs = ["Google"] }
 //! ```
 //!
 //! A list that is not configured is a lore list of that name:
@@ -80,6 +81,9 @@ pub struct ListSettings {
     pub events: Option<PathBuf>,
     /// The kernel's MAINTAINERS file: sections per patch and series.
     pub maintainers: Option<PathBuf>,
+    /// A watchlist: reports keep the series of these sections, people,
+    /// organizations and files (see [`crate::watch::Watch`]).
+    pub watch: Option<crate::watch::Watch>,
 }
 
 /// `"a@b, c@d"` or `["a@b", "c@d"]`.
@@ -176,6 +180,7 @@ impl Config {
             publish_url: own.publish_url.or_else(|| d.publish_url.clone()),
             events: own.events,
             maintainers: own.maintainers.or_else(|| d.maintainers.clone()),
+            watch: own.watch.or_else(|| d.watch.clone()),
         };
         let plain_name = !name.is_empty()
             && name
@@ -301,6 +306,31 @@ sendmail = "/usr/sbin/sendmail"
             Some(PathBuf::from("/srv/kvm.jsonl"))
         );
         assert!(Config::parse("[defaults]\nevents = \"/srv/all.jsonl\"\n").is_err());
+    }
+
+    #[test]
+    fn a_watchlist_is_read_and_a_list_s_own_replaces_the_default() {
+        let config = Config::parse(
+            r#"
+[defaults]
+watch = { who = ["a@example.org"] }
+
+[lists.kvm]
+watch = { sections = ["KVM*"], orgs = ["Google"], files = ["arch/x86/kvm/"] }
+
+[lists.mm]
+"#,
+        )
+        .unwrap();
+        let kvm = config.list("kvm").unwrap().settings.watch.unwrap();
+        assert_eq!(kvm.sections, ["KVM*"]);
+        assert_eq!(kvm.orgs, ["Google"]);
+        assert_eq!(kvm.files, ["arch/x86/kvm/"]);
+        assert!(kvm.who.is_empty());
+        let mm = config.list("mm").unwrap().settings.watch.unwrap();
+        assert_eq!(mm.who, ["a@example.org"]);
+        let err = Config::parse("[lists.kvm]\nwatch = { people = [\"x\"] }\n").unwrap_err();
+        assert!(err.contains("people"), "{err}");
     }
 
     #[test]

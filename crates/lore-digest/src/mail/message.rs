@@ -62,6 +62,10 @@ pub struct Message {
     /// ([`MailParser::with_maintainers`]): the sections its diff and text
     /// touch, most specific first; empty otherwise.
     pub sections: Vec<PatchSection>,
+    /// For patches (not cover letters) read by a parser keeping files
+    /// ([`MailParser::keeping_files`]): the files its diff touches; empty
+    /// otherwise.
+    pub files: Vec<String>,
     /// The mail had no header block at all.
     pub unparseable: bool,
 }
@@ -93,6 +97,8 @@ pub struct MailParser {
     maintainers: Option<Arc<Maintainers>>,
     /// The sections of the files seen so far.
     paths: PathCache,
+    /// Patches keep the files they touch ([`Message::files`]).
+    keep_files: bool,
 }
 
 impl Default for MailParser {
@@ -114,6 +120,7 @@ impl Default for MailParser {
             trimmed: Vec::new(),
             maintainers: None,
             paths: PathCache::default(),
+            keep_files: false,
         }
     }
 }
@@ -135,6 +142,13 @@ impl MailParser {
             maintainers,
             ..MailParser::default()
         }
+    }
+
+    /// The parser, with patches keeping the files their diff touches
+    /// ([`Message::files`], for `--files`).
+    pub fn keeping_files(mut self, keep: bool) -> MailParser {
+        self.keep_files = keep;
+        self
     }
 
     /// Parses a raw RFC 5322 mail; never fails (see [`parse_message`]).
@@ -170,6 +184,7 @@ impl MailParser {
         let mut change_id = None;
         let mut notices = Vec::new();
         let mut sections = Vec::new();
+        let mut files = Vec::new();
         let (in_body_from, commit_message, trailers) = if subject.kind == SubjectKind::Reply {
             // A reply that opens with `From:`/`Date:` lines quotes the mail
             // it answers (netdev's habit); git am's rule is for patches. Its
@@ -237,9 +252,17 @@ impl MailParser {
                         if is_patch {
                             change_id = b4_change_id(rest);
                         }
+                        let diff_patch = is_patch
+                            && !matches!(&subject.kind, SubjectKind::Patch(t) if t.is_cover_letter());
+                        if self.keep_files && diff_patch {
+                            files = super::touched_files(&patch_text(
+                                &mail,
+                                &body,
+                                body_has_diff.unwrap_or_else(|| has_diff(&body)),
+                            ));
+                        }
                         if let Some(maintainers) = &self.maintainers
-                            && is_patch
-                            && !matches!(&subject.kind, SubjectKind::Patch(t) if t.is_cover_letter())
+                            && diff_patch
                         {
                             let mut to = recipients(original);
                             for person in sender.iter().chain(&original_from) {
@@ -285,6 +308,7 @@ impl MailParser {
             change_id,
             evidence: notices,
             sections,
+            files,
             unparseable: false,
         }
     }
@@ -399,6 +423,7 @@ impl Message {
             change_id: None,
             evidence: Vec::new(),
             sections: Vec::new(),
+            files: Vec::new(),
             unparseable: true,
         }
     }

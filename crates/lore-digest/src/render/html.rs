@@ -646,6 +646,7 @@ mod tests {
             applied: None,
             sections: vec!["<i>SECTION</i>".into()],
             missed_cc: vec!["<i>SECTION</i>".into()],
+            files: vec!["<b>drivers/evil.c</b>".into()],
         };
         let patch_ref = crate::report::PatchRef {
             subject: patch.subject.clone(),
@@ -703,6 +704,29 @@ mod tests {
             missed_cc: vec![crate::report::MissedCc {
                 patch: patch_ref,
                 sections: vec!["<i>SECTION</i>".into()],
+            }],
+            watch: Some(crate::report::WatchSummary {
+                description: "who \"<script>alert(1)</script>\"".into(),
+                sections: vec![],
+                who: vec!["<script>alert(1)</script>".into()],
+                orgs: vec![],
+                files: vec![],
+                series: 1,
+                patches: 1,
+                unreviewed_patches: 1,
+                applied_patches: 0,
+            }),
+            your_series: vec![crate::report::YourSeries {
+                title: "<em>yours</em>".into(),
+                version: 1,
+                versions: vec![1],
+                author: Some(evil.clone()),
+                message_id: Some("evil@x.org".into()),
+                url: Some("https://lore.example/l/y/\"onclick=\"x".into()),
+                why: vec![crate::report::WatchReason::Author],
+                reviews: 0,
+                status: crate::status::SeriesStatus::New,
+                days_since_activity: 0,
             }],
             timeline: vec![day("2025-05-01", 1, 1)],
             newest_message_ids: vec![],
@@ -794,6 +818,10 @@ mod tests {
         );
         assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&lt;b&gt;body&lt;&#x2f;b&gt; ]]&gt; &#x27;"));
+        // The watchlist's filter line and "Your series" are shown, escaped.
+        assert!(html.contains("Filtered to who &quot;&lt;script&gt;"), "{html}");
+        assert!(html.contains("id=\"your-series\""));
+        assert!(html.contains("&lt;em&gt;yours&lt;&#x2f;em&gt;"));
         let title = html
             .split("<title>")
             .nth(1)

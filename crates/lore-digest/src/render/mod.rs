@@ -7,7 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
-use crate::report::{PatchesMissing, StatusCounts, StatusEntry};
+use crate::report::{PatchesMissing, Report, StatusCounts, StatusEntry, WatchReason};
 use crate::status::{SeriesStatus, StatusReason};
 
 /// How many patches a series has, as every format words it: `6 patches`,
@@ -188,8 +188,78 @@ fn entry_title_filter(value: minijinja::Value) -> String {
     entry_title(&entry)
 }
 
+/// The versions of a "Your series" line: `v1, v2, v4`.
+pub(crate) fn versions_text(versions: &[u32]) -> String {
+    let labels: Vec<String> = versions.iter().map(|v| format!("v{v}")).collect();
+    labels.join(", ")
+}
+
+/// Why a series is "yours", in words: `by, reviewed by`.
+pub(crate) fn why_text(why: &[WatchReason]) -> String {
+    let words: Vec<&str> = why
+        .iter()
+        .map(|reason| match reason {
+            WatchReason::Author => "by",
+            WatchReason::Organization => "organization",
+            WatchReason::Reviewer => "reviewed by",
+            WatchReason::WaitingOn => "waiting on",
+        })
+        .collect();
+    words.join(", ")
+}
+
+/// A report's filter line: what it was filtered to and how much of the
+/// list that kept (empty without a watchlist).
+pub(crate) fn watch_text(report: &Report) -> String {
+    let Some(w) = &report.watch else {
+        return String::new();
+    };
+    let s = &report.stats;
+    format!(
+        "Filtered to {}: {} of {} series, {} of {} patches ({} without review, {} applied). \
+         The mail counts and top lists are the whole list's.",
+        w.description,
+        w.series,
+        s.series,
+        w.patches,
+        s.patches,
+        w.unreviewed_patches,
+        w.applied_patches
+    )
+}
+
+/// Template filter: [`versions_text`].
+fn versions_filter(value: minijinja::Value) -> String {
+    let versions: Vec<u32> = value
+        .try_iter()
+        .map(|items| items.filter_map(|v| u32::try_from(v).ok()).collect())
+        .unwrap_or_default();
+    versions_text(&versions)
+}
+
+/// Template filter: [`why_text`].
+fn why_filter(value: minijinja::Value) -> String {
+    let why: Vec<WatchReason> = value
+        .try_iter()
+        .map(|items| {
+            items
+                .filter_map(|v| match v.as_str()? {
+                    "author" => Some(WatchReason::Author),
+                    "organization" => Some(WatchReason::Organization),
+                    "reviewer" => Some(WatchReason::Reviewer),
+                    "waiting_on" => Some(WatchReason::WaitingOn),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    why_text(&why)
+}
+
 /// Adds the status filters both template formats use.
 fn add_status_filters(env: &mut minijinja::Environment<'static>) {
+    env.add_filter("versions", versions_filter);
+    env.add_filter("why", why_filter);
     env.add_filter("status", status_filter);
     env.add_filter("status_label", status_label_filter);
     env.add_filter("status_summary", status_summary_filter);

@@ -28,6 +28,11 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         report.list, report.from, report.to
     )?;
     writeln!(out)?;
+    if report.watch.is_some() {
+        writeln!(out, "{}", super::watch_text(report))?;
+        writeln!(out)?;
+    }
+    write_your_series(out, report)?;
 
     let heading = format!("Top {top} contributor Email domains (Based on Email Body)");
     write_domains(out, &heading, &report.domains, top)?;
@@ -67,11 +72,18 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     writeln!(out)?;
     if !report.series.is_empty() {
         let s = &report.stats;
-        writeln!(
-            out,
-            "{} series, {} patches, {} without review in this time period",
-            s.series, s.patches, s.unreviewed_patches
-        )?;
+        match &report.watch {
+            Some(w) => writeln!(
+                out,
+                "{} of {} series, {} of {} patches, {} without review in this time period",
+                w.series, s.series, w.patches, s.patches, w.unreviewed_patches
+            )?,
+            None => writeln!(
+                out,
+                "{} series, {} patches, {} without review in this time period",
+                s.series, s.patches, s.unreviewed_patches
+            )?,
+        }
         writeln!(out, "Status: {}", super::status_summary(&s.statuses))?;
         writeln!(out)?;
     }
@@ -176,6 +188,34 @@ fn write_status(out: &mut String, report: &Report) -> std::fmt::Result {
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// "Your series": with `--who` or `--org`, each series of the people
+/// watched, its versions, reviews, status and days since its last mail.
+fn write_your_series(out: &mut String, report: &Report) -> std::fmt::Result {
+    if report.your_series.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "===== Your series =====")?;
+    writeln!(out)?;
+    for y in &report.your_series {
+        let author = y
+            .author
+            .as_ref()
+            .map(|a| format!(" by {}", a.short_name()))
+            .unwrap_or_default();
+        writeln!(out, "- {} (v{}){author}", y.title, y.version)?;
+        writeln!(
+            out,
+            "  {} · {} review(s) · {} · {} day(s) since the last mail · why: {}",
+            super::versions_text(&y.versions),
+            y.reviews,
+            y.status.label(),
+            y.days_since_activity,
+            super::why_text(&y.why),
+        )?;
+    }
+    writeln!(out)
 }
 
 /// The MAINTAINERS sections table: series, patches, without review and

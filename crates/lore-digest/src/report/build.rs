@@ -55,6 +55,24 @@ pub struct Options {
     pub maintainers: Option<std::sync::Arc<Maintainers>>,
     /// The lines of that file that were skipped (`FILE:LINE: …`).
     pub maintainers_warnings: Vec<String>,
+    /// A watchlist: the report keeps the series it asks for (see
+    /// [`crate::watch`]); `None` or empty keeps everything.
+    pub watch: Option<crate::watch::Watch>,
+    /// What a watchlist criterion that matches nothing known is.
+    pub watch_misses: WatchMisses,
+}
+
+/// What to do about a `--section`, `--who` or `--org` that names nothing
+/// the report or MAINTAINERS knows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WatchMisses {
+    /// An error that lists the nearest names: given on the command line,
+    /// it is most likely a typo.
+    #[default]
+    Fail,
+    /// A warning in the report: a configured watchlist of an unattended
+    /// update names people who may be silent this week.
+    Warn,
 }
 
 /// How far before the selection a report looks for earlier versions of
@@ -73,14 +91,21 @@ pub enum Lookback {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
-    let mapped;
-    let archive = match &options.maintainers {
-        Some(maintainers) => {
-            mapped = archive.with_maintainers(maintainers.clone());
-            &mapped
-        }
-        None => archive,
-    };
+    let watch = options
+        .watch
+        .as_ref()
+        .filter(|w| !w.is_empty())
+        .map(|w| w.compile())
+        .transpose()?;
+    let mut configured = options
+        .maintainers
+        .as_ref()
+        .map(|m| archive.with_maintainers(m.clone()));
+    if watch.as_ref().is_some_and(|w| w.has_files()) {
+        let base = configured.take();
+        configured = Some(base.as_ref().unwrap_or(archive).keeping_files());
+    }
+    let archive = configured.as_ref().unwrap_or(archive);
     let (mut selected, mut outcome) = archive.read_selection(selection)?;
     // A window from a time on may well start after a shallow mirror's cut
     // (`sync --since` cuts at the window's start); anything else that
@@ -134,13 +159,11 @@ pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Res
         options.index_cache.as_deref(),
         options.cache_wait,
     )?;
-    Ok(from_mails(
-        archive.name(),
-        &selected,
-        outcome,
-        earlier,
-        options,
-    ))
+    let mut report = from_mails(archive.name(), &selected, outcome, earlier, options);
+    if let (Some(compiled), Some(watch)) = (&watch, &options.watch) {
+        super::watch::apply(&mut report, watch, compiled, options)?;
+    }
+    Ok(report)
 }
 
 /// Reads the mails before the selection that may be earlier versions of
@@ -369,6 +392,8 @@ pub fn from_mails(
         sections,
         unreviewed_by_section,
         missed_cc,
+        watch: None,
+        your_series: Vec::new(),
         timeline: timeline(&mails),
         newest_message_ids: newest_message_ids(&mails),
         applied: status.applied,
@@ -464,6 +489,7 @@ fn series(
             applied: None,
             sections,
             missed_cc,
+            files: message.files.clone(),
         }
     };
     let series = Series {

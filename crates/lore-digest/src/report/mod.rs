@@ -11,12 +11,13 @@ mod sections;
 mod status;
 mod threads;
 mod tree;
+mod watch;
 
-pub use build::{Lookback, Options, build, from_mails};
+pub use build::{Lookback, Options, WatchMisses, build, from_mails};
 pub use links::message_url;
 pub use model::{
     ContributorCount, DayCount, DomainCount, GivenTrailer, MissedCc, OrganizationCount, PatchMail,
     PatchRef, PatchesMissing, Report, ReviewLine, SectionCount, SectionQueue, Series, Stats,
-    StatusCounts, StatusEntry, Thread, VersionRef,
+    StatusCounts, StatusEntry, Thread, VersionRef, WatchReason, WatchSummary, YourSeries,
 };
 pub use tree::TreeSource;

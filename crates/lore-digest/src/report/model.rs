@@ -70,7 +70,16 @@ pub struct Report {
     pub changes_requested: Vec<StatusEntry>,
     /// Series NAKed, newest NAK first; series posted before it too.
     pub nacked: Vec<StatusEntry>,
-    /// Every series with a patch in the selection, newest first.
+    /// With a watchlist (`--section`, `--who`, `--org`, `--files`): what
+    /// the report was filtered to, and how much of the list that is. The
+    /// list-wide figures (`stats`, the top lists, `timeline`) stay whole;
+    /// series, status and section tables, and threads are filtered.
+    pub watch: Option<WatchSummary>,
+    /// With `--who` or `--org`: the series by, reviewed by or waiting on
+    /// the people watched, newest first.
+    pub your_series: Vec<YourSeries>,
+    /// Every series with a patch in the selection, newest first (with a
+    /// watchlist, the watched ones).
     pub series: Vec<Series>,
     /// `[GIT PULL]` threads, most replies first.
     pub pull_requests: Vec<Thread>,
@@ -394,6 +403,77 @@ pub struct PatchMail {
     pub sections: Vec<String>,
     /// Of `sections`, those whose maintainers and lists its To/Cc/From all miss.
     pub missed_cc: Vec<String>,
+    /// With `--files`: the files its diff touches (both sides of a
+    /// rename), from the top of the tree; empty otherwise.
+    pub files: Vec<String>,
+}
+
+/// What a watchlist kept of a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct WatchSummary {
+    /// The criteria in words: `section "HYPER-V*", who "kys@microsoft.com"`.
+    pub description: String,
+    /// `--section` globs.
+    pub sections: Vec<String>,
+    /// `--who` addresses or names.
+    pub who: Vec<String>,
+    /// `--org` organizations or domains.
+    pub orgs: Vec<String>,
+    /// `--files` globs.
+    pub files: Vec<String>,
+    /// Series kept (of `stats.series`).
+    pub series: usize,
+    /// Their patches in the selection (of `stats.patches`).
+    pub patches: usize,
+    /// Of those, the ones without review (of `stats.unreviewed_patches`).
+    pub unreviewed_patches: usize,
+    /// Of those, the ones applied (of `stats.applied_patches`).
+    pub applied_patches: usize,
+}
+
+/// One line of the "Your series" table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct YourSeries {
+    /// The series' title.
+    pub title: String,
+    /// Its version.
+    pub version: u32,
+    /// Every version known, oldest first (earlier versions and this one).
+    pub versions: Vec<u32>,
+    /// Its author.
+    pub author: Option<Person>,
+    /// Message-ID of its cover letter or first patch.
+    pub message_id: Option<String>,
+    /// Web archive link (with `--url`).
+    pub url: Option<String>,
+    /// Why it is yours: by a person watched, by an organization watched,
+    /// reviewed by a person watched, waiting on one.
+    pub why: Vec<WatchReason>,
+    /// Reviewed-by, Acked-by and Tested-by it received (trailers given in
+    /// replies and carried by its patches), each person once per kind.
+    pub reviews: usize,
+    /// Its status.
+    pub status: SeriesStatus,
+    /// Whole days from its last patch or reply to the selection's end.
+    pub days_since_activity: u32,
+}
+
+/// Why a series is in "Your series".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(rename_all = "snake_case")]
+pub enum WatchReason {
+    /// A person watched wrote it.
+    Author,
+    /// Someone of an organization watched wrote it.
+    Organization,
+    /// A person watched reviewed, acked or tested it.
+    Reviewer,
+    /// It is still open, and a person watched is `M:` or `R:` of one of
+    /// its sections.
+    WaitingOn,
 }
 
 /// One MAINTAINERS section's share of the selection.

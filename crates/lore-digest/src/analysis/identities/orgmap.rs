@@ -129,6 +129,13 @@ impl OrgMap {
         }
     }
 
+    /// Every `(domain, organization)` of the map, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+        self.by_domain
+            .iter()
+            .map(|(domain, owner)| (domain.as_str(), owner.organization.as_str()))
+    }
+
     /// Domains in the map.
     pub fn len(&self) -> usize {
         self.by_domain.len()
