@@ -140,14 +140,6 @@ pub struct WatchArgs {
 }
 
 impl WatchArgs {
-    /// Whether any watch flag was given.
-    pub fn is_given(&self) -> bool {
-        !(self.sections.is_empty()
-            && self.who.is_empty()
-            && self.orgs.is_empty()
-            && self.files.is_empty())
-    }
-
     /// The watchlist asked for: these flags added to the list's `watch`;
     /// `None` when neither asks for anything.
     pub fn watch(

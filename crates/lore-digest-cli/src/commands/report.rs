@@ -194,11 +194,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             watch: args.watch.watch(settings.watch.as_ref()),
             // A name typed on the command line that matches nothing is a
             // typo; the configured list's people may just be silent.
-            watch_misses: if args.watch.is_given() {
-                report::WatchMisses::Fail
-            } else {
-                report::WatchMisses::Warn
-            },
+            watch_strict: args.watch.watch(None).unwrap_or_default(),
             ..Default::default()
         },
     )?;

@@ -183,7 +183,6 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         // The list's watchlist names people who may well be silent in
         // one update: a warning, not a failed run.
         watch: settings.watch.clone(),
-        watch_misses: report::WatchMisses::Warn,
         ..Default::default()
     };
     let marks = archive.marks()?;

@@ -819,7 +819,10 @@ mod tests {
         assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&lt;b&gt;body&lt;&#x2f;b&gt; ]]&gt; &#x27;"));
         // The watchlist's filter line and "Your series" are shown, escaped.
-        assert!(html.contains("Filtered to who &quot;&lt;script&gt;"), "{html}");
+        assert!(
+            html.contains("Filtered to who &quot;&lt;script&gt;"),
+            "{html}"
+        );
         assert!(html.contains("id=\"your-series\""));
         assert!(html.contains("&lt;em&gt;yours&lt;&#x2f;em&gt;"));
         let title = html

@@ -58,21 +58,11 @@ pub struct Options {
     /// A watchlist: the report keeps the series it asks for (see
     /// [`crate::watch`]); `None` or empty keeps everything.
     pub watch: Option<crate::watch::Watch>,
-    /// What a watchlist criterion that matches nothing known is.
-    pub watch_misses: WatchMisses,
-}
-
-/// What to do about a `--section`, `--who` or `--org` that names nothing
-/// the report or MAINTAINERS knows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum WatchMisses {
-    /// An error that lists the nearest names: given on the command line,
-    /// it is most likely a typo.
-    #[default]
-    Fail,
-    /// A warning in the report: a configured watchlist of an unattended
-    /// update names people who may be silent this week.
-    Warn,
+    /// The criteria of `watch` that are errors when they match nothing
+    /// known (given on the command line: most likely a typo); the others
+    /// (a list's configured watchlist, whose people may be silent this
+    /// week) are warnings in the report.
+    pub watch_strict: crate::watch::Watch,
 }
 
 /// How far before the selection a report looks for earlier versions of

@@ -13,7 +13,7 @@ mod threads;
 mod tree;
 mod watch;
 
-pub use build::{Lookback, Options, WatchMisses, build, from_mails};
+pub use build::{Lookback, Options, build, from_mails};
 pub use links::message_url;
 pub use model::{
     ContributorCount, DayCount, DomainCount, GivenTrailer, MissedCc, OrganizationCount, PatchMail,

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::build::{Options, WatchMisses};
+use super::build::Options;
 use super::model::{Report, Series, StatusEntry, Thread, WatchReason, WatchSummary, YourSeries};
 use super::sections;
 use crate::Error;
@@ -25,10 +25,10 @@ pub(super) fn apply(
     let maintainers = options.maintainers.as_deref();
     let organizations = &options.identities.organizations;
     for miss in misses(report, watch, compiled, maintainers, organizations)? {
-        match options.watch_misses {
-            WatchMisses::Fail => return Err(miss),
-            WatchMisses::Warn => report.warnings.push(format!("watch: {miss}")),
+        if strict(&options.watch_strict, &miss) {
+            return Err(miss);
         }
+        report.warnings.push(format!("watch: {miss}"));
     }
     let end = selection_end(report);
     let by_name: HashMap<&str, &Section> = maintainers
@@ -106,6 +106,19 @@ pub(super) fn apply(
     report.your_series = your_series;
     report.series = kept;
     Ok(())
+}
+
+/// Whether a miss is of a criterion given strictly.
+fn strict(strict: &Watch, miss: &Error) -> bool {
+    let Error::NoMatch { flag, given, .. } = miss else {
+        return true;
+    };
+    let of_flag = match flag.as_str() {
+        "--section" => &strict.sections,
+        "--who" => &strict.who,
+        _ => &strict.orgs,
+    };
+    of_flag.iter().any(|g| g.trim() == given)
 }
 
 /// Decides what is watched.
@@ -319,14 +332,23 @@ fn misses(
     }
     if !watch.orgs.is_empty() {
         // The report's organizations and every one the map names.
-        let mut known: Vec<(&str, &str)> = organizations.entries().map(|(d, o)| (o, d)).collect();
+        // The map's organizations and domains, and those of the report's
+        // people (an unlisted domain stands for itself).
+        let mut known: Vec<(String, String)> = organizations
+            .entries()
+            .map(|(d, o)| (o.to_string(), d.to_string()))
+            .collect();
         known.extend(
             report
-                .organizations
+                .domains
                 .iter()
-                .chain(&report.reviewer_organizations)
-                .map(|o| (o.name.as_str(), o.name.as_str())),
+                .chain(&report.reviewer_domains)
+                .map(|d| (organizations.organization(&d.domain), d.domain.clone())),
         );
+        let known: Vec<(&str, &str)> = known
+            .iter()
+            .map(|(o, d)| (o.as_str(), d.as_str()))
+            .collect();
         for given in compiled.unmatched_orgs(known.iter().copied()) {
             let names: HashSet<&str> = known.iter().map(|(o, _)| *o).collect();
             let mut names: Vec<&str> = names.into_iter().collect();
