@@ -377,22 +377,19 @@ impl Index {
     /// purposes (file names, hunk headers, `Fixes:`) never count.
     ///
     /// Most lines match no pattern, and asking the sets about each line
-    /// costs more in set-up than in matching; so the text before the diff,
-    /// and each run of `+`/`-` lines in it, is searched whole by the
-    /// finder, and only the line each of its matches starts on is asked
-    /// (then the search goes on from the next line). The context lines
-    /// between runs, which never count, are not searched at all. No line
-    /// that matches is missed: a run is whole lines, so a line's own match
-    /// is also a match in its run (`\b`, `^` and `$` see the same
-    /// neighbours), and the leftmost match from the start of any earlier
-    /// line of the run starts on that line or before.
+    /// costs more in set-up than in matching; so the text is searched
+    /// whole by the finder, and only the line each of its matches starts
+    /// on is asked (then the search goes on from the next line). No line
+    /// that matches is missed: its match is also a match in the whole text
+    /// (`\b`, `^` and `$` see the same neighbours), so the leftmost match
+    /// from the start of any earlier line starts on that line or before.
     fn keyword_hits(&self, content: &str) -> Vec<Origin> {
         let Some(keywords) = &self.keywords else {
             return Vec::new();
         };
         let diff_start = first_file_line(content);
         let mut found = vec![false; self.keyword_origins.len()];
-        let mut ask = |start: usize, line: &str| {
+        lines_found(&keywords.finder, content, |start, line| {
             if !matches!(perl_branch(line), Branch::Text) {
                 return;
             }
@@ -408,11 +405,7 @@ impl Index {
                     *slot = true;
                 }
             }
-        };
-        lines_found(&keywords.finder, content, 0, diff_start, &mut ask);
-        for (from, to) in changed_runs(content, diff_start) {
-            lines_found(&keywords.finder, content, from, to, &mut ask);
-        }
+        });
         self.origins_of(&found)
     }
 
@@ -467,16 +460,11 @@ impl Index {
     }
 }
 
-/// Calls `visit` with each line of `content[from..to]` (whole lines) that
-/// a match of `finder` starts on, searching again from the next line.
-fn lines_found(
-    finder: &regex::bytes::Regex,
-    content: &str,
-    mut from: usize,
-    to: usize,
-    visit: &mut impl FnMut(usize, &str),
-) {
-    let bytes = &content.as_bytes()[..to.min(content.len())];
+/// Calls `visit` with each line of `content` that a match of `finder`
+/// starts on, searching again from the next line.
+fn lines_found(finder: &regex::bytes::Regex, content: &str, mut visit: impl FnMut(usize, &str)) {
+    let bytes = content.as_bytes();
+    let mut from = 0;
     while from < bytes.len() {
         let Some(hit) = finder.find_at(bytes, from).map(|m| m.start()) else {
             break;
@@ -489,29 +477,6 @@ fn lines_found(
         }
         from = end;
     }
-}
-
-/// The runs of consecutive `+`/`-` lines from `from` on, as byte ranges
-/// of whole lines.
-pub(super) fn changed_runs(content: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = content.as_bytes();
-    let mut at = from;
-    std::iter::from_fn(move || {
-        let mut run: Option<(usize, usize)> = None;
-        while at < bytes.len() {
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |nl| at + nl + 1);
-            let changed = matches!(bytes[at], b'+' | b'-');
-            let line_start = at;
-            at = end;
-            match (&mut run, changed) {
-                (Some((_, run_end)), true) => *run_end = end,
-                (None, true) => run = Some((line_start, end)),
-                (Some(_), false) => return run,
-                (None, false) => {}
-            }
-        }
-        run
-    })
 }
 
 /// Where get_maintainer's patch part starts: the first `+++ `/`--- ` file

@@ -483,9 +483,9 @@ fn whole_text_keywords_equal_the_line_by_line_reading() {
         "\n\nfoo\n",
         "Zoë\n\n\nfoo\n",
         "--- a/x\n+++ b/x\n\n\n+foo\n",
-        // Runs of changed lines are searched apart: a match that would
-        // reach into the context line after a run, context lines that
-        // match between runs, a run at the very end without a newline.
+        // A match that reaches from a changed line into the context line
+        // after it, context lines that match between changed ones, a
+        // changed line at the very end without a newline.
         "Msg.\n--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n+struct\n phylink\n-x\n rust\n+ rust",
         "--- a/x\n+++ b/x\n foo\n foo\n-a\n+b\n foo\n+foo",
         "",
@@ -497,16 +497,6 @@ fn whole_text_keywords_equal_the_line_by_line_reading() {
             "{text:?}"
         );
     }
-}
-
-#[test]
-fn changed_runs_are_whole_lines_of_plus_and_minus() {
-    let text = "Msg.\n--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n-b\n+c\n d\n+e";
-    let runs: Vec<&str> = super::matching::changed_runs(text, 5)
-        .map(|(from, to)| &text[from..to])
-        .collect();
-    assert_eq!(runs, ["--- a/x\n+++ b/x\n", "-b\n+c\n", "+e"]);
-    assert_eq!(super::matching::changed_runs(text, text.len()).count(), 0);
 }
 
 /// The same on the kernel's MAINTAINERS, over texts built from each of
