@@ -497,3 +497,45 @@ fn a_list_s_watch_is_its_reports_and_a_silent_person_only_a_warning() {
     );
     assert!(err.contains("line 2") && err.contains("people"), "{err}");
 }
+
+#[test]
+fn update_delivers_the_list_s_watchlist() {
+    let f = fixture();
+    let dir = f._tmp.path();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[lists.hv]\npath = \"{}\"\norgmap = \"{}\"\n\
+             watch = {{ orgs = [\"BigCorp\"], who = [\"Nobody Here\"] }}\n",
+            f.repo, f.orgmap
+        ),
+    )
+    .unwrap();
+    let out = dir.join("update.txt");
+    let state = dir.join("state/hv.json");
+    let (code, _, stderr) = run(&[
+        "update",
+        "hv",
+        "--config",
+        config.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+        "--since",
+        "2025-04-01",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    // Someone silent in a configured watchlist does not fail an unattended run.
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("watch: --who 'Nobody Here'"), "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains(
+            "Filtered to who \"Nobody Here\", org \"BigCorp\": 2 of 3 series, 2 of 4 patches"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("===== Your series ====="), "{text}");
+    assert!(!text.contains(CORE), "{text}");
+}
