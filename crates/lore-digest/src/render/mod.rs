@@ -6,8 +6,9 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod text;
+pub mod trends;
 
-use crate::report::{PatchesMissing, StatusCounts, StatusEntry};
+use crate::report::{Change, Comparison, MedianChange, PatchesMissing, StatusCounts, StatusEntry};
 use crate::status::{SeriesStatus, StatusReason};
 
 /// How many patches a series has, as every format words it: `6 patches`,
@@ -82,6 +83,104 @@ pub(crate) fn entry_title(entry: &StatusEntry) -> String {
         line.push_str(" (posted earlier)");
     }
     line
+}
+
+/// A count's change as every format words it: `+20 (+25%)`, `-3 (-10%)`,
+/// `=`, or just `+4` from zero (a percentage of nothing is no figure).
+pub(crate) fn change_text(change: &Change) -> String {
+    let (now, before) = (change.now as f64, change.before as f64);
+    let delta = now - before;
+    if delta == 0.0 {
+        return "=".into();
+    }
+    let sign = if delta > 0.0 { "+" } else { "-" };
+    let amount = change.now.abs_diff(change.before);
+    if change.before == 0 {
+        return format!("{sign}{amount}");
+    }
+    let percent = (delta / before * 100.0).round().abs();
+    format!("{sign}{amount} ({sign}{percent}%)")
+}
+
+/// A number of days, as a median gives it: `3`, `2.5`, or `-` for none.
+pub(crate) fn days_text(days: Option<f64>) -> String {
+    match days {
+        None => "-".into(),
+        Some(d) if d.fract() == 0.0 => format!("{d:.0}"),
+        Some(d) => format!("{d:.1}"),
+    }
+}
+
+/// A median's change: `+1.5`, `-2`, `=`, or `-` when either side has none.
+pub(crate) fn median_change_text(change: &MedianChange) -> String {
+    match (change.now, change.before) {
+        (Some(now), Some(before)) if now == before => "=".into(),
+        (Some(now), Some(before)) => {
+            let sign = if now > before { "+" } else { "-" };
+            format!("{sign}{}", days_text(Some((now - before).abs())))
+        }
+        _ => "-".into(),
+    }
+}
+
+/// `Compared with 2025-04-24 to 2025-04-30, the 7 days before`: what a
+/// comparison is with, as a heading.
+pub(crate) fn comparison_heading(comparison: &Comparison) -> String {
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    let Some(other) = &comparison.other else {
+        return "No earlier period to compare with".into();
+    };
+    let since = other.since.parse::<jiff::Timestamp>().ok();
+    let until = other.until.parse::<jiff::Timestamp>().ok();
+    let days = match (since, until) {
+        (Some(s), Some(u)) => ((u.as_second() - s.as_second() + 1) as f64 / 86_400.0).round(),
+        _ => 0.0,
+    };
+    let what = match comparison.basis {
+        crate::report::CompareBasis::Previous if days >= 1.0 => {
+            let plural = if days == 1.0 { "day" } else { "days" };
+            format!(", the {days:.0} {plural} before")
+        }
+        crate::report::CompareBasis::Previous => ", the period of the same length before".into(),
+        crate::report::CompareBasis::Given => String::new(),
+    };
+    format!(
+        "Compared with {} to {}{what}",
+        day(&other.since),
+        day(&other.until)
+    )
+}
+
+/// The compared figures as (name, now, before, change) rows, in the order
+/// every format shows them.
+pub(crate) fn comparison_rows(comparison: &Comparison) -> Vec<(String, String, String, String)> {
+    let f = &comparison.figures;
+    let mut rows: Vec<(String, String, String, String)> = [
+        ("messages", &f.messages),
+        ("patches", &f.patches),
+        ("series", &f.series),
+        ("reviews", &f.reviews),
+        ("applied patches", &f.applied),
+        ("unreviewed patches", &f.unreviewed),
+    ]
+    .into_iter()
+    .map(|(name, c)| {
+        (
+            name.to_string(),
+            c.now.to_string(),
+            c.before.to_string(),
+            change_text(c),
+        )
+    })
+    .collect();
+    let m = &f.median_days_to_first_review;
+    rows.push((
+        "median days to first review".into(),
+        days_text(m.now),
+        days_text(m.before),
+        median_change_text(m),
+    ));
+    rows
 }
 
 /// The status a template value names (`"applied"` …).
@@ -239,6 +338,25 @@ pub(crate) fn with_template(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn changes_are_worded_with_a_sign_and_a_percentage_of_something() {
+        use super::{Change, MedianChange, change_text, days_text, median_change_text};
+        let c = |now, before| change_text(&Change { now, before });
+        assert_eq!(c(120, 100), "+20 (+20%)");
+        assert_eq!(c(90, 100), "-10 (-10%)");
+        assert_eq!(c(5, 5), "=");
+        assert_eq!(c(4, 0), "+4");
+        assert_eq!(c(0, 3), "-3 (-100%)");
+        assert_eq!(days_text(Some(2.5)), "2.5");
+        assert_eq!(days_text(Some(3.0)), "3");
+        assert_eq!(days_text(None), "-");
+        let m = |now, before| median_change_text(&MedianChange { now, before });
+        assert_eq!(m(Some(1.0), Some(2.5)), "-1.5");
+        assert_eq!(m(Some(4.0), Some(2.0)), "+2");
+        assert_eq!(m(Some(4.0), Some(4.0)), "=");
+        assert_eq!(m(None, Some(4.0)), "-");
+    }
+
     #[test]
     fn patch_counts_say_why_only_some_patches_are_here() {
         use super::{PatchesMissing, patch_count};
