@@ -10,7 +10,8 @@ use lore_digest::sync::SyncOptions;
 use super::sync::list_mirror;
 use crate::args::{
     Format, IdentityArgs, PatienceArgs, SelectionArgs, chosen_format, load_config, no_selection,
-    parse_lookback, read_identities, read_maintainers, selection_or_all, web_archive,
+    parse_compare, parse_lookback, read_identities, read_maintainers, selection_or_all,
+    web_archive,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
@@ -96,6 +97,15 @@ pub struct ReportArgs {
     /// list's `maintainers`). Example: `--maintainers ~/linux/MAINTAINERS`.
     #[arg(long, value_name = "FILE")]
     maintainers: Option<PathBuf>,
+
+    /// Compare the selection with another period: `previous` (the period
+    /// of the same length just before it; nothing for a selection that
+    /// starts with the archive), `none`, or `A..B`, commits as --range
+    /// takes them or two times (`2025-04-01..2025-04-30`).
+    /// Example: `--compare none`.
+    #[arg(long, value_name = "none|previous|A..B", default_value = "previous",
+          value_parser = parse_compare)]
+    compare: lore_digest::trends::Compare,
 
     #[command(flatten)]
     identities: IdentityArgs,
@@ -188,6 +198,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             already_reported: Vec::new(),
             maintainers,
             maintainers_warnings,
+            compare: args.compare.clone(),
             ..Default::default()
         },
     )?;
