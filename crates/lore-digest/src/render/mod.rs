@@ -124,31 +124,42 @@ pub(crate) fn median_change_text(change: &MedianChange) -> String {
 }
 
 /// `Compared with 2025-04-24 to 2025-04-30, the 7 days before`: what a
-/// comparison is with, as a heading.
+/// comparison is with, as a heading. Days name a period of whole UTC
+/// days; anything else is named to the minute.
 pub(crate) fn comparison_heading(comparison: &Comparison) -> String {
-    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
     let Some(other) = &comparison.other else {
         return "No earlier period to compare with".into();
     };
-    let since = other.since.parse::<jiff::Timestamp>().ok();
-    let until = other.until.parse::<jiff::Timestamp>().ok();
-    let days = match (since, until) {
-        (Some(s), Some(u)) => ((u.as_second() - s.as_second() + 1) as f64 / 86_400.0).round(),
-        _ => 0.0,
+    let (Ok(since), Ok(until)) = (
+        other.since.parse::<jiff::Timestamp>(),
+        other.until.parse::<jiff::Timestamp>(),
+    ) else {
+        return format!("Compared with {} to {}", other.since, other.until);
     };
-    let what = match comparison.basis {
-        crate::report::CompareBasis::Previous if days >= 1.0 => {
-            let plural = if days == 1.0 { "day" } else { "days" };
-            format!(", the {days:.0} {plural} before")
+    let (since, until) = (since.as_second(), until.as_second());
+    let length = until.saturating_sub(since).saturating_add(1);
+    let whole_days = since.rem_euclid(86_400) == 0 && length % 86_400 == 0;
+    let show = |t: i64| {
+        let text = crate::report::timestamp(t);
+        if whole_days {
+            text.get(..10).unwrap_or(&text).to_string()
+        } else {
+            text.get(..16).unwrap_or(&text).replace('T', " ")
         }
-        crate::report::CompareBasis::Previous => ", the period of the same length before".into(),
-        crate::report::CompareBasis::Given => String::new(),
     };
-    format!(
-        "Compared with {} to {}{what}",
-        day(&other.since),
-        day(&other.until)
-    )
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let before = match comparison.basis {
+        crate::report::CompareBasis::Given => String::new(),
+        _ if whole_days => format!(", the {} before", plural(length / 86_400, "day")),
+        _ if length % 3_600 == 0 => format!(", the {} before", plural(length / 3_600, "hour")),
+        _ => ", the period of the same length before".into(),
+    };
+    let until_shown = if whole_days {
+        show(until)
+    } else {
+        show(until + 1)
+    };
+    format!("Compared with {} to {}{before}", show(since), until_shown)
 }
 
 /// The compared figures as (name, now, before, change) rows, in the order
@@ -355,6 +366,73 @@ mod tests {
         assert_eq!(m(Some(4.0), Some(2.0)), "+2");
         assert_eq!(m(Some(4.0), Some(4.0)), "=");
         assert_eq!(m(None, Some(4.0)), "-");
+    }
+
+    #[test]
+    fn the_other_period_is_named_in_days_or_to_the_minute() {
+        use crate::report::{CompareBasis, Comparison, Span};
+        let compared = |since: &str, until: &str, basis| {
+            let zero = crate::report::Change { now: 0, before: 0 };
+            let c = Comparison {
+                basis,
+                period: Span {
+                    since: String::new(),
+                    until: String::new(),
+                },
+                other: Some(Span {
+                    since: since.into(),
+                    until: until.into(),
+                }),
+                empty: false,
+                note: None,
+                figures: crate::report::Figures {
+                    messages: zero,
+                    patches: zero,
+                    series: zero,
+                    reviews: zero,
+                    applied: zero,
+                    unreviewed: zero,
+                    median_days_to_first_review: crate::report::MedianChange {
+                        now: None,
+                        before: None,
+                    },
+                },
+                ranks: Default::default(),
+            };
+            super::comparison_heading(&c)
+        };
+        assert_eq!(
+            compared(
+                "2025-04-24T00:00:00Z",
+                "2025-04-30T23:59:59Z",
+                CompareBasis::Previous
+            ),
+            "Compared with 2025-04-24 to 2025-04-30, the 7 days before"
+        );
+        assert_eq!(
+            compared(
+                "2025-05-10T06:00:00Z",
+                "2025-05-10T11:59:59Z",
+                CompareBasis::Previous
+            ),
+            "Compared with 2025-05-10 06:00 to 2025-05-10 12:00, the 6 hours before"
+        );
+        assert_eq!(
+            compared(
+                "2025-05-10T06:00:00Z",
+                "2025-05-10T06:20:41Z",
+                CompareBasis::Previous
+            ),
+            "Compared with 2025-05-10 06:00 to 2025-05-10 06:20, the period of the same length before"
+        );
+        assert_eq!(
+            compared(
+                "2025-04-01T00:00:00Z",
+                "2025-04-30T23:59:59Z",
+                CompareBasis::Given
+            ),
+            "Compared with 2025-04-01 to 2025-04-30"
+        );
     }
 
     #[test]

@@ -150,8 +150,7 @@ pub(crate) fn build_with_span(
         options.index_cache.as_deref(),
         options.cache_wait,
     )?;
-    let now = jiff::Timestamp::now().as_second();
-    let span = span_of(selection, &selected, now).unwrap_or_default();
+    let span = span_of(selection, &selected).unwrap_or_default();
     let mut report = from_mails(archive.name(), &selected, outcome, earlier, options);
     report.comparison = comparison(
         given_archive,

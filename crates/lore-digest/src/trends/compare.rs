@@ -24,15 +24,16 @@ pub enum Compare {
 }
 
 /// The span a selection covers, in seconds (both ends inclusive): a
-/// window's bounds, an open end at `now` (`--since 7d` is the 7 days up to
-/// now, whenever its last mail came), else its first and last arrivals.
-pub(crate) fn span_of(selection: &Selection, selected: &Selected, now: i64) -> Option<(i64, i64)> {
+/// window's bounds, else (and for a window's open end) its first and last
+/// arrivals. The last arrival, not the time of the run, ends `--since 7d`,
+/// so that the same archive gives the same report.
+pub(crate) fn span_of(selection: &Selection, selected: &Selected) -> Option<(i64, i64)> {
     let first = selected.commits.iter().map(|c| c.time).min()?;
     let last = selected.commits.iter().map(|c| c.time).max()?;
     Some(match selection {
         Selection::Window { since, until } => (
             since.map_or(first, |t| t.as_second()),
-            until.map_or(last.max(now), |t| t.as_second()),
+            until.map_or(last, |t| t.as_second()),
         ),
         Selection::Range { .. } | Selection::After(_) => (first, last),
     })
@@ -59,8 +60,7 @@ pub(crate) fn comparison(
                 CompareBasis::Previous,
                 span,
                 None,
-                "the selection starts with the archive's first mail: there is no earlier period"
-                    .into(),
+                "the selection starts with the archive's first mail".into(),
                 report,
             )));
         }
@@ -92,8 +92,10 @@ pub(crate) fn comparison(
             let other_span = window_span.unwrap_or(other_span);
             Ok(Some(compared(basis, span, other_span, report, &before)))
         }
-        Err(Error::EmptySelection(why)) => {
-            let note = format!("no mail in the other period ({why})");
+        // Worded here, not by the archive, so every kind of archive says
+        // the same.
+        Err(Error::EmptySelection(_)) => {
+            let note = "no mail arrived in that period".to_string();
             Ok(Some(empty(basis, span, window_span, note, report)))
         }
         Err(e) => Err(e),
