@@ -63,8 +63,7 @@ pub fn text(trends: &Trends, top: usize) -> String {
         "period"
     );
     for r in &trends.rows {
-        let _ = writeln!(
-            out,
+        let line = format!(
             "{:width$}  {:8}  {:6}  {:7}  {:7}  {:7}  {:>14}  {:>9}  {}",
             r.period,
             r.messages,
@@ -76,6 +75,8 @@ pub fn text(trends: &Trends, top: usize) -> String {
             share_text(r.cross_organization_share),
             organizations_text(r, top)
         );
+        // A period without mail names no organization.
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     for warning in &trends.warnings {
         let _ = writeln!(out, "\nwarning: {warning}");
