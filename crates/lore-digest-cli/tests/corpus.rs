@@ -196,6 +196,24 @@ fn whole_history_sections() {
     assert_eq!(json["warnings"], serde_json::json!([]));
 }
 
+/// A year of `trends --by year`: (year, messages, series, patches,
+/// applied, reviews, median days to first review, reviews across
+/// organizations, reviews with both organizations known, the top
+/// organization and its mails).
+type YearRow = (
+    &'static str,
+    u64,
+    u64,
+    u64,
+    u64,
+    u64,
+    f64,
+    u64,
+    u64,
+    &'static str,
+    u64,
+);
+
 /// `trends --by year` over all history up to [`TIP`]. Messages and patches
 /// per year are those of `bench/py_digest.py --per-mail` joined with `git
 /// log --format='%H %ct'` (the year of each commit time, UTC), and the
@@ -218,10 +236,7 @@ fn trends_by_year_on_the_shared_archive() {
         String::from_utf8_lossy(&out.stderr)
     );
     let table: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    // (year, messages, series, patches, applied, reviews, median days to
-    // first review, reviews across organizations, reviews with both
-    // organizations known, the top organization and its mails)
-    let expected: [(&str, u64, u64, u64, u64, u64, f64, u64, u64, &str, u64); 8] = [
+    let expected: [YearRow; 8] = [
         (
             "2019",
             1549,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use lore_digest::archive::{Archive, Selection};
 use lore_digest::report;
 use lore_digest::sync::SyncOptions;
+use lore_digest::trends::Compare;
 
 use super::sync::list_mirror;
 use crate::args::{
@@ -105,7 +106,7 @@ pub struct ReportArgs {
     /// Example: `--compare none`.
     #[arg(long, value_name = "none|previous|A..B", default_value = "previous",
           value_parser = parse_compare)]
-    compare: lore_digest::trends::Compare,
+    compare: Compare,
 
     #[command(flatten)]
     identities: IdentityArgs,
@@ -117,6 +118,23 @@ pub struct ReportArgs {
     /// FILE untouched) instead of standard output. Example: `-o update.txt`.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// How far back a window starting at `since` (and ending at `until`, else
+/// now) needs mail, once compared: by `previous`, as far again before it;
+/// by a window given, to that window's start.
+fn compared_since(compare: &Compare, since: i64, until: Option<i64>) -> i64 {
+    let until = until.unwrap_or_else(|| jiff::Timestamp::now().as_second());
+    match compare {
+        Compare::None => since,
+        Compare::Previous => since.saturating_sub(until.saturating_sub(since).saturating_add(1)),
+        Compare::With(Selection::Window {
+            since: Some(other), ..
+        }) => since.min(other.as_second()),
+        // A range's time is known only once read: the window's start, and
+        // a range before a shallow mirror's cut is an error that says so.
+        Compare::With(_) => since,
+    }
 }
 
 pub fn run(args: ReportArgs) -> Result<(), Failure> {
@@ -159,9 +177,12 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             if selection.is_none() && list.settings.path.is_none() {
                 return Err(no_selection());
             }
-            // A new mirror needs history back to the window's start only.
+            // A new mirror needs history back to the window's start only,
+            // and to the start of the period it is compared with.
             let shallow_since = match &selection {
-                Some(Selection::Window { since, .. }) => since.map(|t| t.as_second()),
+                Some(Selection::Window { since, until }) => since.map(|t| {
+                    compared_since(&args.compare, t.as_second(), until.map(|u| u.as_second()))
+                }),
                 _ => None,
             };
             let options = SyncOptions {
@@ -210,4 +231,27 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
     // would only delay that.
     std::mem::forget(report);
     written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compared_window_is_mirrored_back_to_the_period_before() {
+        let day = 86_400;
+        assert_eq!(
+            compared_since(&Compare::None, 10 * day, Some(17 * day - 1)),
+            10 * day
+        );
+        assert_eq!(
+            compared_since(&Compare::Previous, 10 * day, Some(17 * day - 1)),
+            3 * day
+        );
+        let april = Compare::With(Selection::Window {
+            since: jiff::Timestamp::from_second(day).ok(),
+            until: None,
+        });
+        assert_eq!(compared_since(&april, 10 * day, None), day);
+    }
 }
