@@ -106,7 +106,7 @@ fn tabulate(
     };
     let report = report::from_mails(archive_name, selected, outcome, Vec::new(), &report_options);
     count_report(&report, &periods, organizations, &mut rows);
-    Ok(Trends {
+    let trends = Trends {
         list: report.list.clone(),
         by: options.by,
         first_mail: report::timestamp(first),
@@ -117,7 +117,12 @@ fn tabulate(
             .map(|(i, tally)| tally.row(&periods, i))
             .collect(),
         warnings: report.warnings.clone(),
-    })
+    };
+    // The whole window's report is only counted: freeing its many small
+    // allocations is left to a thread while the table is rendered, as the
+    // report's own mails are.
+    std::thread::spawn(move || drop(report));
+    Ok(trends)
 }
 
 /// What is counted of one period.
