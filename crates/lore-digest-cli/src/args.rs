@@ -237,6 +237,34 @@ pub fn parse_lookback(value: &str) -> Result<report::Lookback, String> {
     }
 }
 
+/// `--compare`: `none`, `previous`, or `A..B`: commits as `--range`
+/// takes them, or two times as `--since`/`--until` take them
+/// (`2025-04-01..2025-04-30`, the second day included whole).
+pub fn parse_compare(value: &str) -> Result<lore_digest::trends::Compare, String> {
+    use lore_digest::trends::Compare;
+    let value = value.trim();
+    match value {
+        "none" => return Ok(Compare::None),
+        "previous" => return Ok(Compare::Previous),
+        _ => {}
+    }
+    let Some((a, b)) = value.split_once("..") else {
+        return Err(format!(
+            "expected `none`, `previous` or `A..B` (commits, or times such as 2025-04-01..2025-04-30), got `{value}`"
+        ));
+    };
+    let now = jiff::Timestamp::now();
+    if let (Ok(since), Ok(until)) = (parse_when(a, now), parse_until(b, now)) {
+        return Ok(Compare::With(Selection::Window {
+            since: Some(since),
+            until: Some(until),
+        }));
+    }
+    Selection::parse_range(value)
+        .map(Compare::With)
+        .map_err(|e| e.to_string())
+}
+
 /// The mailmap and organization map: the built-in map unless left out,
 /// extended by `orgmap`.
 pub fn read_identities(

@@ -69,7 +69,16 @@ Examples:
   lore-digest export --archive linux-hyperv.git --range master --format parquet -o hyperv.parquet
   lore-digest export --archive ~/lore/kvm --since 30d --mailmap ~/linux/.mailmap -o kvm.jsonl")]
     Export(commands::export::ExportArgs),
-    /// Print the JSON Schema of the JSON report, an export record or an event.
+    /// A table per month (or week, quarter, year) over a long window: mails,
+    /// series, patches, applied, reviews, days to first review, reviews
+    /// across organizations, the top organizations.
+    #[command(after_help = "\
+Examples:
+  lore-digest trends --archive linux-hyperv.git --by year
+  lore-digest trends --archive ~/lore/kvm --since 2024-01-01 --format html -o kvm-trends.html
+  lore-digest trends kvm --since 2y --by quarter --format json")]
+    Trends(Box<commands::trends::TrendsArgs>),
+    /// Print the JSON Schema of the JSON report, an export record, an event or the trends table.
     #[command(after_help = "\
 Examples:
   lore-digest schema report > report.schema.json
@@ -127,6 +136,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => commands::sync::run(args),
         Command::Update(args) => commands::update::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Trends(args) => commands::trends::run(*args),
         Command::Schema(args) => commands::schema::run(args),
         Command::Completions(args) => commands::completions::run(args, Cli::command()),
         Command::Man(args) => commands::man::run(args, Cli::command()),

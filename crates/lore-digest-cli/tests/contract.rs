@@ -128,7 +128,7 @@ fn the_shared_archive_report_and_export_match_their_schemas() {
 }
 
 #[test]
-fn schema_takes_one_of_three_documents() {
+fn schema_takes_one_of_four_documents() {
     let report: Value = serde_json::from_str(&run_ok(&["schema"])).unwrap();
     assert_eq!(report["title"], "Report");
     let events: Value = serde_json::from_str(&run_ok(&["schema", "events"])).unwrap();
@@ -150,5 +150,40 @@ fn schema_takes_one_of_three_documents() {
             "nacked"
         ]
     );
+    let trends: Value = serde_json::from_str(&run_ok(&["schema", "trends"])).unwrap();
+    assert_eq!(trends["title"], "Trends");
+    assert!(
+        trends["$defs"]["TrendRow"]["required"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
     common::assert_input_error(&["schema", "state"], false);
+}
+
+#[test]
+fn trends_tables_match_their_schema() {
+    let schema = validator("trends");
+    let tmp = TempDir::new().unwrap();
+    let inbox = mails::kvm_v2(tmp.path());
+    for by in ["week", "month", "quarter", "year"] {
+        let table = run_json(&[
+            "trends",
+            "--archive",
+            inbox.dir.to_str().unwrap(),
+            "--by",
+            by,
+        ]);
+        assert_eq!(table["format_version"], "1.1");
+        assert!(table["rows"].as_array().is_some_and(|r| !r.is_empty()));
+        assert_valid(&schema, &table, &format!("the trends table by {by}"));
+    }
+    if std::path::Path::new(CORPUS).exists() {
+        let table = run_json(&["trends", "--archive", CORPUS, "--by", "quarter"]);
+        assert_valid(&schema, &table, "the shared archive's trends table");
+        let mut copy = table.clone();
+        copy["rows"][0]["surprise"] = Value::from(1);
+        assert!(!errors(&schema, &copy).is_empty());
+    } else {
+        eprintln!("contract: skipped the shared archive's trends table: {CORPUS} is absent");
+    }
 }

@@ -196,6 +196,195 @@ fn whole_history_sections() {
     assert_eq!(json["warnings"], serde_json::json!([]));
 }
 
+/// A year of `trends --by year`: (year, messages, series, patches,
+/// applied, reviews, median days to first review, reviews across
+/// organizations, reviews with both organizations known, the top
+/// organization and its mails).
+type YearRow = (
+    &'static str,
+    u64,
+    u64,
+    u64,
+    u64,
+    u64,
+    f64,
+    u64,
+    u64,
+    &'static str,
+    u64,
+);
+
+/// `trends --by year` over all history up to [`TIP`]. Messages and patches
+/// per year are those of `bench/py_digest.py --per-mail` joined with `git
+/// log --format='%H %ct'` (the year of each commit time, UTC), and the
+/// messages those of `git log --format=%ct` alone, which the test runs;
+/// series, applied patches and reviews add up to the whole-history
+/// report's figures (2825 series, 1390 applied, 2846 reviews), so each is
+/// counted once, in one year.
+#[test]
+fn trends_by_year_on_the_shared_archive() {
+    let Some(archive) = archive() else { return };
+    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+        .args(["trends", "--archive"])
+        .arg(&archive)
+        .args(["--range", TIP, "--by", "year", "--format", "json"])
+        .output()
+        .expect("run lore-digest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let expected: [YearRow; 8] = [
+        (
+            "2019",
+            1549,
+            258,
+            516,
+            82,
+            164,
+            0.0,
+            97,
+            164,
+            "Microsoft",
+            598,
+        ),
+        (
+            "2020",
+            2735,
+            297,
+            911,
+            142,
+            297,
+            0.0,
+            253,
+            295,
+            "Microsoft",
+            589,
+        ),
+        (
+            "2021",
+            3097,
+            329,
+            1048,
+            181,
+            315,
+            0.0,
+            270,
+            312,
+            "Microsoft",
+            1091,
+        ),
+        (
+            "2022",
+            4404,
+            386,
+            1794,
+            196,
+            441,
+            0.0,
+            282,
+            441,
+            "Microsoft",
+            1123,
+        ),
+        (
+            "2023",
+            4024,
+            394,
+            1416,
+            175,
+            378,
+            0.0,
+            270,
+            377,
+            "Microsoft",
+            1465,
+        ),
+        (
+            "2024",
+            2197,
+            275,
+            609,
+            105,
+            255,
+            0.0,
+            194,
+            254,
+            "Microsoft",
+            679,
+        ),
+        (
+            "2025",
+            4546,
+            484,
+            1451,
+            267,
+            573,
+            0.0,
+            383,
+            570,
+            "Microsoft",
+            1688,
+        ),
+        (
+            "2026",
+            3879,
+            402,
+            1505,
+            242,
+            423,
+            0.0,
+            353,
+            422,
+            "Microsoft",
+            1344,
+        ),
+    ];
+    let rows = table["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), expected.len());
+    for (row, e) in rows.iter().zip(expected) {
+        let got = (
+            row["period"].as_str().unwrap(),
+            row["messages"].as_u64().unwrap(),
+            row["series"].as_u64().unwrap(),
+            row["patches"].as_u64().unwrap(),
+            row["applied"].as_u64().unwrap(),
+            row["reviews"].as_u64().unwrap(),
+            row["median_days_to_first_review"].as_f64().unwrap(),
+            row["cross_organization_reviews"].as_u64().unwrap(),
+            row["reviews_with_organizations"].as_u64().unwrap(),
+            row["organizations"][0]["name"].as_str().unwrap(),
+            row["organizations"][0]["count"].as_u64().unwrap(),
+        );
+        assert_eq!(got, e);
+    }
+    let sum = |field: &str| rows.iter().map(|r| r[field].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(
+        (
+            sum("messages"),
+            sum("patches"),
+            sum("series"),
+            sum("applied"),
+            sum("reviews")
+        ),
+        (26431, 9250, 2825, 1390, 2846)
+    );
+    // Messages per year, from git alone.
+    let mut per_year = std::collections::BTreeMap::<i16, u64>::new();
+    for line in git(&archive, &["log", "--format=%ct", TIP]).lines() {
+        let seconds: i64 = line.trim().parse().expect("a commit time");
+        let year = jiff::Timestamp::from_second(seconds)
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .year();
+        *per_year.entry(year).or_default() += 1;
+    }
+    let from_git: Vec<u64> = per_year.values().copied().collect();
+    assert_eq!(from_git, expected.map(|e| e.1));
+}
+
 // ---------------------------------------------------------------------------
 // Helpers.
 

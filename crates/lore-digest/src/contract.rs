@@ -19,6 +19,7 @@ use serde::{Serialize, Serializer};
 use crate::events::Event;
 use crate::export::MessageRecord;
 use crate::report::Report;
+use crate::trends::Trends;
 
 /// The version of the JSON contract: reports (`--format json`), export
 /// records and events. See the module's documentation for what a change
@@ -71,6 +72,28 @@ impl<'a> VersionedReport<'a> {
     }
 }
 
+/// A trends table as the JSON format writes it: its format version, then
+/// the table's own fields (one row per period).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Trends")]
+pub struct VersionedTrends<'a> {
+    /// The format's version.
+    pub format_version: FormatVersion,
+    /// The table.
+    #[serde(flatten)]
+    pub trends: &'a Trends,
+}
+
+impl<'a> VersionedTrends<'a> {
+    /// `trends`, with the format version.
+    pub fn new(trends: &'a Trends) -> Self {
+        VersionedTrends {
+            format_version: FormatVersion,
+            trends,
+        }
+    }
+}
+
 /// What a schema describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Document {
@@ -80,18 +103,26 @@ pub enum Document {
     Export,
     /// One line of `update --events`.
     Events,
+    /// The JSON trends table (`trends --format json`).
+    Trends,
 }
 
 impl Document {
     /// Every kind, in the order `lore-digest schema` names them.
-    pub const ALL: [Document; 3] = [Document::Report, Document::Export, Document::Events];
+    pub const ALL: [Document; 4] = [
+        Document::Report,
+        Document::Export,
+        Document::Events,
+        Document::Trends,
+    ];
 
-    /// `report`, `export` or `events`.
+    /// `report`, `export`, `events` or `trends`.
     pub fn name(self) -> &'static str {
         match self {
             Document::Report => "report",
             Document::Export => "export",
             Document::Events => "events",
+            Document::Trends => "trends",
         }
     }
 }
@@ -108,6 +139,7 @@ pub fn schema(document: Document) -> Schema {
         Document::Report => generator.into_root_schema_for::<VersionedReport<'static>>(),
         Document::Export => generator.into_root_schema_for::<MessageRecord>(),
         Document::Events => generator.into_root_schema_for::<Event>(),
+        Document::Trends => generator.into_root_schema_for::<VersionedTrends<'static>>(),
     }
 }
 

@@ -17,7 +17,10 @@
 //!   and text of a patch to its sections, as `get_maintainer.pl` does;
 //! * [`report`] is the report model (serializable, the contract with
 //!   renderers) and the code that builds it;
-//! * [`render`] turns a report into text, JSON, Markdown or HTML;
+//! * [`trends`] counts a long window per week, month, quarter or year, and
+//!   compares a report with another period (`--compare`);
+//! * [`render`] turns a report (or a trends table) into text, JSON,
+//!   Markdown or HTML;
 //! * [`sync`] mirrors archives from a public-inbox server such as lore;
 //! * [`deliver`] takes an update to its readers: a mail over SMTP or
 //!   sendmail, and a static site with an Atom feed;
@@ -61,6 +64,7 @@ pub mod render;
 pub mod report;
 pub mod status;
 pub mod sync;
+pub mod trends;
 pub mod upstream;
 pub mod watch;
 

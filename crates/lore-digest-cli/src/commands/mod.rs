@@ -6,4 +6,5 @@ pub mod man;
 pub mod report;
 pub mod schema;
 pub mod sync;
+pub mod trends;
 pub mod update;

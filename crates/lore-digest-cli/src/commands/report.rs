@@ -6,11 +6,13 @@ use std::path::PathBuf;
 use lore_digest::archive::{Archive, Selection};
 use lore_digest::report;
 use lore_digest::sync::SyncOptions;
+use lore_digest::trends::Compare;
 
 use super::sync::list_mirror;
 use crate::args::{
     Format, IdentityArgs, PatienceArgs, SelectionArgs, WatchArgs, chosen_format, load_config,
-    no_selection, parse_lookback, read_identities, read_maintainers, selection_or_all, web_archive,
+    no_selection, parse_compare, parse_lookback, read_identities, read_maintainers,
+    selection_or_all, web_archive,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
@@ -97,6 +99,15 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     maintainers: Option<PathBuf>,
 
+    /// Compare the selection with another period: `previous` (the period
+    /// of the same length just before it; nothing for a selection that
+    /// starts with the archive), `none`, or `A..B`, commits as --range
+    /// takes them or two times (`2025-04-01..2025-04-30`).
+    /// Example: `--compare none`.
+    #[arg(long, value_name = "none|previous|A..B", default_value = "previous",
+          value_parser = parse_compare)]
+    compare: Compare,
+
     #[command(flatten)]
     watch: WatchArgs,
 
@@ -110,6 +121,23 @@ pub struct ReportArgs {
     /// FILE untouched) instead of standard output. Example: `-o update.txt`.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// How far back a window starting at `since` (and ending at `until`, else
+/// now) needs mail, once compared: by `previous`, as far again before it;
+/// by a window given, to that window's start.
+fn compared_since(compare: &Compare, since: i64, until: Option<i64>) -> i64 {
+    let until = until.unwrap_or_else(|| jiff::Timestamp::now().as_second());
+    match compare {
+        Compare::None => since,
+        Compare::Previous => since.saturating_sub(until.saturating_sub(since).saturating_add(1)),
+        Compare::With(Selection::Window {
+            since: Some(other), ..
+        }) => since.min(other.as_second()),
+        // A range's time is known only once read: the window's start, and
+        // a range before a shallow mirror's cut is an error that says so.
+        Compare::With(_) => since,
+    }
 }
 
 pub fn run(args: ReportArgs) -> Result<(), Failure> {
@@ -152,9 +180,12 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             if selection.is_none() && list.settings.path.is_none() {
                 return Err(no_selection());
             }
-            // A new mirror needs history back to the window's start only.
+            // A new mirror needs history back to the window's start only,
+            // and to the start of the period it is compared with.
             let shallow_since = match &selection {
-                Some(Selection::Window { since, .. }) => since.map(|t| t.as_second()),
+                Some(Selection::Window { since, until }) => since.map(|t| {
+                    compared_since(&args.compare, t.as_second(), until.map(|u| u.as_second()))
+                }),
                 _ => None,
             };
             let options = SyncOptions {
@@ -195,6 +226,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             // A name typed on the command line that matches nothing is a
             // typo; the configured list's people may just be silent.
             watch_strict: args.watch.watch(None).unwrap_or_default(),
+            compare: args.compare.clone(),
             ..Default::default()
         },
     )?;
@@ -206,4 +238,27 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
     // would only delay that.
     std::mem::forget(report);
     written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compared_window_is_mirrored_back_to_the_period_before() {
+        let day = 86_400;
+        assert_eq!(
+            compared_since(&Compare::None, 10 * day, Some(17 * day - 1)),
+            10 * day
+        );
+        assert_eq!(
+            compared_since(&Compare::Previous, 10 * day, Some(17 * day - 1)),
+            3 * day
+        );
+        let april = Compare::With(Selection::Window {
+            since: jiff::Timestamp::from_second(day).ok(),
+            until: None,
+        });
+        assert_eq!(compared_since(&april, 10 * day, None), day);
+    }
 }

@@ -1,5 +1,6 @@
-//! `lore-digest schema [report|export|events]`: the JSON Schema (draft
-//! 2020-12) of the JSON report, of an export record or of an event line,
+//! `lore-digest schema [report|export|events|trends]`: the JSON Schema
+//! (draft 2020-12) of the JSON report, of an export record, of an event
+//! line or of the JSON trends table,
 //! generated from the library's model types.
 
 use lore_digest::contract::{self, Document};
@@ -21,6 +22,8 @@ enum Kind {
     Export,
     /// One line of `update --events`.
     Events,
+    /// The JSON trends table (`trends --format json`).
+    Trends,
 }
 
 pub fn run(args: SchemaArgs) -> Result<(), Failure> {
@@ -28,6 +31,7 @@ pub fn run(args: SchemaArgs) -> Result<(), Failure> {
         Kind::Report => Document::Report,
         Kind::Export => Document::Export,
         Kind::Events => Document::Events,
+        Kind::Trends => Document::Trends,
     };
     let text = contract::schema_text(document);
     crate::output::emit(None, true, |out| out.write_all(text.as_bytes()))

@@ -39,6 +39,8 @@ pub fn render(report: &Report, top: usize) -> String {
         reviewer_domains => Value::from(Serde(domain_chart("chart-reviewer-domains", &report.reviewer_domains, top, "review"))),
         timeline => Value::from(Serde(timeline_chart(&report.timeline))),
         statuses => Value::from(Serde(status_chart(&report.stats.statuses))),
+        comparison_heading => report.comparison.as_ref().map(super::comparison_heading),
+        comparison_rows => report.comparison.as_ref().map(super::comparison_rows),
     };
     super::render_template("HTML", &ENVIRONMENT, "report.html", ctx)
 }
@@ -390,7 +392,7 @@ const TIMELINE_X_LABELS: usize = 8;
 
 /// A step of 1, 2 or 5 times a power of ten that divides `max` into at
 /// most four intervals.
-fn tick_step(max: usize) -> usize {
+pub(super) fn tick_step(max: usize) -> usize {
     let mut magnitude = 1usize;
     loop {
         for factor in [1, 2, 5] {
@@ -670,6 +672,7 @@ mod tests {
             from_commit: "a".into(),
             to_commit: "b".into(),
             stats: Default::default(),
+            comparison: None,
             domains: vec![DomainCount {
                 domain: "<svg onload=alert(1)>".into(),
                 count: 1,

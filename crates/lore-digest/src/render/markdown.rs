@@ -14,7 +14,13 @@ const TEMPLATE: &str = include_str!("templates/report.md.j2");
 
 /// Renders the Markdown report, cutting top lists to `top`.
 pub fn render(report: &Report, top: usize) -> String {
-    let context = minijinja::context! { r => Value::from(Serde(report)), top => top };
+    let comparison = report.comparison.as_ref();
+    let context = minijinja::context! {
+        r => Value::from(Serde(report)),
+        top => top,
+        comparison_heading => comparison.map(super::comparison_heading),
+        comparison_rows => comparison.map(super::comparison_rows),
+    };
     super::render_template("Markdown", &ENVIRONMENT, "report.md", context)
 }
 

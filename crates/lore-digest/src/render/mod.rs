@@ -6,8 +6,12 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod text;
+pub mod trends;
 
-use crate::report::{PatchesMissing, Report, StatusCounts, StatusEntry, WatchReason};
+use crate::report::{
+    Change, Comparison, MedianChange, PatchesMissing, Report, StatusCounts, StatusEntry,
+    WatchReason,
+};
 use crate::status::{SeriesStatus, StatusReason};
 
 /// How many patches a series has, as every format words it: `6 patches`,
@@ -82,6 +86,115 @@ pub(crate) fn entry_title(entry: &StatusEntry) -> String {
         line.push_str(" (posted earlier)");
     }
     line
+}
+
+/// A count's change as every format words it: `+20 (+25%)`, `-3 (-10%)`,
+/// `=`, or just `+4` from zero (a percentage of nothing is no figure).
+pub(crate) fn change_text(change: &Change) -> String {
+    let (now, before) = (change.now as f64, change.before as f64);
+    let delta = now - before;
+    if delta == 0.0 {
+        return "=".into();
+    }
+    let sign = if delta > 0.0 { "+" } else { "-" };
+    let amount = change.now.abs_diff(change.before);
+    if change.before == 0 {
+        return format!("{sign}{amount}");
+    }
+    let percent = (delta / before * 100.0).round().abs();
+    format!("{sign}{amount} ({sign}{percent}%)")
+}
+
+/// A number of days, as a median gives it: `3`, `2.5`, or `-` for none.
+pub(crate) fn days_text(days: Option<f64>) -> String {
+    match days {
+        None => "-".into(),
+        Some(d) if d.fract() == 0.0 => format!("{d:.0}"),
+        Some(d) => format!("{d:.1}"),
+    }
+}
+
+/// A median's change: `+1.5`, `-2`, `=`, or `-` when either side has none.
+pub(crate) fn median_change_text(change: &MedianChange) -> String {
+    match (change.now, change.before) {
+        (Some(now), Some(before)) if now == before => "=".into(),
+        (Some(now), Some(before)) => {
+            let sign = if now > before { "+" } else { "-" };
+            format!("{sign}{}", days_text(Some((now - before).abs())))
+        }
+        _ => "-".into(),
+    }
+}
+
+/// `Compared with 2025-04-24 to 2025-04-30, the 7 days before`: what a
+/// comparison is with, as a heading. Days name a period of whole UTC
+/// days; anything else is named to the minute.
+pub(crate) fn comparison_heading(comparison: &Comparison) -> String {
+    let Some(other) = &comparison.other else {
+        return "No earlier period to compare with".into();
+    };
+    let (Ok(since), Ok(until)) = (
+        other.since.parse::<jiff::Timestamp>(),
+        other.until.parse::<jiff::Timestamp>(),
+    ) else {
+        return format!("Compared with {} to {}", other.since, other.until);
+    };
+    let (since, until) = (since.as_second(), until.as_second());
+    let length = until.saturating_sub(since).saturating_add(1);
+    let whole_days = since.rem_euclid(86_400) == 0 && length % 86_400 == 0;
+    let show = |t: i64| {
+        let text = crate::report::timestamp(t);
+        if whole_days {
+            text.get(..10).unwrap_or(&text).to_string()
+        } else {
+            text.get(..16).unwrap_or(&text).replace('T', " ")
+        }
+    };
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let before = match comparison.basis {
+        crate::report::CompareBasis::Given => String::new(),
+        _ if whole_days => format!(", the {} before", plural(length / 86_400, "day")),
+        _ if length % 3_600 == 0 => format!(", the {} before", plural(length / 3_600, "hour")),
+        _ => ", the period of the same length before".into(),
+    };
+    let until_shown = if whole_days {
+        show(until)
+    } else {
+        show(until + 1)
+    };
+    format!("Compared with {} to {}{before}", show(since), until_shown)
+}
+
+/// The compared figures as (name, now, before, change) rows, in the order
+/// every format shows them.
+pub(crate) fn comparison_rows(comparison: &Comparison) -> Vec<(String, String, String, String)> {
+    let f = &comparison.figures;
+    let mut rows: Vec<(String, String, String, String)> = [
+        ("messages", &f.messages),
+        ("patches", &f.patches),
+        ("series", &f.series),
+        ("reviews", &f.reviews),
+        ("applied patches", &f.applied),
+        ("unreviewed patches", &f.unreviewed),
+    ]
+    .into_iter()
+    .map(|(name, c)| {
+        (
+            name.to_string(),
+            c.now.to_string(),
+            c.before.to_string(),
+            change_text(c),
+        )
+    })
+    .collect();
+    let m = &f.median_days_to_first_review;
+    rows.push((
+        "median days to first review".into(),
+        days_text(m.now),
+        days_text(m.before),
+        median_change_text(m),
+    ));
+    rows
 }
 
 /// The status a template value names (`"applied"` …).
@@ -309,6 +422,92 @@ pub(crate) fn with_template(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn changes_are_worded_with_a_sign_and_a_percentage_of_something() {
+        use super::{Change, MedianChange, change_text, days_text, median_change_text};
+        let c = |now, before| change_text(&Change { now, before });
+        assert_eq!(c(120, 100), "+20 (+20%)");
+        assert_eq!(c(90, 100), "-10 (-10%)");
+        assert_eq!(c(5, 5), "=");
+        assert_eq!(c(4, 0), "+4");
+        assert_eq!(c(0, 3), "-3 (-100%)");
+        assert_eq!(days_text(Some(2.5)), "2.5");
+        assert_eq!(days_text(Some(3.0)), "3");
+        assert_eq!(days_text(None), "-");
+        let m = |now, before| median_change_text(&MedianChange { now, before });
+        assert_eq!(m(Some(1.0), Some(2.5)), "-1.5");
+        assert_eq!(m(Some(4.0), Some(2.0)), "+2");
+        assert_eq!(m(Some(4.0), Some(4.0)), "=");
+        assert_eq!(m(None, Some(4.0)), "-");
+    }
+
+    #[test]
+    fn the_other_period_is_named_in_days_or_to_the_minute() {
+        use crate::report::{CompareBasis, Comparison, Span};
+        let compared = |since: &str, until: &str, basis| {
+            let zero = crate::report::Change { now: 0, before: 0 };
+            let c = Comparison {
+                basis,
+                period: Span {
+                    since: String::new(),
+                    until: String::new(),
+                },
+                other: Some(Span {
+                    since: since.into(),
+                    until: until.into(),
+                }),
+                empty: false,
+                note: None,
+                figures: crate::report::Figures {
+                    messages: zero,
+                    patches: zero,
+                    series: zero,
+                    reviews: zero,
+                    applied: zero,
+                    unreviewed: zero,
+                    median_days_to_first_review: crate::report::MedianChange {
+                        now: None,
+                        before: None,
+                    },
+                },
+                ranks: Default::default(),
+            };
+            super::comparison_heading(&c)
+        };
+        assert_eq!(
+            compared(
+                "2025-04-24T00:00:00Z",
+                "2025-04-30T23:59:59Z",
+                CompareBasis::Previous
+            ),
+            "Compared with 2025-04-24 to 2025-04-30, the 7 days before"
+        );
+        assert_eq!(
+            compared(
+                "2025-05-10T06:00:00Z",
+                "2025-05-10T11:59:59Z",
+                CompareBasis::Previous
+            ),
+            "Compared with 2025-05-10 06:00 to 2025-05-10 12:00, the 6 hours before"
+        );
+        assert_eq!(
+            compared(
+                "2025-05-10T06:00:00Z",
+                "2025-05-10T06:20:41Z",
+                CompareBasis::Previous
+            ),
+            "Compared with 2025-05-10 06:00 to 2025-05-10 06:20, the period of the same length before"
+        );
+        assert_eq!(
+            compared(
+                "2025-04-01T00:00:00Z",
+                "2025-04-30T23:59:59Z",
+                CompareBasis::Given
+            ),
+            "Compared with 2025-04-01 to 2025-04-30"
+        );
+    }
+
     #[test]
     fn patch_counts_say_why_only_some_patches_are_here() {
         use super::{PatchesMissing, patch_count};

@@ -5,8 +5,8 @@ use std::str::FromStr;
 
 use crate::mail::{Diffstat, Person, Version};
 use crate::report::{
-    ContributorCount, DomainCount, OrganizationCount, PatchMail, Report, SectionCount, Series,
-    StatusEntry,
+    Comparison, ContributorCount, DomainCount, OrganizationCount, PatchMail, Report, SectionCount,
+    Series, StatusEntry,
 };
 
 const SEPARATOR_WIDTH: usize = 70;
@@ -33,6 +33,9 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         writeln!(out)?;
     }
     write_your_series(out, report)?;
+    if let Some(comparison) = &report.comparison {
+        write_comparison(out, comparison, top)?;
+    }
 
     let heading = format!("Top {top} contributor Email domains (Based on Email Body)");
     write_domains(out, &heading, &report.domains, top)?;
@@ -135,6 +138,51 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         for mail in series.cover.iter().chain(first_patch) {
             write_commit_message(out, &revision_label(series), mail)?;
         }
+    }
+    Ok(())
+}
+
+/// The selection beside another period: the figures, then how the top
+/// lists moved (at most `top` rows each).
+fn write_comparison(out: &mut String, comparison: &Comparison, top: usize) -> std::fmt::Result {
+    let heading = super::comparison_heading(comparison);
+    if comparison.empty {
+        let note = comparison.note.as_deref().unwrap_or("no mail then");
+        writeln!(out, "{heading}: {note}.")?;
+        return writeln!(out);
+    }
+    writeln!(out, "{heading}")?;
+    writeln!(out)?;
+    writeln!(out, "{:30} {:>7} {:>7}  change", "", "now", "before")?;
+    for (name, now, before, change) in super::comparison_rows(comparison) {
+        writeln!(out, "  {name:28} {now:>7} {before:>7}  {change}")?;
+    }
+    writeln!(out)?;
+    let r = &comparison.ranks;
+    for (what, rows) in [
+        ("contributor Email domains", &r.domains),
+        ("organizations", &r.organizations),
+        ("contributors", &r.contributors),
+        ("reviewers", &r.reviewers),
+        ("MAINTAINERS sections", &r.sections),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        writeln!(out, "Rank changes: top {top} {what}")?;
+        writeln!(out)?;
+        for row in rows.iter().take(top) {
+            let name = match &row.email {
+                Some(email) => Person {
+                    name: row.name.clone(),
+                    email: email.clone(),
+                }
+                .display(),
+                None => row.name.clone(),
+            };
+            writeln!(out, "{:7}  {:5}  {name}", row.rank, row.movement)?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -20,6 +20,8 @@ use crate::mail::{CommitMessage, Diffstat};
 use crate::mail::{Message, Person, SubjectKind, TrailerKind};
 use crate::maintainers::Maintainers;
 use crate::status::{Applied, SeriesStatus};
+use crate::trends::Compare;
+use crate::trends::compare::{comparison, span_of};
 
 /// What a report is built with, beyond the selection.
 #[derive(Clone, Debug, Default)]
@@ -63,6 +65,9 @@ pub struct Options {
     /// (a list's configured watchlist, whose people may be silent this
     /// week) are warnings in the report.
     pub watch_strict: crate::watch::Watch,
+    /// The period the report is compared with (`--compare`); none by
+    /// default, since reading another period costs about as much again.
+    pub compare: Compare,
 }
 
 /// How far before the selection a report looks for earlier versions of
@@ -81,6 +86,17 @@ pub enum Lookback {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
+    build_with_span(archive, selection, options).map(|(report, _)| report)
+}
+
+/// [`build`], and the span of time the selection covers (seconds, both
+/// ends inclusive), which its comparison and a comparison with it use.
+pub(crate) fn build_with_span(
+    archive: &Archive,
+    selection: &Selection,
+    options: &Options,
+) -> Result<(Report, (i64, i64)), Error> {
+    let (given_archive, given_options) = (archive, options);
     let watch = options
         .watch
         .as_ref()
@@ -149,11 +165,22 @@ pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Res
         options.index_cache.as_deref(),
         options.cache_wait,
     )?;
+    let span = span_of(selection, &selected).unwrap_or_default();
     let mut report = from_mails(archive.name(), &selected, outcome, earlier, options);
+    // Compared whole, before a watchlist filters it: the figures and top
+    // lists compared are the whole list's, as its header keeps them.
+    report.comparison = comparison(
+        given_archive,
+        &options.compare,
+        span,
+        open_start,
+        &report,
+        given_options,
+    )?;
     if let (Some(compiled), Some(watch)) = (&watch, &options.watch) {
         super::watch::apply(&mut report, watch, compiled, options)?;
     }
-    Ok(report)
+    Ok((report, span))
 }
 
 /// Reads the mails before the selection that may be earlier versions of
@@ -368,6 +395,8 @@ pub fn from_mails(
         from_commit: selected.from.to_string(),
         to_commit: selected.to.to_string(),
         stats,
+        // Filled in by `build`, which can read another period.
+        comparison: None,
         domains: domains(&tally),
         organizations: organizations(&tally, &options.identities.organizations),
         contributors: people(&tally),
@@ -811,7 +840,7 @@ fn warnings(
 }
 
 /// Seconds since the epoch as RFC 3339 UTC.
-fn timestamp(seconds: i64) -> String {
+pub(crate) fn timestamp(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.to_string())
         .unwrap_or_else(|_| seconds.to_string())

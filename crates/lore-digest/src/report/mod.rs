@@ -14,10 +14,12 @@ mod tree;
 mod watch;
 
 pub use build::{Lookback, Options, build, from_mails};
+pub(crate) use build::{build_with_span, timestamp};
 pub use links::message_url;
 pub use model::{
-    ContributorCount, DayCount, DomainCount, GivenTrailer, MissedCc, OrganizationCount, PatchMail,
-    PatchRef, PatchesMissing, Report, ReviewLine, SectionCount, SectionQueue, Series, Stats,
+    Change, CompareBasis, Comparison, ContributorCount, DayCount, DomainCount, Figures,
+    GivenTrailer, MedianChange, MissedCc, OrganizationCount, PatchMail, PatchRef, PatchesMissing,
+    RankChange, RankChanges, Report, ReviewLine, SectionCount, SectionQueue, Series, Span, Stats,
     StatusCounts, StatusEntry, Thread, VersionRef, WatchReason, WatchSummary, YourSeries,
 };
 pub use tree::TreeSource;

@@ -23,6 +23,10 @@ pub struct Report {
     pub to_commit: String,
     /// Counts of what was read.
     pub stats: Stats,
+    /// How the selection compares with another period (`--compare`): by
+    /// default the period of the same length just before it; null with
+    /// `--compare none`.
+    pub comparison: Option<Comparison>,
     /// Messages per author domain, most first; every entry, not cut to `--top`.
     pub domains: Vec<DomainCount>,
     /// Messages per organization of the author's domain (see
@@ -604,4 +608,131 @@ pub struct Thread {
     /// Trailers given in its replies in the selection (`patch` the index
     /// the reply's subject names), in mail order.
     pub trailers: Vec<GivenTrailer>,
+}
+
+/// The selection beside another period: its figures then and now, and how
+/// the top lists moved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Comparison {
+    /// How the other period was chosen.
+    pub basis: CompareBasis,
+    /// The selection's own span: a window's bounds, else the arrival of its
+    /// first and last mails.
+    pub period: Span,
+    /// The other period; null when there is none (the selection starts
+    /// with the archive's first mail).
+    pub other: Option<Span>,
+    /// Whether the other period holds no mail (or there is none): then the
+    /// figures before are all zero and `ranks` is empty.
+    pub empty: bool,
+    /// Why there is nothing to compare with, when `empty`.
+    pub note: Option<String>,
+    /// The figures, before and now.
+    pub figures: Figures,
+    /// How the top lists moved.
+    pub ranks: RankChanges,
+}
+
+/// How a comparison's other period was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(rename_all = "snake_case")]
+pub enum CompareBasis {
+    /// The period of the same length just before the selection.
+    Previous,
+    /// The range or window `--compare A..B` names.
+    Given,
+}
+
+/// A span of time, both ends inclusive (RFC 3339 UTC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Span {
+    /// Its first second.
+    pub since: String,
+    /// Its last second.
+    pub until: String,
+}
+
+/// The compared figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Figures {
+    /// `stats.messages`.
+    pub messages: Change,
+    /// `stats.patches`.
+    pub patches: Change,
+    /// `stats.series`.
+    pub series: Change,
+    /// Reviewed/Acked/Tested-by given in replies (the sum of `reviewers`).
+    pub reviews: Change,
+    /// `stats.applied_patches`.
+    pub applied: Change,
+    /// `stats.unreviewed_patches`.
+    pub unreviewed: Change,
+    /// The median of `days_to_first_review` over the series that start in
+    /// the period and got a review.
+    pub median_days_to_first_review: MedianChange,
+}
+
+/// One count, before and now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Change {
+    /// In the selection.
+    pub now: usize,
+    /// In the other period.
+    pub before: usize,
+}
+
+/// A median of whole days, before and now (x or x.5); null where no series
+/// had a review.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct MedianChange {
+    /// In the selection.
+    pub now: Option<f64>,
+    /// In the other period.
+    pub before: Option<f64>,
+}
+
+// Medians of whole days are never NaN, so equality is total; the report
+// model is compared whole in tests.
+impl Eq for MedianChange {}
+
+/// The rank changes of the top lists, each in the selection's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct RankChanges {
+    /// `domains`.
+    pub domains: Vec<RankChange>,
+    /// `organizations`.
+    pub organizations: Vec<RankChange>,
+    /// `contributors`.
+    pub contributors: Vec<RankChange>,
+    /// `reviewers`.
+    pub reviewers: Vec<RankChange>,
+    /// `sections` (with `--maintainers`, ranked by series), else empty.
+    pub sections: Vec<RankChange>,
+}
+
+/// Where an entry of a top list stands now and stood before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct RankChange {
+    /// The domain, organization or section; for a person, the display name.
+    pub name: String,
+    /// For a person, the address (how people are told apart); else null.
+    pub email: Option<String>,
+    /// Its count now (messages, reviews, or series for a section).
+    pub count: usize,
+    /// Its rank now, from 1; equal counts share a rank (1, 2, 2, 4).
+    pub rank: usize,
+    /// Its count in the other period (0 when absent).
+    pub previous_count: usize,
+    /// Its rank then; null when it was not in the list.
+    pub previous_rank: Option<usize>,
+    /// `+3` (up three places), `-2`, `=`, or `new`.
+    pub movement: String,
 }
