@@ -351,7 +351,7 @@ fn every_format_says_what_it_was_filtered_to() {
         markdown.contains("## Your series\n\n| Series | Author | Versions |"),
         "{markdown}"
     );
-    assert!(markdown.contains("| hv\\_netvsc: fix a leak | Bob Builder &lt;bob@bigcorp.example&gt; | v1 | 0 | new | 0 | organization |"), "{markdown}");
+    assert!(markdown.contains("| \\[net-next\\] hv\\_netvsc: fix a leak | Bob Builder &lt;bob@bigcorp.example&gt; | v1 | 0 | new | 0 | organization |"), "{markdown}");
     let html = with("html");
     assert!(
         html.contains(

@@ -721,6 +721,7 @@ mod tests {
             }),
             your_series: vec![crate::report::YourSeries {
                 title: "<em>yours</em>".into(),
+                prefixes: vec!["<b>net</b>".into()],
                 version: 1,
                 versions: vec![1],
                 author: Some(evil.clone()),

@@ -252,7 +252,13 @@ fn write_your_series(out: &mut String, report: &Report) -> std::fmt::Result {
             .as_ref()
             .map(|a| format!(" by {}", a.short_name()))
             .unwrap_or_default();
-        writeln!(out, "- {} (v{}){author}", y.title, y.version)?;
+        writeln!(
+            out,
+            "- {}{} (v{}){author}",
+            tag(&y.prefixes),
+            y.title,
+            y.version
+        )?;
         writeln!(
             out,
             "  {} · {} review(s) · {} · {} day(s) since the last mail · why: {}",
@@ -264,6 +270,15 @@ fn write_your_series(out: &mut String, report: &Report) -> std::fmt::Result {
         )?;
     }
     writeln!(out)
+}
+
+/// `[net-next] ` for a series' other tag words, nothing without any.
+fn tag(prefixes: &[String]) -> String {
+    if prefixes.is_empty() {
+        String::new()
+    } else {
+        format!("[{}] ", prefixes.join(" "))
+    }
 }
 
 /// The MAINTAINERS sections table: series, patches, without review and

@@ -442,6 +442,9 @@ pub struct WatchSummary {
 pub struct YourSeries {
     /// The series' title.
     pub title: String,
+    /// The other words of its tag (`net-next`, `AUTOSEL 6.14`), which tell
+    /// apart the postings of one title to several trees.
+    pub prefixes: Vec<String>,
     /// Its version.
     pub version: u32,
     /// Every version known, oldest first (earlier versions and this one).

@@ -223,6 +223,7 @@ fn your_line(series: &Series, why: Vec<WatchReason>, end: Option<jiff::Timestamp
     };
     YourSeries {
         title: series.title.clone(),
+        prefixes: series.prefixes.clone(),
         version: series.version,
         versions,
         author: series.author.clone(),
