@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use lore_digest::archive::Archive;
-use lore_digest::export::{Dataset, partition_name};
+use lore_digest::export::{Dataset, check_source, partition_name};
 use lore_digest::sync::SyncOptions;
 
 use super::sync::list_mirror;
@@ -121,7 +121,7 @@ fn warn_missing(missing: usize, list: Option<&str>) {
 /// Where one list of a dataset comes from.
 enum Source {
     Archive(Archive),
-    List(lore_digest::lists::List),
+    List(Box<lore_digest::lists::List>),
 }
 
 fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
@@ -131,6 +131,7 @@ fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
     for given in &args.archive {
         let (name, path) = named_archive(given);
         let archive = Archive::open(&path)?;
+        check_source(&archive)?;
         let name = partition_name(name.unwrap_or(archive.name()));
         sources.push((name, Source::Archive(archive)));
     }
@@ -138,7 +139,7 @@ fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
         let config = load_config(args.config.as_deref())?;
         for name in &args.lists {
             let list = config.list(name)?;
-            sources.push((partition_name(&list.name), Source::List(list)));
+            sources.push((partition_name(&list.name), Source::List(Box::new(list))));
         }
     }
     if sources.is_empty() {
@@ -189,7 +190,9 @@ fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
                 // Held while the list is read, as `update` does, so the
                 // heads recorded are those of the history read.
                 let (mirror, lock) = list_mirror(list, &options, args.offline)?;
-                (identities, Archive::open(&mirror)?, lock)
+                let archive = Archive::open(&mirror)?;
+                check_source(&archive)?;
+                (identities, archive, lock)
             }
         };
         let added = dataset.add(name, &archive, &identities, &note)?;

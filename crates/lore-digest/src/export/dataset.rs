@@ -149,12 +149,7 @@ impl Dataset {
         identities: &Identities,
         note: &dyn Fn(&str),
     ) -> Result<Added, Error> {
-        if matches!(archive.kind(), ArchiveKind::Mbox | ArchiveKind::Maildir) {
-            return Err(Error::Unsupported(format!(
-                "{}: a dataset grows by the commits that arrive; an mbox or Maildir has none (import it into a public-inbox archive, or use `export --format parquet`)",
-                archive.path().display()
-            )));
-        }
+        check_source(archive)?;
         let list = partition_name(name);
         let state_path = self.dir.join(META_DIR).join(format!("{list}.json"));
         let state = load_state(&state_path)?.unwrap_or_default();
@@ -199,7 +194,9 @@ impl Dataset {
             });
         }
         let run = state.run + 1;
-        let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y%m%dT%H%M%SZ")
+            .to_string();
         let mut files = Vec::new();
         let rows = records.len();
         for (n, (year, group)) in by_year(records).into_iter().enumerate() {
@@ -235,6 +232,18 @@ impl Dataset {
             total: next.rows,
         })
     }
+}
+
+/// Refuses an archive a dataset cannot grow from: an mbox or Maildir has
+/// no commits to continue from.
+pub fn check_source(archive: &Archive) -> Result<(), Error> {
+    if matches!(archive.kind(), ArchiveKind::Mbox | ArchiveKind::Maildir) {
+        return Err(Error::Unsupported(format!(
+            "{}: a dataset grows by the commits that arrive; an mbox or Maildir has none (import it into a public-inbox archive, or use `export --format parquet`)",
+            archive.path().display()
+        )));
+    }
+    Ok(())
 }
 
 /// The epoch numbers whose head in `after` is not in the history of their
@@ -342,7 +351,8 @@ fn load_state(path: &Path) -> Result<Option<ListState>, Error> {
 }
 
 fn save_state(path: &Path, state: &ListState) -> Result<(), Error> {
-    let mut json = serde_json::to_vec_pretty(state).map_err(|e| state_error(path, e.to_string()))?;
+    let mut json =
+        serde_json::to_vec_pretty(state).map_err(|e| state_error(path, e.to_string()))?;
     json.push(b'\n');
     crate::atomic::write_atomically(path, &json).map_err(|e| state_error(path, e.to_string()))
 }
@@ -397,6 +407,10 @@ mod tests {
         left.sort();
         assert_eq!(left, ["notes.txt", "part-000001-a-0.parquet"]);
         assert!(!empty.exists());
-        assert!(remove_failed_runs(&dir.path().join("none"), 0).unwrap().is_empty());
+        assert!(
+            remove_failed_runs(&dir.path().join("none"), 0)
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -20,7 +20,7 @@ use crate::status::{Applied, Evidence, Rule, SeriesStatus};
 
 pub mod dataset;
 pub mod parquet;
-pub use self::dataset::{Added, Dataset, partition_name};
+pub use self::dataset::{Added, Dataset, check_source, partition_name};
 pub use self::parquet::{ParquetError, write_parquet};
 
 /// One message of the selection.
