@@ -538,6 +538,68 @@ fn duckdb_counts_what_the_reports_count() {
 }
 
 // ---------------------------------------------------------------------------
+// Spark reads it too: `bench/spark_top_domains.py` in local mode, when a
+// Java runtime and PySpark are there (they are not installed for CI, which
+// runs this when they are; a skip is never a failure).
+
+fn spark_available(test: &str) -> bool {
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let pyspark = Command::new(python())
+        .args(["-c", "import pyspark"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !(java && pyspark) {
+        eprintln!(
+            "{test} skipped: needs java ({java}) and {} importing pyspark ({pyspark})",
+            python()
+        );
+    }
+    java && pyspark
+}
+
+#[test]
+fn spark_counts_what_the_reports_count() {
+    if !spark_available("spark_counts_what_the_reports_count") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("dataset");
+    let kvm = write_list(tmp.path(), "kvm", 10, 6);
+    let hyperv = write_list(tmp.path(), "linux-hyperv", 7, 3);
+    export_dataset_ok(&dir, &[("kvm", &kvm), ("linux-hyperv", &hyperv)]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/spark_top_domains.py");
+    let out = Command::new(python())
+        .arg(script)
+        .arg(&dir)
+        .args(["--json", "--cores", "2"])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "spark_top_domains.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reports = [("kvm", report(&kvm)), ("linux-hyperv", report(&hyperv))];
+    let per_list: Vec<(String, u64)> = reports
+        .iter()
+        .map(|(list, r)| (list.to_string(), r["stats"]["messages"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found["per_list"], serde_json::json!(per_list));
+    let mut expected: Vec<(String, u64)> = report_domains(&[&reports[0].1, &reports[1].1])
+        .into_iter()
+        .collect();
+    expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    assert_eq!(found["top_domains"], serde_json::json!(expected));
+    // Organizations per year: each year's first is the most frequent.
+    let orgs = found["top_organizations_per_year"].as_array().unwrap();
+    assert!(orgs.iter().any(|o| o[0] == 2024) && orgs.iter().any(|o| o[0] == 2025));
+}
+
+// ---------------------------------------------------------------------------
 // The shared corpus, in two runs.
 
 const CORPUS: &str = concat!(
