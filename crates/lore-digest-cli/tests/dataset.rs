@@ -62,12 +62,19 @@ fn list_mail(list: &str, n: usize) -> String {
 /// in a v2 inbox at `dir/list` whose epoch 0 holds the first `split`. The
 /// same call with more mails writes the same commits and then new ones.
 fn write_list(dir: &Path, list: &str, count: usize, split: usize) -> Inbox {
+    write_mails(dir, list, (0..count).collect(), split)
+}
+
+/// [`write_list`] of the mails numbered `numbers` only: a history in
+/// which the others were purged (public-inbox rewrites it).
+fn write_mails(dir: &Path, list: &str, numbers: Vec<usize>, split: usize) -> Inbox {
     let path = dir.join(list);
     if path.exists() {
         std::fs::remove_dir_all(&path).unwrap();
     }
+    let count = numbers.iter().max().map_or(0, |n| n + 1);
     let mut epochs = vec![Epoch::new(), Epoch::new()];
-    for n in 0..count {
+    for n in numbers {
         let time = T_YEAR_END + 12 * HOUR * n as i64;
         let e = usize::from(n >= split);
         epochs[e] = std::mem::take(&mut epochs[e]).mail(list_mail(list, n), time);
@@ -330,6 +337,27 @@ fn a_failed_run_leaves_nothing_skipped_or_repeated() {
     let rows = read_rows(&dir);
     assert_eq!(rows.len(), 14);
     assert_eq!(commits_once(&rows, "kvm"), commits_of(&export_all(&kvm)));
+}
+
+#[test]
+fn a_purge_takes_nothing_in_twice() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("dataset");
+    let kvm = write_list(tmp.path(), "kvm", 6, 10);
+    export_dataset_ok(&dir, &[("kvm", &kvm)]);
+    // Mail 3 purged: the commits from it on are new ones, the head the
+    // state recorded is gone. Mails 6 and 7 arrive after.
+    let kvm = write_mails(tmp.path(), "kvm", vec![0, 1, 2, 4, 5, 6, 7], 10);
+    let stderr = export_dataset_ok(&dir, &[("kvm", &kvm)]);
+    // From the old head's time on: mail 5 again (already there) and 6, 7.
+    assert!(stderr.contains("kvm: 2 new mail(s)"), "{stderr}");
+    let rows = read_rows(&dir);
+    let ids: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.record["message_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), rows.len(), "a Message-ID is there twice");
+    assert_eq!(rows.len(), 8);
 }
 
 /// The figures of the JSON report of an archive's whole history.
