@@ -427,6 +427,32 @@ fn several_lists_make_one_dataset() {
 }
 
 #[test]
+fn lists_by_name_come_from_the_configuration() {
+    let tmp = TempDir::new().unwrap();
+    let kvm = write_list(tmp.path(), "kvm-archive", 5, 10);
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[lists.kvm]\npath = {:?}\n", kvm.path_str()),
+    )
+    .unwrap();
+    let dir = tmp.path().join("dataset");
+    let (code, _, stderr) = run(&[
+        "export",
+        "--dataset",
+        dir.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "kvm",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("kvm: 5 new mail(s)"), "{stderr}");
+    let rows = read_rows(&dir);
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r.list == "kvm"));
+}
+
+#[test]
 fn dataset_options_are_checked() {
     let tmp = TempDir::new().unwrap();
     let kvm = write_list(tmp.path(), "kvm", 3, 5);
