@@ -62,12 +62,15 @@ Examples:
   lore-digest update kvm --format markdown -o kvm-update.md
   lore-digest update linux-hyperv --since 30d --config ~/lists.toml")]
     Update(commands::update::UpdateArgs),
-    /// Write one record per message (JSON Lines or Parquet) for DuckDB, Spark or pandas.
+    /// Write one record per message (JSON Lines or Parquet) for DuckDB, Spark or pandas,
+    /// or grow a Parquet dataset of many lists (--dataset).
     #[command(after_help = "\
 Examples:
   lore-digest export --archive linux-hyperv.git --range master -o hyperv.jsonl
   lore-digest export --archive linux-hyperv.git --range master --format parquet -o hyperv.parquet
-  lore-digest export --archive ~/lore/kvm --since 30d --mailmap ~/linux/.mailmap -o kvm.jsonl")]
+  lore-digest export --archive ~/lore/kvm --since 30d --mailmap ~/linux/.mailmap -o kvm.jsonl
+  lore-digest export --dataset ~/lore-dataset kvm kvmarm        # run again: adds what arrived since
+  lore-digest export --dataset ds --archive kvm=/srv/lore/kvm --archive linux-hyperv.git")]
     Export(commands::export::ExportArgs),
     /// A table per month (or week, quarter, year) over a long window: mails,
     /// series, patches, applied, reviews, days to first review, reviews

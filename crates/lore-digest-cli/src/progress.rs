@@ -108,7 +108,7 @@ fn received(transfer: &Transfer, seconds: f64) -> Option<String> {
 }
 
 /// `1,234,567`.
-fn thousands(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

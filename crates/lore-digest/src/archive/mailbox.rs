@@ -33,7 +33,7 @@ impl Archive {
             Selection::Window { since, until } => {
                 (since.map(|t| t.as_second()), until.map(|t| t.as_second()))
             }
-            Selection::Range { .. } | Selection::After(_) => {
+            Selection::Range { .. } | Selection::After(_) | Selection::Between { .. } => {
                 return Err(Error::Unsupported(format!(
                     "{}: --range names git commits; select the mails of an mbox or Maildir with --since/--until",
                     self.path.display()

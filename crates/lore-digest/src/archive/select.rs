@@ -22,6 +22,17 @@ pub enum Selection {
     /// epoch's commits from the recorded head's time on are taken instead,
     /// and the selection says so in [`Selected::notes`].
     After(Vec<Mark>),
+    /// [`Selection::After`] `after`, up to where the archive stood at
+    /// `upto` (its [`Archive::marks`] then) rather than up to its heads now:
+    /// mail that arrives while the selection is read is left to a later
+    /// run that continues from `upto`, so none is skipped or taken twice.
+    /// With `after` empty, all history up to `upto`.
+    Between {
+        /// Where the last run stood.
+        after: Vec<Mark>,
+        /// Where this run stops.
+        upto: Vec<Mark>,
+    },
     /// Commits whose commit (arrival) time lies in `[since, until]`.
     Window {
         /// Earliest arrival time, inclusive.
@@ -125,20 +136,27 @@ impl Archive {
         match selection {
             Selection::Range { base, tip } => self.plan_range(base.as_deref(), tip),
             Selection::Window { since, until } => self.plan_window(*since, *until),
-            Selection::After(marks) => self.plan_after(marks),
+            Selection::After(marks) => self.plan_after(marks, None),
+            Selection::Between { after, upto } => self.plan_after(after, Some(upto)),
         }
     }
 
-    fn plan_after(&self, marks: &[Mark]) -> Result<Plan, Error> {
+    /// The walks after `marks`, up to the heads of `upto` (an epoch it
+    /// lacks was empty then) or, without it, up to the heads now.
+    fn plan_after(&self, marks: &[Mark], upto: Option<&[Mark]>) -> Result<Plan, Error> {
         let newest_marked = marks.iter().map(|m| m.epoch).max();
         let mut walks = Vec::new();
         let mut notes = Vec::new();
         let mut tip = None;
         for epoch in 0..self.epochs.len() {
-            let Some(head) = self.head(epoch)? else {
+            let number = self.epochs[epoch].number;
+            let head = match upto {
+                Some(upto) => upto.iter().find(|m| m.epoch == number).map(|m| m.head),
+                None => self.head(epoch)?,
+            };
+            let Some(head) = head else {
                 continue;
             };
-            let number = self.epochs[epoch].number;
             let mark = marks.iter().find(|m| m.epoch == number);
             let walk = match mark {
                 Some(mark) if mark.head == head => None,

@@ -2,7 +2,8 @@
 //! what the report counts, mail by mail.
 //!
 //! Records are written as JSON Lines, one object per line, oldest first, or
-//! as Parquet ([`parquet`]) with the same fields.
+//! as Parquet ([`parquet`]) with the same fields, or added run by run to a
+//! Hive-partitioned Parquet dataset of many lists ([`dataset`]).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -17,7 +18,9 @@ use crate::mail::{Person, SubjectKind, TrailerKind};
 use crate::report;
 use crate::status::{Applied, Evidence, Rule, SeriesStatus};
 
+pub mod dataset;
 pub mod parquet;
+pub use self::dataset::{Added, Dataset, check_source, partition_name};
 pub use self::parquet::{ParquetError, write_parquet};
 
 /// One message of the selection.
@@ -194,7 +197,7 @@ pub fn records(
     selected.open_start = matches!(
         selection,
         Selection::Range { base: None, .. } | Selection::Window { since: None, .. }
-    );
+    ) || matches!(selection, Selection::Between { after, .. } if after.is_empty());
     // No mailmap: the mails carry its names already.
     let options = report::Options::default();
     let report = report::from_mails(archive.name(), &selected, outcome, Vec::new(), &options);
