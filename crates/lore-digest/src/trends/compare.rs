@@ -35,7 +35,7 @@ pub(crate) fn span_of(selection: &Selection, selected: &Selected) -> Option<(i64
             since.map_or(first, |t| t.as_second()),
             until.map_or(last, |t| t.as_second()),
         ),
-        Selection::Range { .. } | Selection::After(_) => (first, last),
+        Selection::Range { .. } | Selection::After(_) | Selection::Between { .. } => (first, last),
     })
 }
 
