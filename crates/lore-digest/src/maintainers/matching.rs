@@ -378,11 +378,10 @@ impl Index {
     ///
     /// Most lines match no pattern, and asking the sets about each line
     /// costs more in set-up than in matching; so the text is searched
-    /// whole by the finder, and only the line each of its matches starts
-    /// on is asked (then the search goes on from the next line). No line
-    /// that matches is missed: its match is also a match in the whole text
-    /// (`\b`, `^` and `$` see the same neighbours), so the leftmost match
-    /// from the start of any earlier line starts on that line or before.
+    /// whole by the finder, and only the lines its matches end on are
+    /// asked (see [`lines_found`]). No line that matches is missed: its
+    /// match is also a match in the whole text (`\b`, `^` and `$` see the
+    /// same neighbours).
     fn keyword_hits(&self, content: &str) -> Vec<Origin> {
         let Some(keywords) = &self.keywords else {
             return Vec::new();
@@ -460,17 +459,28 @@ impl Index {
     }
 }
 
-/// Calls `visit` with each line of `content` that a match of `finder`
-/// starts on, searching again from the next line.
+/// Calls `visit` with the lines of `content` worth asking: each line on
+/// which the earliest-ending match of `finder` from there ends, searching
+/// again from the next line. A line that matches alone has its match end
+/// on it, and that match is one in the whole text, so the earliest end
+/// from any earlier line start lies on that line or before: no line that
+/// matches is passed over. Only the end is needed, so the search is the
+/// forward pass alone (`shortest_match_at`), without the reverse pass a
+/// match's start takes.
 fn lines_found(finder: &regex::bytes::Regex, content: &str, mut visit: impl FnMut(usize, &str)) {
     let bytes = content.as_bytes();
     let mut from = 0;
     while from < bytes.len() {
-        let Some(hit) = finder.find_at(bytes, from).map(|m| m.start()) else {
+        let Some(end_of_match) = finder.shortest_match_at(bytes, from) else {
             break;
         };
-        let start = memchr::memrchr(b'\n', &bytes[from..hit]).map_or(from, |nl| from + nl + 1);
-        let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |nl| hit + nl + 1);
+        // The match's last byte; an empty match's own place.
+        let at = end_of_match
+            .saturating_sub(1)
+            .max(from)
+            .min(bytes.len() - 1);
+        let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |nl| from + nl + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |nl| at + nl + 1);
         // Line starts and ends are character boundaries.
         if let Some(line) = content.get(start..end) {
             visit(start, line);

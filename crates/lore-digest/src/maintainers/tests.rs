@@ -499,6 +499,26 @@ fn whole_text_keywords_equal_the_line_by_line_reading() {
     }
 }
 
+/// The finder's match may end with the newline of the line it is on; that
+/// line, not the next, is the one asked. (Without a pattern that matches
+/// the empty text, which would have every line asked.)
+#[test]
+fn a_match_ending_in_its_newline_is_asked_of_its_own_line() {
+    let m = load("TRAILING SPACE\nS:\tMaintained\nK:\tbar\\s\n\nWORD\nS:\tMaintained\nK:\tqux\n");
+    for text in [
+        "bar\nbaz\n",
+        "Msg.\n--- a/x\n+++ b/x\n+bar\n+qux\n",
+        "bar\n",
+    ] {
+        assert_eq!(
+            m.index.keyword_ids(text),
+            m.index.keyword_hits_by_line(text),
+            "{text:?}"
+        );
+        assert!(!m.index.keyword_ids(text).is_empty(), "{text:?}");
+    }
+}
+
 /// The same on the kernel's MAINTAINERS, over texts built from each of
 /// its `K:` patterns' own words in every position of a patch.
 #[test]
