@@ -260,6 +260,9 @@ fn arbitrary_report(data: &[u8]) -> arbitrary::Result<(Report, usize)> {
         patch.arrived = time(&mut u)?;
         patch.url = link(&patch.message_id);
     }
+    for yours in &mut report.your_series {
+        yours.url = link(&yours.message_id);
+    }
     Ok((report, top))
 }
 
