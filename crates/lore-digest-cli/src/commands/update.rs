@@ -183,6 +183,9 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         // The list's watchlist names people who may well be silent in
         // one update: a warning, not a failed run.
         watch: settings.watch.clone(),
+        // This update beside the period of the same length before it, as
+        // `report` compares by default.
+        compare: lore_digest::trends::Compare::Previous,
         ..Default::default()
     };
     let marks = archive.marks()?;
