@@ -94,6 +94,10 @@ if [[ $SKIP_RUST != 1 ]]; then
 fi
 NAMES+=("git cat-file --batch")
 CMDS+=("git --git-dir=$(q "$ARCHIVE") cat-file --batch < $(q "$IDS")")
+# The decompression floor: every object of the packs in pack order, each
+# delta base inflated once (commits and trees too, which the report also reads).
+NAMES+=("cat-file --unordered")
+CMDS+=("git --git-dir=$(q "$ARCHIVE") cat-file --batch-all-objects --unordered --batch")
 if [[ $SKIP_PY != 1 ]]; then
     NAMES+=("python3 py_digest.py")
     CMDS+=("python3 $(q "$ROOT/bench/py_digest.py") --archive $(q "$ARCHIVE") --range $(q "$RANGE")")
