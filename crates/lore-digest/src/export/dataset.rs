@@ -80,21 +80,6 @@ struct ListState {
     rows: u64,
 }
 
-impl ListState {
-    fn marks(&self) -> Vec<Mark> {
-        self.epochs
-            .iter()
-            .filter_map(|m| {
-                Some(Mark {
-                    epoch: m.epoch,
-                    head: gix::ObjectId::from_hex(m.head.as_bytes()).ok()?,
-                    time: m.time,
-                })
-            })
-            .collect()
-    }
-}
-
 /// A list's name as a partition value: letters, digits, `-`, `_` and `.`
 /// are kept, anything else (`/`, `=`, spaces) becomes `_`, and a leading
 /// `_` or `.` goes, since readers skip such directories. Empty: `list`.
@@ -166,7 +151,7 @@ impl Dataset {
                 leftover.display()
             ));
         }
-        let after = state.marks();
+        let after = crate::lists::marks_of(&state.epochs);
         // Where the archive stands now is where this run stops, whatever
         // arrives while it reads.
         let upto = archive.marks()?;

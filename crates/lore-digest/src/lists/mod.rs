@@ -6,4 +6,4 @@ mod state;
 
 pub(crate) use config::xdg_dir;
 pub use config::{Config, LORE, List, ListSettings, default_cache_dir, default_config_path};
-pub use state::{EpochMark, State, default_state_path};
+pub use state::{EpochMark, State, default_state_path, marks_of};

@@ -46,6 +46,21 @@ pub struct EpochMark {
     pub time: i64,
 }
 
+/// Stored heads as marks to continue from; a head that is not a commit id
+/// is left out (its epoch is then taken as new).
+pub fn marks_of(epochs: &[EpochMark]) -> Vec<Mark> {
+    epochs
+        .iter()
+        .filter_map(|m| {
+            Some(Mark {
+                epoch: m.epoch,
+                head: gix::ObjectId::from_hex(m.head.as_bytes()).ok()?,
+                time: m.time,
+            })
+        })
+        .collect()
+}
+
 impl State {
     /// Reads the state at `path`; `None` when there is none yet.
     pub fn load(path: &Path) -> Result<Option<State>, Error> {
@@ -94,16 +109,7 @@ impl State {
     /// The marks to continue from; a head that is not a commit id is left
     /// out (its epoch is then taken as new).
     pub fn marks(&self) -> Vec<Mark> {
-        self.epochs
-            .iter()
-            .filter_map(|m| {
-                Some(Mark {
-                    epoch: m.epoch,
-                    head: gix::ObjectId::from_hex(m.head.as_bytes()).ok()?,
-                    time: m.time,
-                })
-            })
-            .collect()
+        marks_of(&self.epochs)
     }
 
     /// The state after an update that saw the archive at `marks`; the

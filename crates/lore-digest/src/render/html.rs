@@ -126,7 +126,7 @@ fn plural(n: usize, one: &str) -> String {
 }
 
 /// Rounds chart coordinates so the page stays small and stable.
-fn round(x: f64) -> f64 {
+pub(super) fn round(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
@@ -375,10 +375,10 @@ struct TimelineBar {
 }
 
 #[derive(Debug, Serialize)]
-struct Tick {
+pub(super) struct Tick {
     /// The x or y position, by axis.
-    at: f64,
-    label: String,
+    pub(super) at: f64,
+    pub(super) label: String,
 }
 
 const TIMELINE_WIDTH: u32 = 960;

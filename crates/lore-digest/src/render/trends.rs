@@ -11,6 +11,7 @@ use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
 use super::days_text;
+use super::html::{Tick, round};
 use crate::contract::VersionedTrends;
 use crate::trends::{TrendRow, Trends};
 
@@ -177,12 +178,6 @@ struct Point {
     tooltip: String,
 }
 
-#[derive(Debug, Serialize)]
-struct Tick {
-    at: f64,
-    label: String,
-}
-
 const WIDTH: u32 = 960;
 const HEIGHT: u32 = 220;
 const LEFT: u32 = 52;
@@ -192,10 +187,6 @@ const BOTTOM: u32 = 28;
 const X_LABELS: usize = 10;
 /// Lines in the organizations chart.
 const ORGANIZATION_LINES: usize = 5;
-
-fn round(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
 
 /// The charts of the page: mails and patches, series and applied patches,
 /// reviews, days to first review, the cross-organization share, and the
