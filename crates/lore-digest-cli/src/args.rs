@@ -324,3 +324,39 @@ pub fn web_archive(url: Option<&str>) -> Option<String> {
     url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
         .map(|u| u.trim_end_matches('/').to_string())
 }
+
+/// Where a report of lists (their URLs, none for an archive given by
+/// path) links its mails: one list's own web archive; lore's `all` when
+/// they are all lore's (it finds a mail of any list); else nowhere.
+pub fn lists_web_archive(urls: &[Option<&str>]) -> Option<String> {
+    match urls {
+        [only] => web_archive(*only),
+        several => {
+            let lore = format!("{}/", lore_digest::lists::LORE);
+            several
+                .iter()
+                .all(|u| u.is_some_and(|u| u.starts_with(&lore)))
+                .then(|| format!("{lore}all"))
+        }
+    }
+}
+
+/// `NAME=PATH` as a name and a path; a path that exists as given, or
+/// whose part before `=` is no list name, is a path.
+pub fn named_archive(given: &Path) -> (Option<&str>, PathBuf) {
+    let split = given
+        .to_str()
+        .filter(|_| !given.exists())
+        .and_then(|s| s.split_once('='))
+        .filter(|(name, path)| {
+            !name.is_empty()
+                && !path.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+    match split {
+        Some((name, path)) => (Some(name), PathBuf::from(path)),
+        None => (None, given.to_path_buf()),
+    }
+}

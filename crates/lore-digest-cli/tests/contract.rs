@@ -39,13 +39,13 @@ fn fixture_reports_and_export_records_match_their_schemas() {
     let archives = [single.path_str(), inbox.dir.to_str().unwrap()];
     for archive in archives {
         let report = run_json(&["report", "--archive", archive, "--since", "2025-01-01"]);
-        assert_eq!(report["format_version"], "1.1");
+        assert_eq!(report["format_version"], "1.2");
         assert_valid(&report_schema, &report, &format!("the report of {archive}"));
         let export = run_ok(&["export", "--archive", archive, "--since", "2025-01-01"]);
         let records = records(&export);
         assert!(!records.is_empty());
         for (i, record) in records.iter().enumerate() {
-            assert_eq!(record["format_version"], "1.1");
+            assert_eq!(record["format_version"], "1.2");
             assert_valid(&export_schema, record, &format!("record {i} of {archive}"));
         }
     }
@@ -173,7 +173,7 @@ fn trends_tables_match_their_schema() {
             "--by",
             by,
         ]);
-        assert_eq!(table["format_version"], "1.1");
+        assert_eq!(table["format_version"], "1.2");
         assert!(table["rows"].as_array().is_some_and(|r| !r.is_empty()));
         assert_valid(&schema, &table, &format!("the trends table by {by}"));
     }

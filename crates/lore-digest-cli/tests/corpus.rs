@@ -785,3 +785,58 @@ fn whole_history_statuses() {
     assert_eq!(s["status"], "changes_requested");
     assert_eq!(s["status_reason"]["text"], "pw-bot: cr");
 }
+
+/// The archive read as two lists that got every mail both: each mail
+/// counts once, and the report is that of the one list but for the lists
+/// each series names.
+#[test]
+fn the_same_mail_on_two_lists_counts_once() {
+    let Some(archive) = archive() else { return };
+    let window = [
+        "--since",
+        "2025-05-01",
+        "--until",
+        "2025-05-31",
+        "--compare",
+        "none",
+    ];
+    let one = report_json(&archive, &window);
+    let path = archive.to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+        .args(["report", "--archive", &format!("a={path}")])
+        .args(["--archive", &format!("b={path}"), "--format", "json"])
+        .args(window)
+        .output()
+        .expect("run lore-digest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let two: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(two["stats"], one["stats"]);
+    assert_eq!(two["contributors"], one["contributors"]);
+    let messages = stat(&one, "messages");
+    for list in two["lists"].as_array().unwrap() {
+        assert_eq!(list["messages"].as_u64(), Some(messages));
+        assert_eq!(list["cross_posted"].as_u64(), Some(messages));
+    }
+    let series = |r: &Value, lists: bool| -> Vec<String> {
+        r["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                if lists {
+                    assert_eq!(s["lists"], serde_json::json!(["a", "b"]));
+                }
+                format!(
+                    "{} v{} {} {}",
+                    s["title"], s["version"], s["status"], s["replies"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(series(&two, true), series(&one, false));
+    assert_eq!(two["applied"], one["applied"]);
+}

@@ -330,7 +330,7 @@ fn two_updates_append_their_own_events_and_failures_append_nothing() {
     assert_eq!(all[..7], both[..]);
     assert_eq!(summary(&all[7..]), ["series_posted c@widgets.example"]);
     for (i, event) in all.iter().enumerate() {
-        assert_eq!(event["format_version"], "1.1");
+        assert_eq!(event["format_version"], "1.2");
         assert_valid(&schema, event, &format!("event line {i}"));
     }
     // Nothing new: nothing appended.

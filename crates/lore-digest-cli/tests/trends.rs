@@ -157,7 +157,7 @@ fn trends_count_each_figure_in_the_month_it_arrived_in() {
     let repo = archive(tmp.path());
     let orgs = orgmap(tmp.path());
     let t = run_json(&["trends", "--archive", repo.path_str(), "--orgmap", &orgs]);
-    assert_eq!(t["format_version"], "1.1");
+    assert_eq!(t["format_version"], "1.2");
     assert_eq!(t["by"], "month");
     assert_eq!(t["first_mail"], "2025-05-02T02:00:00Z");
     let rows = &t["rows"];

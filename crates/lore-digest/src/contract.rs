@@ -24,7 +24,7 @@ use crate::trends::Trends;
 /// The version of the JSON contract: reports (`--format json`), export
 /// records and events. See the module's documentation for what a change
 /// of each part means.
-pub const FORMAT_VERSION: &str = "1.1";
+pub const FORMAT_VERSION: &str = "1.2";
 
 /// The `format_version` field: always [`FORMAT_VERSION`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

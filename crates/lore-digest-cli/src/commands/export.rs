@@ -10,7 +10,8 @@ use lore_digest::sync::SyncOptions;
 
 use super::sync::list_mirror;
 use crate::args::{
-    IdentityArgs, PatienceArgs, SelectionArgs, load_config, read_identities, selection_or_all,
+    IdentityArgs, PatienceArgs, SelectionArgs, load_config, named_archive, read_identities,
+    selection_or_all,
 };
 use crate::exit::Failure;
 use crate::output::{Verbosity, emit, verbosity};
@@ -209,24 +210,4 @@ fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-/// `NAME=PATH` as a name and a path; a path that exists as given, or
-/// whose part before `=` is no list name, is a path.
-fn named_archive(given: &Path) -> (Option<&str>, PathBuf) {
-    let split = given
-        .to_str()
-        .filter(|_| !given.exists())
-        .and_then(|s| s.split_once('='))
-        .filter(|(name, path)| {
-            !name.is_empty()
-                && !path.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        });
-    match split {
-        Some((name, path)) => (Some(name), PathBuf::from(path)),
-        None => (None, given.to_path_buf()),
-    }
 }

@@ -4,36 +4,42 @@
 use std::path::PathBuf;
 
 use lore_digest::archive::{Archive, Selection};
+use lore_digest::lists::{List, ListSettings};
 use lore_digest::report;
 use lore_digest::sync::SyncOptions;
 use lore_digest::trends::Compare;
 
 use super::sync::list_mirror;
 use crate::args::{
-    Format, IdentityArgs, PatienceArgs, SelectionArgs, WatchArgs, chosen_format, load_config,
-    no_selection, parse_compare, parse_lookback, read_identities, read_maintainers,
-    selection_or_all, web_archive,
+    Format, IdentityArgs, PatienceArgs, SelectionArgs, WatchArgs, chosen_format, lists_web_archive,
+    load_config, named_archive, no_selection, parse_compare, parse_lookback, read_identities,
+    read_maintainers, selection_or_all,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
-    /// A list by name instead of --archive: a `[lists.NAME]` of the
-    /// configuration file, or any lore list (`kvm`). Its mirror is synced
-    /// first, back to --since when it is new.
+    /// Lists by name instead of --archive: a `[lists.NAME]` of the
+    /// configuration file, a `[groups.NAME]` of lists, or any lore list
+    /// (`kvm`). Each mirror is synced first, back to --since when it is
+    /// new. Several lists make one report, a mail cross-posted to them
+    /// counted once. Example: `report kvm kvmarm --since 7d`.
     #[arg(
         value_name = "LIST",
         required_unless_present = "archive",
         conflicts_with = "archive"
     )]
-    source: Option<String>,
+    sources: Vec<String>,
 
     /// An archive: one epoch repository (bare or not, e.g.
     /// `kvm/git/0.git`), a v2 inbox directory holding `git/0.git`, …, a
-    /// public-inbox v1 repository, an mbox file or a Maildir.
-    #[arg(long, value_name = "PATH")]
-    archive: Option<PathBuf>,
+    /// public-inbox v1 repository, an mbox file or a Maildir. Repeated,
+    /// one report of them all, as `[NAME=]PATH`: NAME is the list's name
+    /// in the report (default: the directory's). Example:
+    /// `--archive kvm=/srv/lore/kvm --archive kvmarm=/srv/lore/kvmarm`.
+    #[arg(long, value_name = "[NAME=]PATH")]
+    archive: Vec<PathBuf>,
 
     /// The configuration file naming lists (with LIST). Default:
     /// $XDG_CONFIG_HOME/lore-digest/config.toml (none is fine).
@@ -140,18 +146,96 @@ fn compared_since(compare: &Compare, since: i64, until: Option<i64>) -> i64 {
     }
 }
 
+/// The lists a report reads, and the settings of its report.
+struct Lists {
+    /// Each list's name and where its archive is (once mirrored).
+    lists: Vec<ListSource>,
+    /// The settings: a single list's, a group's, or for several lists
+    /// named one by one the first one's, without its title.
+    settings: ListSettings,
+}
+
+/// One list named on the command line, resolved.
+enum ListSource {
+    Named(Box<List>),
+    Archive(Option<String>, PathBuf),
+}
+
+/// The lists a report reads: named (groups expanded, each once) or given
+/// as archives.
+fn lists_of(args: &ReportArgs) -> Result<Lists, Failure> {
+    if !args.archive.is_empty() {
+        let lists = args
+            .archive
+            .iter()
+            .map(|given| {
+                let (name, path) = named_archive(given);
+                ListSource::Archive(name.map(str::to_string), path)
+            })
+            .collect();
+        return Ok(Lists {
+            lists,
+            settings: ListSettings::default(),
+        });
+    }
+    let config = load_config(args.config.as_deref())?;
+    let mut lists: Vec<List> = Vec::new();
+    let mut settings = None;
+    for name in &args.sources {
+        let (members, own) = match config.group(name) {
+            Some(group) => {
+                let group = group?;
+                (group.lists, group.settings)
+            }
+            None => {
+                let list = config.list(name)?;
+                let own = list.settings.clone();
+                (vec![list], own)
+            }
+        };
+        settings.get_or_insert(own);
+        for list in members {
+            if !lists.iter().any(|l| l.name == list.name) {
+                lists.push(list);
+            }
+        }
+    }
+    let mut settings = settings.unwrap_or_default();
+    // A list's title is not the title of a report of several.
+    if args.sources.len() > 1 {
+        settings.title = None;
+    }
+    Ok(Lists {
+        lists: lists
+            .into_iter()
+            .map(|l| ListSource::Named(Box::new(l)))
+            .collect(),
+        settings,
+    })
+}
+
+/// Where the report links its mails (see [`lists_web_archive`]).
+fn link_base(lists: &[ListSource]) -> Option<String> {
+    let urls: Vec<Option<&str>> = lists
+        .iter()
+        .map(|l| match l {
+            ListSource::Named(list) => Some(list.url.as_str()),
+            ListSource::Archive(..) => None,
+        })
+        .collect();
+    lists_web_archive(&urls)
+}
+
 pub fn run(args: ReportArgs) -> Result<(), Failure> {
     let selection = args.selection.selection()?;
     let wait = args.patience.wait();
-    // A list by name brings its settings, which the arguments override.
-    let list = match &args.source {
-        Some(name) => Some(load_config(args.config.as_deref())?.list(name)?),
-        None => None,
-    };
-    let settings = list
-        .as_ref()
-        .map(|l| l.settings.clone())
-        .unwrap_or_default();
+    // Lists by name bring their settings, which the arguments override.
+    let Lists { lists, settings } = lists_of(&args)?;
+    if lists.len() > 1 && matches!(selection, Some(Selection::Range { .. })) {
+        return Err(Failure::input(
+            "--range names commits of one archive: with several lists give a window (--since, --until)",
+        ));
+    }
     let format = chosen_format(args.format, &settings)?;
     let top = args.top.or(settings.top).unwrap_or(15);
     // The maps are read before the archive: a typo in one should not wait
@@ -172,41 +256,57 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             .as_deref()
             .or(settings.maintainers.as_deref()),
     )?;
-    let archive_path = match (&args.archive, &list) {
-        (Some(path), _) => path.clone(),
-        (None, Some(list)) => {
-            // A mirror is git: without a selection it would be synced in
-            // full only to be refused.
-            if selection.is_none() && list.settings.path.is_none() {
-                return Err(no_selection());
+    let url = args.url.clone().or_else(|| link_base(&lists));
+    let mut sources = Vec::with_capacity(lists.len());
+    for list in &lists {
+        let (name, archive_path) = match list {
+            ListSource::Archive(name, path) => (name.clone(), path.clone()),
+            ListSource::Named(list) => {
+                // A mirror is git: without a selection it would be synced
+                // in full only to be refused.
+                if selection.is_none() && list.settings.path.is_none() {
+                    return Err(no_selection());
+                }
+                // A new mirror needs history back to the window's start
+                // only, and to the start of the period it is compared with.
+                let shallow_since = match &selection {
+                    Some(Selection::Window { since, until }) => since.map(|t| {
+                        compared_since(&args.compare, t.as_second(), until.map(|u| u.as_second()))
+                    }),
+                    _ => None,
+                };
+                let options = SyncOptions {
+                    since: shallow_since,
+                    timeout: args.patience.timeout(),
+                    wait,
+                };
+                // The mirror's lock goes at once: a report records nothing,
+                // so another sync may move the mirror while it reads.
+                let path = list_mirror(list, &options, args.offline)?.0;
+                (Some(list.name.clone()), path)
             }
-            // A new mirror needs history back to the window's start only,
-            // and to the start of the period it is compared with.
-            let shallow_since = match &selection {
-                Some(Selection::Window { since, until }) => since.map(|t| {
-                    compared_since(&args.compare, t.as_second(), until.map(|u| u.as_second()))
-                }),
-                _ => None,
-            };
-            let options = SyncOptions {
-                since: shallow_since,
-                timeout: args.patience.timeout(),
-                wait,
-            };
-            // The mirror's lock goes at once: a report records nothing,
-            // so another sync may move the mirror while it reads.
-            list_mirror(list, &options, args.offline)?.0
-        }
-        (None, None) => return Err(Failure::input("give a LIST or --archive PATH")),
-    };
-    let archive = Archive::open(&archive_path)?;
-    let selection = selection_or_all(selection, &archive)?;
-    let report = report::build(
-        &archive,
-        &selection,
+        };
+        let archive = Archive::open(&archive_path)?;
+        let selection = selection_or_all(selection.clone(), &archive)?;
+        sources.push(report::Source {
+            name: name.unwrap_or_else(|| archive.name().to_string()),
+            archive,
+            selection,
+        });
+    }
+    let mut names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Failure::input(format!(
+            "two lists are named {}: name them apart with --archive NAME=PATH",
+            twice[0]
+        )));
+    }
+    let report = report::build_lists(
+        &sources,
         &report::Options {
             list: args.list.clone().or(settings.title.clone()),
-            url: args.url.clone().or(web_archive(settings.url.as_deref())),
+            url,
             lookback: args.lookback,
             identities,
             tree: args.tree.clone().map(|path| report::TreeSource {

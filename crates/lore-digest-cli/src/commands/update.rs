@@ -3,17 +3,21 @@
 
 use std::path::PathBuf;
 
-use lore_digest::archive::{Archive, Selection, parse_when};
+use lore_digest::archive::{Archive, Mark, Selection, parse_when};
 use lore_digest::atomic::remove_stale_temp_files;
 use lore_digest::deliver::mail::{Addresses, MailThread, Outgoing};
 use lore_digest::deliver::smtp::{self, SmtpServer};
 use lore_digest::deliver::{self, Span, sendmail};
-use lore_digest::lists::{ListSettings, State, default_state_path};
+use lore_digest::lists::{
+    Group, GroupState, List, ListSettings, State, default_group_state_path, default_state_path,
+};
 use lore_digest::sync::SyncOptions;
 use lore_digest::{Error, render, report};
 
 use super::sync::list_mirror;
-use crate::args::{Format, PatienceArgs, chosen_format, load_config, read_identities, web_archive};
+use crate::args::{
+    Format, PatienceArgs, chosen_format, lists_web_archive, load_config, read_identities,
+};
 use crate::exit::Failure;
 use crate::output::{Verbosity, emit, verbosity, write_report};
 use crate::progress::note;
@@ -21,8 +25,10 @@ use crate::progress::note;
 #[derive(clap::Args)]
 pub struct UpdateArgs {
     /// A list: a `[lists.NAME]` of the configuration file, or any lore list
-    /// by name (`kvm` → https://lore.kernel.org/kvm).
-    #[arg(value_name = "LIST")]
+    /// by name (`kvm` → https://lore.kernel.org/kvm); or a `[groups.NAME]`
+    /// of lists, reported together, each list continuing from where it
+    /// stood in the group's last update.
+    #[arg(value_name = "LIST|GROUP")]
     list: String,
 
     /// The configuration file. Default:
@@ -43,7 +49,8 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "N")]
     top: Option<usize>,
 
-    /// Where the state is kept. Default: $XDG_STATE_HOME/lore-digest/LIST.json.
+    /// Where the state is kept. Default: $XDG_STATE_HOME/lore-digest/LIST.json
+    /// (a group's: …/lore-digest/groups/GROUP.json, every list's state in one file).
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
 
@@ -108,9 +115,129 @@ pub struct DeliveryArgs {
     events: Option<PathBuf>,
 }
 
+/// What an update follows: one list, or a group of lists reported together.
+enum Followed {
+    List(List),
+    Group(Group),
+}
+
+impl Followed {
+    fn resolve(config: &lore_digest::lists::Config, name: &str) -> Result<Followed, Error> {
+        match config.group(name) {
+            Some(group) => group.map(Followed::Group),
+            None => config.list(name).map(Followed::List),
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Followed::List(list) => &list.name,
+            Followed::Group(group) => &group.name,
+        }
+    }
+
+    fn settings(&self) -> &ListSettings {
+        match self {
+            Followed::List(list) => &list.settings,
+            Followed::Group(group) => &group.settings,
+        }
+    }
+
+    fn lists(&self) -> &[List] {
+        match self {
+            Followed::List(list) => std::slice::from_ref(list),
+            Followed::Group(group) => &group.lists,
+        }
+    }
+
+    /// A list's state file, or a group's (apart from its lists' own).
+    fn default_state_path(&self) -> Option<PathBuf> {
+        match self {
+            Followed::List(list) => default_state_path(&list.name),
+            Followed::Group(group) => default_group_state_path(&group.name),
+        }
+    }
+
+    /// What the last update left: each list's state, and the mail thread.
+    fn load(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<(Vec<Option<State>>, Option<MailThread>), Error> {
+        Ok(match self {
+            Followed::List(_) => {
+                let state = State::load(path)?;
+                let thread = state.as_ref().and_then(|s| s.thread.clone());
+                (vec![state], thread)
+            }
+            Followed::Group(group) => {
+                let state = GroupState::load(path)?.unwrap_or_default();
+                let states = group
+                    .lists
+                    .iter()
+                    .map(|l| state.lists.get(&l.name).cloned())
+                    .collect();
+                (states, state.thread)
+            }
+        })
+    }
+
+    /// Records where each list stands now (`news`, in the order of
+    /// [`Followed::lists`]) and the mail thread, in one atomic write.
+    fn save(
+        &self,
+        path: &std::path::Path,
+        news: Vec<(Vec<Mark>, Vec<String>)>,
+        thread: Option<MailThread>,
+    ) -> Result<(), Error> {
+        let mut states = self
+            .lists()
+            .iter()
+            .zip(news)
+            .map(|(list, (marks, last_ids))| {
+                (list.name.clone(), State::after(&list.url, &marks, last_ids))
+            });
+        match self {
+            Followed::List(_) => {
+                let Some((_, mut state)) = states.next() else {
+                    return Ok(());
+                };
+                state.thread = thread;
+                state.save(path)
+            }
+            Followed::Group(_) => GroupState {
+                updated: jiff::Timestamp::now().to_string(),
+                lists: states.collect(),
+                thread,
+            }
+            .save(path),
+        }
+    }
+
+    /// Where an update starts and ends: the list's heads, or every list's.
+    fn span(&self, previous: &[Option<State>], news: &[(Vec<Mark>, Vec<String>)]) -> Span {
+        let marks: Vec<Option<Vec<Mark>>> = previous
+            .iter()
+            .map(|s| s.as_ref().map(State::marks))
+            .collect();
+        let parts: Vec<(&str, Option<&[Mark]>, &[Mark])> = self
+            .lists()
+            .iter()
+            .zip(&marks)
+            .zip(news)
+            .map(|((list, before), (now, _))| {
+                (list.url.as_str(), before.as_deref(), now.as_slice())
+            })
+            .collect();
+        match (self, parts.as_slice()) {
+            (Followed::List(_), [(url, before, now)]) => Span::new(url, *before, now),
+            _ => Span::of_group(self.name(), &parts),
+        }
+    }
+}
+
 pub fn run(args: UpdateArgs) -> Result<(), Failure> {
-    let list = load_config(args.config.as_deref())?.list(&args.list)?;
-    let settings = &list.settings;
+    let followed = Followed::resolve(&load_config(args.config.as_deref())?, &args.list)?;
+    let settings = followed.settings();
     let format = chosen_format(args.format, settings)?;
     // Delivery settings are checked before anything is synced.
     let mail = mail_plan(&args.delivery, settings)?;
@@ -129,18 +256,14 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
     )?;
     let (maintainers, maintainers_warnings) =
         crate::args::read_maintainers(settings.maintainers.as_deref())?;
-    let Some(state_path) = args
-        .state
-        .clone()
-        .or_else(|| default_state_path(&list.name))
-    else {
+    let Some(state_path) = args.state.clone().or_else(|| followed.default_state_path()) else {
         return Err(Failure::input(
             "no state file: neither XDG directories nor HOME are set; name one",
         ));
     };
     let wait = args.patience.wait();
-    // One update of a list at a time (see `State::lock`).
-    let _updating = State::lock(&state_path, &list.name, wait, &note)?;
+    // One update of a list (or group) at a time (see `State::lock`).
+    let _updating = State::lock(&state_path, followed.name(), wait, &note)?;
     // A report being written is the update's too.
     for leftover in args.output.iter().flat_map(|o| remove_stale_temp_files(o)) {
         note(&format!(
@@ -148,36 +271,54 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             leftover.display()
         ));
     }
-    let state = State::load(&state_path)?;
+    let (previous, thread) = followed.load(&state_path)?;
     let since = parse_when(&args.since, jiff::Timestamp::now())?.as_second();
-    let sync = SyncOptions {
-        // A first update needs history back to --since only.
-        since: state.is_none().then_some(since),
-        timeout: args.patience.timeout(),
-        wait,
-    };
-    // The mirror stays locked until the report is made, so the heads
-    // recorded below are those of the history reported.
-    let (mirror, mirror_lock) = list_mirror(&list, &sync, false)?;
-    let archive = Archive::open(&mirror)?;
-    let selection = match &state {
-        Some(state) => Selection::After(state.marks()),
-        None => Selection::Window {
-            since: jiff::Timestamp::from_second(since).ok(),
-            until: None,
-        },
-    };
+    let mut sources = Vec::new();
+    let mut marks = Vec::new();
+    let mut mirror_locks = Vec::new();
+    for (list, state) in followed.lists().iter().zip(&previous) {
+        let sync = SyncOptions {
+            // A list's first update needs history back to --since only.
+            since: state.is_none().then_some(since),
+            timeout: args.patience.timeout(),
+            wait,
+        };
+        // The mirror stays locked until the report is made, so the heads
+        // recorded below are those of the history reported.
+        let (mirror, mirror_lock) = list_mirror(list, &sync, false)?;
+        mirror_locks.push(mirror_lock);
+        let archive = Archive::open(&mirror)?;
+        let selection = match state {
+            Some(state) => Selection::After(state.marks()),
+            None => Selection::Window {
+                since: jiff::Timestamp::from_second(since).ok(),
+                until: None,
+            },
+        };
+        marks.push(archive.marks()?);
+        sources.push(report::Source {
+            name: list.name.clone(),
+            archive,
+            selection,
+        });
+    }
+    let urls: Vec<Option<&str>> = followed
+        .lists()
+        .iter()
+        .map(|l| Some(l.url.as_str()))
+        .collect();
     let options = report::Options {
         list: settings.title.clone(),
-        url: web_archive(Some(&list.url)),
+        url: lists_web_archive(&urls),
         lookback: report::Lookback::All,
         identities,
         index_cache: lore_digest::lists::default_cache_dir(),
         cache_wait: wait,
-        already_reported: state
-            .as_ref()
-            .map(|s| s.last_ids.clone())
-            .unwrap_or_default(),
+        already_reported: previous
+            .iter()
+            .flatten()
+            .flat_map(|s| s.last_ids.iter().cloned())
+            .collect(),
         maintainers,
         maintainers_warnings,
         // The list's watchlist names people who may well be silent in
@@ -188,40 +329,36 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         compare: lore_digest::trends::Compare::Previous,
         ..Default::default()
     };
-    let marks = archive.marks()?;
-    let built = report::build(&archive, &selection, &options);
+    let built = report::build_lists(&sources, &options);
     // What the new state remembers to find its place after a rewrite.
-    let last_ids = archive.ids_at_marks(&marks)?;
-    drop(mirror_lock);
+    let mut news = Vec::with_capacity(sources.len());
+    for (source, marks) in sources.iter().zip(marks) {
+        let last_ids = source.archive.ids_at_marks(&marks)?;
+        news.push((marks, last_ids));
+    }
+    drop(mirror_locks);
     let report = match built {
         Ok(report) => report,
         Err(Error::EmptySelection(_)) => {
             if verbosity() > Verbosity::Quiet {
                 eprintln!(
                     "lore-digest: no new mail on {} since the last update",
-                    list.name
+                    followed.name()
                 );
             }
             // Heads may have moved without new mail (a purge): remember them.
-            let mut next = State::after(&list.url, &marks, last_ids);
-            next.thread = state.and_then(|s| s.thread);
-            next.save(&state_path)?;
+            followed.save(&state_path, news, thread)?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
     };
     crate::output::print_warnings(&report.warnings);
-    let span = Span::new(
-        &list.url,
-        state.as_ref().map(|s| s.marks()).as_deref(),
-        &marks,
-    );
+    let span = followed.span(&previous, &news);
     // Each delivery comes before the state, the mail last of them: it is
     // the one step that cannot be taken back (see `lore_digest::deliver`).
     // The message is made first, so that nothing is delivered when it
     // cannot be.
     let html = (mail.is_some() || publish.is_some()).then(|| render::html::render(&report, top));
-    let thread = state.as_ref().and_then(|s| s.thread.clone());
     let outgoing = match (&mail, &html) {
         (Some(plan), Some(html)) => Some(deliver::mail::message(
             &report,
@@ -260,10 +397,8 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             }
             _ => thread,
         };
-        // Only now that the update is out does the list move on.
-        let mut next = State::after(&list.url, &marks, last_ids);
-        next.thread = thread;
-        next.save(&state_path)?;
+        // Only now that the update is out do the lists move on.
+        followed.save(&state_path, news, thread)?;
         Ok::<(), Failure>(())
     })();
     if committed.is_err()

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub use history::IndexedPatch;
 #[doc(hidden)]
 pub use mailbox::split_mbox_data;
-pub use read::{MailRecord, Missing, ReadOutcome};
+pub use read::{MailRecord, Missing, Reached, ReadOutcome};
 pub use select::{
     Mark, Selected, SelectedCommit, Selection, parse_duration, parse_until, parse_when,
 };

@@ -12,6 +12,57 @@ pub struct MailRecord {
     pub commit: SelectedCommit,
     /// The parsed mail.
     pub message: Message,
+    /// The lists of the report it was read from (more than one when it was
+    /// cross-posted to several lists a report covers).
+    pub lists: Reached,
+}
+
+/// Which of a report's lists a mail reached, by their places among the
+/// report's sources (see [`crate::report::Source`]); at most 64 lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reached(u64);
+
+impl Reached {
+    /// The most lists one report reads.
+    pub const MAX_LISTS: usize = 64;
+
+    /// No list.
+    pub const NONE: Reached = Reached(0);
+
+    /// Only the list at `place` (`place` < [`Reached::MAX_LISTS`]).
+    pub fn only(place: usize) -> Reached {
+        Reached(
+            1u64.checked_shl(u32::try_from(place).unwrap_or(u32::MAX))
+                .unwrap_or(0),
+        )
+    }
+
+    /// These lists and those of `other`.
+    pub fn and(self, other: Reached) -> Reached {
+        Reached(self.0 | other.0)
+    }
+
+    /// The places of the lists, lowest first.
+    pub fn places(self) -> impl Iterator<Item = usize> {
+        (0..Self::MAX_LISTS).filter(move |&i| self.0 & (1u64 << i) != 0)
+    }
+
+    /// Whether the list at `place` is among them.
+    pub fn has(self, place: usize) -> bool {
+        self.0 & Reached::only(place).0 != 0
+    }
+
+    /// How many lists.
+    pub fn count(self) -> usize {
+        self.0.count_ones() as usize
+    }
+}
+
+impl Default for Reached {
+    /// A mail of a report of one list.
+    fn default() -> Reached {
+        Reached::only(0)
+    }
 }
 
 impl MailRecord {
@@ -28,6 +79,7 @@ impl MailRecord {
                 tree: null,
             },
             message: crate::mail::parse_message(raw.as_bytes()),
+            lists: Reached::default(),
         }
     }
 }
@@ -214,6 +266,7 @@ pub(super) fn collect<A, B>(
             Some(MailRecord {
                 commit,
                 message: result.ok()?,
+                lists: Reached::default(),
             })
         })
         .collect();

@@ -59,6 +59,22 @@ impl Span {
         }
     }
 
+    /// The span of an update of a group of lists: each list's (its URL,
+    /// the last update's heads or none, the heads now), in the group's order.
+    pub fn of_group(group: &str, lists: &[(&str, Option<&[Mark]>, &[Mark])]) -> Span {
+        let spans: Vec<Span> = lists
+            .iter()
+            .map(|(url, previous, now)| Span::new(url, *previous, now))
+            .collect();
+        let joined =
+            |part: &dyn Fn(&Span) -> String| spans.iter().map(part).collect::<Vec<_>>().join(" ");
+        Span {
+            list_url: format!("group {group}: {}", joined(&|s| s.list_url.clone())),
+            start: joined(&|s| s.start.clone()),
+            end: joined(&|s| s.end.clone()),
+        }
+    }
+
     /// 16 hex digits that stand for the span, the same on every run.
     pub fn digest(&self) -> String {
         let text = format!("{}\n{}\n{}", self.list_url, self.start, self.end);
@@ -146,6 +162,21 @@ mod tests {
             head: gix::ObjectId::from_hex(hex.repeat(40 / hex.len()).as_bytes()).unwrap(),
             time: 0,
         }
+    }
+
+    #[test]
+    fn a_group_span_moves_when_any_of_its_lists_does() {
+        let kvm = "https://lore.kernel.org/kvm";
+        let arm = "https://lore.kernel.org/kvmarm";
+        let (a, b, c) = ([mark(0, "a1")], [mark(0, "b2")], [mark(0, "c3")]);
+        let span = Span::of_group("virt", &[(kvm, Some(&a), &b), (arm, None, &c)]);
+        assert_eq!(span.start, format!("0:{} first", "a1".repeat(20)));
+        assert_eq!(span.list_url, format!("group virt: {kvm} {arm}"));
+        let moved = Span::of_group("virt", &[(kvm, Some(&a), &b), (arm, None, &b)]);
+        assert_ne!(span.digest(), moved.digest());
+        assert_eq!(span.start_digest(), moved.start_digest());
+        let alone = Span::new(kvm, Some(&a), &b);
+        assert_ne!(span.digest(), alone.digest());
     }
 
     #[test]

@@ -13,6 +13,10 @@
 //! orgmap = "~/kvm-domains.map"
 //! maintainers = "~/linux/MAINTAINERS"
 //! watch = { sections = ["KVM*"], who = ["seanjc@google.com"], orgs = ["Google"] }
+//!
+//! [groups.virt]                # lists reported together, one report
+//! lists = ["kvm", "kvmarm"]
+//! title = "Virtualization"
 //! ```
 //!
 //! A list that is not configured is a lore list of that name:
@@ -38,6 +42,56 @@ pub struct Config {
     /// Lists by name.
     #[serde(default)]
     pub lists: BTreeMap<String, ListSettings>,
+    /// Groups of lists reported together, by name.
+    #[serde(default)]
+    pub groups: BTreeMap<String, GroupSettings>,
+}
+
+/// What a `[groups.NAME]` section says: its lists, and the settings of
+/// its report (those of a list, but for `url` and `path`, which are each
+/// list's own).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupSettings {
+    /// The lists, by name (a `[lists.NAME]` or a lore list).
+    pub lists: Vec<String>,
+    /// The report's settings.
+    pub settings: ListSettings,
+}
+
+impl<'de> Deserialize<'de> for GroupSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let mut table = toml::Table::deserialize(deserializer)?;
+        let lists = table
+            .remove("lists")
+            .ok_or_else(|| D::Error::custom("a group needs `lists = [\"kvm\", …]`"))?;
+        let lists = Vec::<String>::deserialize(lists).map_err(D::Error::custom)?;
+        if lists.is_empty() {
+            return Err(D::Error::custom("a group needs at least one list"));
+        }
+        for key in ["url", "path"] {
+            if table.contains_key(key) {
+                return Err(D::Error::custom(format!(
+                    "a group's lists each have their own `{key}`: give it under [lists.NAME]"
+                )));
+            }
+        }
+        let settings =
+            ListSettings::deserialize(toml::Value::Table(table)).map_err(D::Error::custom)?;
+        Ok(GroupSettings { lists, settings })
+    }
+}
+
+/// A group resolved from its name: its lists, and the settings of its
+/// report (the group's over the defaults).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The name it was asked by.
+    pub name: String,
+    /// Its lists, each resolved as [`Config::list`] does.
+    pub lists: Vec<List>,
+    /// The report's settings (`url` and `path` unset).
+    pub settings: ListSettings,
 }
 
 /// What a list section (or `[defaults]`) may say; all optional.
@@ -150,6 +204,18 @@ impl Config {
                 None => message,
             }
         })?;
+        if let Some(name) = config.groups.keys().find(|g| config.lists.contains_key(*g)) {
+            return Err(format!(
+                "[groups.{name}] and [lists.{name}]: a name is a list or a group, not both"
+            ));
+        }
+        for (name, group) in &config.groups {
+            if let Some(inner) = group.lists.iter().find(|l| config.groups.contains_key(*l)) {
+                return Err(format!(
+                    "[groups.{name}]: {inner} is a group; a group's lists are lists"
+                ));
+            }
+        }
         if config.defaults.events.is_some() {
             return Err(
                 "[defaults]: `events` names one list's own file; give it under [lists.NAME]".into(),
@@ -158,12 +224,26 @@ impl Config {
         Ok(config)
     }
 
-    /// The list called `name`: its section over `[defaults]`, or a lore
-    /// list of that name when there is no section.
-    pub fn list(&self, name: &str) -> Result<List, Error> {
-        let own = self.lists.get(name).cloned().unwrap_or_default();
+    /// The group called `name`, if the configuration has one.
+    pub fn group(&self, name: &str) -> Option<Result<Group, Error>> {
+        let group = self.groups.get(name)?;
+        let lists: Result<Vec<List>, Error> = group.lists.iter().map(|l| self.list(l)).collect();
+        let mut settings = self.over_defaults(group.settings.clone());
+        // Each list has its own mirror.
+        settings.path = None;
+        expand_paths(&mut settings);
+        Some(lists.map(|lists| Group {
+            name: name.to_string(),
+            lists,
+            settings,
+        }))
+    }
+
+    /// `own` settings, with the defaults for what they leave unset (a
+    /// list's `url` and `events` are never defaults).
+    fn over_defaults(&self, own: ListSettings) -> ListSettings {
         let d = &self.defaults;
-        let mut settings = ListSettings {
+        ListSettings {
             url: own.url.clone(),
             path: own.path.or_else(|| d.path.clone()),
             title: own.title.or_else(|| d.title.clone()),
@@ -181,12 +261,20 @@ impl Config {
             events: own.events,
             maintainers: own.maintainers.or_else(|| d.maintainers.clone()),
             watch: own.watch.or_else(|| d.watch.clone()),
-        };
+        }
+    }
+
+    /// The list called `name`: its section over `[defaults]`, or a lore
+    /// list of that name when there is no section.
+    pub fn list(&self, name: &str) -> Result<List, Error> {
+        let own = self.lists.get(name).cloned().unwrap_or_default();
+        let url = own.url.clone();
+        let mut settings = self.over_defaults(own);
         let plain_name = !name.is_empty()
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        let url = match own.url {
+        let url = match url {
             Some(url) => url,
             None if plain_name => format!("{LORE}/{name}"),
             None => {
@@ -197,21 +285,26 @@ impl Config {
             }
         };
         settings.url = Some(url.clone());
-        for path in [
-            &mut settings.path,
-            &mut settings.mailmap,
-            &mut settings.orgmap,
-            &mut settings.publish,
-            &mut settings.events,
-            &mut settings.maintainers,
-        ] {
-            *path = path.take().map(|p| expand_home(&p));
-        }
+        expand_paths(&mut settings);
         Ok(List {
             name: name.to_string(),
             url,
             settings,
         })
+    }
+}
+
+/// `~/` in every path of `settings` made `$HOME/`.
+fn expand_paths(settings: &mut ListSettings) {
+    for path in [
+        &mut settings.path,
+        &mut settings.mailmap,
+        &mut settings.orgmap,
+        &mut settings.publish,
+        &mut settings.events,
+        &mut settings.maintainers,
+    ] {
+        *path = path.take().map(|p| expand_home(&p));
     }
 }
 
@@ -266,6 +359,52 @@ title = "KVM"
         assert_eq!(kvm.settings.top, Some(30));
         assert_eq!(kvm.settings.format.as_deref(), Some("markdown"));
         assert_eq!(kvm.settings.title.as_deref(), Some("KVM"));
+    }
+
+    #[test]
+    fn a_group_names_lists_and_the_settings_of_its_report() {
+        let config = Config::parse(
+            r#"
+[defaults]
+top = 20
+path = "/srv/one"
+
+[lists.kvm]
+url = "https://example.org/kvm"
+
+[groups.virt]
+lists = ["kvm", "kvmarm"]
+title = "Virtualization"
+mail_to = "virt@example.org"
+"#,
+        )
+        .unwrap();
+        let virt = config.group("virt").unwrap().unwrap();
+        let urls: Vec<&str> = virt.lists.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["https://example.org/kvm", "https://lore.kernel.org/kvmarm"]
+        );
+        assert_eq!(virt.settings.title.as_deref(), Some("Virtualization"));
+        assert_eq!(virt.settings.top, Some(20));
+        assert_eq!(virt.settings.path, None);
+        assert_eq!(virt.settings.mail_to, Some(vec!["virt@example.org".into()]));
+        assert!(config.group("kvm").is_none());
+
+        for (text, says) in [
+            ("[groups.g]\ntitle = \"x\"\n", "needs `lists"),
+            ("[groups.g]\nlists = []\n", "at least one list"),
+            ("[groups.g]\nlists = [\"a\"]\npath = \"/x\"\n", "own `path`"),
+            ("[groups.g]\nlists = [\"a\"]\ncolour = 1\n", "colour"),
+            (
+                "[groups.g]\nlists = [\"h\"]\n[groups.h]\nlists = [\"a\"]\n",
+                "h is a group",
+            ),
+            ("[groups.kvm]\nlists = [\"a\"]\n[lists.kvm]\n", "not both"),
+        ] {
+            let error = Config::parse(text).unwrap_err();
+            assert!(error.contains(says), "{text:?}: {error}");
+        }
     }
 
     #[test]

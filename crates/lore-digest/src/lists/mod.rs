@@ -5,5 +5,9 @@ mod config;
 mod state;
 
 pub(crate) use config::xdg_dir;
-pub use config::{Config, LORE, List, ListSettings, default_cache_dir, default_config_path};
-pub use state::{EpochMark, State, default_state_path, marks_of};
+pub use config::{
+    Config, Group, GroupSettings, LORE, List, ListSettings, default_cache_dir, default_config_path,
+};
+pub use state::{
+    EpochMark, GroupState, State, default_group_state_path, default_state_path, marks_of,
+};

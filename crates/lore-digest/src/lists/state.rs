@@ -35,6 +35,32 @@ pub struct State {
     pub thread: Option<MailThread>,
 }
 
+/// The state of a followed group of lists (`[groups.NAME]`): each list's
+/// own, in one file, so that an update of the group moves all of its
+/// lists on or none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupState {
+    /// When the last update was made (RFC 3339).
+    pub updated: String,
+    /// Each list's state, by the list's name.
+    pub lists: std::collections::BTreeMap<String, State>,
+    /// The thread of the group's update mails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<MailThread>,
+}
+
+impl GroupState {
+    /// Reads the state at `path`; `None` when there is none yet.
+    pub fn load(path: &Path) -> Result<Option<GroupState>, Error> {
+        load_json(path)
+    }
+
+    /// Writes the state to `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        save_json(self, path)
+    }
+}
+
 /// One epoch's head, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EpochMark {
@@ -64,25 +90,12 @@ pub fn marks_of(epochs: &[EpochMark]) -> Vec<Mark> {
 impl State {
     /// Reads the state at `path`; `None` when there is none yet.
     pub fn load(path: &Path) -> Result<Option<State>, Error> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(state_error(path, e.to_string())),
-        };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| state_error(path, format!("not a lore-digest state file: {e}")))
+        load_json(path)
     }
 
     /// Writes the state to `path` atomically.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let fail = |e: std::io::Error| state_error(path, e.to_string());
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let mut json =
-            serde_json::to_vec_pretty(self).map_err(|e| state_error(path, e.to_string()))?;
-        json.push(b'\n');
-        crate::atomic::write_atomically(path, &json).map_err(fail)
+        save_json(self, path)
     }
 
     /// Locks the state at `path` for one update of `list`, waiting as
@@ -132,6 +145,27 @@ impl State {
     }
 }
 
+fn load_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(state_error(path, e.to_string())),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| state_error(path, format!("not a lore-digest state file: {e}")))
+}
+
+fn save_json<T: Serialize>(value: &T, path: &Path) -> Result<(), Error> {
+    let fail = |e: std::io::Error| state_error(path, e.to_string());
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut json =
+        serde_json::to_vec_pretty(value).map_err(|e| state_error(path, e.to_string()))?;
+    json.push(b'\n');
+    crate::atomic::write_atomically(path, &json).map_err(fail)
+}
+
 fn state_error(path: &Path, reason: String) -> Error {
     Error::State {
         path: path.to_path_buf(),
@@ -143,6 +177,16 @@ fn state_error(path: &Path, reason: String) -> Error {
 pub fn default_state_path(list: &str) -> Option<PathBuf> {
     super::xdg_dir("XDG_STATE_HOME", ".local/state")
         .map(|d| d.join("lore-digest").join(state_file_name(list)))
+}
+
+/// `$XDG_STATE_HOME/lore-digest/groups/NAME.json`: apart from the lists'
+/// own, since a list may be updated alone too.
+pub fn default_group_state_path(group: &str) -> Option<PathBuf> {
+    super::xdg_dir("XDG_STATE_HOME", ".local/state").map(|d| {
+        d.join("lore-digest")
+            .join("groups")
+            .join(state_file_name(group))
+    })
 }
 
 /// `LIST.json`, with anything but letters, digits, `-`, `_` and `.` made

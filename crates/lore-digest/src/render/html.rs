@@ -29,6 +29,7 @@ pub fn render(report: &Report, top: usize) -> String {
     let ctx = minijinja::context! {
         r => Value::from(Serde(report)),
         top => top,
+        lists_line => super::lists_text(report),
         series_info => Value::from(Serde(&series)),
         discussed => most_discussed(&report.series),
         domains => Value::from(Serde(domain_chart("chart-domains", &report.domains, top, "mail"))),
@@ -671,6 +672,15 @@ mod tests {
             to: "b".into(),
             from_commit: "a".into(),
             to_commit: "b".into(),
+            lists: vec![crate::report::ListPart {
+                name: "<b>list</b>".into(),
+                messages: 1,
+                cross_posted: 1,
+                from: "<a>".into(),
+                to: "<b>".into(),
+                from_commit: "a".into(),
+                to_commit: "b".into(),
+            }],
             stats: Default::default(),
             comparison: None,
             domains: vec![DomainCount {
@@ -770,6 +780,7 @@ mod tests {
                 url: patch.url.clone(),
                 subsystem: Some("<i>".into()),
                 sections: vec!["<i>SECTION</i>".into()],
+                lists: vec!["<b>list</b>".into(), "<i>other</i>".into()],
                 cover: None,
                 patches: vec![patch],
                 starts_in_window: true,

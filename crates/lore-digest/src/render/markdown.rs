@@ -18,6 +18,7 @@ pub fn render(report: &Report, top: usize) -> String {
     let context = minijinja::context! {
         r => Value::from(Serde(report)),
         top => top,
+        lists_line => super::lists_text(report),
         comparison_heading => comparison.map(super::comparison_heading),
         comparison_rows => comparison.map(super::comparison_rows),
     };

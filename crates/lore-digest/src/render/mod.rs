@@ -341,6 +341,32 @@ pub(crate) fn watch_text(report: &Report) -> String {
     )
 }
 
+/// A report of several lists: the lists it read and how many mails each
+/// gave (empty for a report of one list).
+pub(crate) fn lists_text(report: &Report) -> String {
+    if report.lists.len() < 2 {
+        return String::new();
+    }
+    let parts: Vec<String> = report
+        .lists
+        .iter()
+        .map(|l| {
+            let mails = if l.messages == 1 { "mail" } else { "mails" };
+            match l.cross_posted {
+                0 => format!("{} ({} {mails})", l.name, l.messages),
+                shared => format!(
+                    "{} ({} {mails}, {shared} also on another of these lists)",
+                    l.name, l.messages
+                ),
+            }
+        })
+        .collect();
+    format!(
+        "Lists: {}. A mail cross-posted to several counts once.",
+        parts.join(", ")
+    )
+}
+
 /// Template filter: [`versions_text`].
 fn versions_filter(value: minijinja::Value) -> String {
     let versions: Vec<u32> = value

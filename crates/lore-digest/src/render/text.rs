@@ -28,6 +28,10 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         report.list, report.from, report.to
     )?;
     writeln!(out)?;
+    if report.lists.len() > 1 {
+        writeln!(out, "{}", super::lists_text(report))?;
+        writeln!(out)?;
+    }
     if report.watch.is_some() {
         writeln!(out, "{}", super::watch_text(report))?;
         writeln!(out)?;
@@ -90,8 +94,9 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         writeln!(out, "Status: {}", super::status_summary(&s.statuses))?;
         writeln!(out)?;
     }
+    let several_lists = report.lists.len() > 1;
     for series in &report.series {
-        write_series_entry(out, series)?;
+        write_series_entry(out, series, several_lists)?;
     }
     if report.series.is_empty() {
         writeln!(out)?;
@@ -472,7 +477,7 @@ pub(crate) fn revision_label(series: &Series) -> String {
 }
 
 /// `- [v3, 6 patches, RFC] Title`, the author, then the subjects seen.
-fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
+fn write_series_entry(out: &mut String, series: &Series, several_lists: bool) -> std::fmt::Result {
     let mut facts = vec![version(series)];
     facts.push(super::patch_count(
         series.patches_here,
@@ -505,6 +510,9 @@ fn write_series_entry(out: &mut String, series: &Series) -> std::fmt::Result {
     }
     if !series.sections.is_empty() {
         writeln!(out, "  Sections: {}", series.sections.join(", "))?;
+    }
+    if several_lists {
+        writeln!(out, "  Lists: {}", series.lists.join(", "))?;
     }
     for line in &series.reviews {
         let names: Vec<&str> = line.people.iter().map(Person::short_name).collect();

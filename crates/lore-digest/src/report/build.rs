@@ -2,10 +2,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::links::message_url;
 use super::model::{
-    ContributorCount, DayCount, DomainCount, OrganizationCount, PatchMail, PatchesMissing, Report,
-    ReviewLine, Series, Stats, VersionRef,
+    ContributorCount, DayCount, DomainCount, ListPart, OrganizationCount, PatchMail,
+    PatchesMissing, Report, ReviewLine, Series, Stats, VersionRef,
 };
 use super::sections;
+use super::sources::{Merged, Part, Source, merge, read_all};
 use super::status::{assess_series, status_lists};
 use super::threads::{discussion, given, series_of_mail};
 use super::tree::{TreeSource, tree_evidence};
@@ -15,7 +16,7 @@ use crate::analysis::{
     count_subsystems, earlier_versions, group_series, message_index, newer_version,
     revision_families, revision_key, settle_bare_cover_letters, subsystem, tally, tally_people,
 };
-use crate::archive::{Archive, MailRecord, Missing, ReadOutcome, Selected, Selection};
+use crate::archive::{Archive, MailRecord, Missing, Reached, ReadOutcome, Selected, Selection};
 use crate::mail::{CommitMessage, Diffstat};
 use crate::mail::{Message, Person, SubjectKind, TrailerKind};
 use crate::maintainers::Maintainers;
@@ -86,32 +87,98 @@ pub enum Lookback {
 
 /// Selects, reads and analyses; the whole pipeline for one report.
 pub fn build(archive: &Archive, selection: &Selection, options: &Options) -> Result<Report, Error> {
-    build_with_span(archive, selection, options).map(|(report, _)| report)
+    build_with_span(&[Source::of(archive, selection)], options).map(|(report, _)| report)
 }
 
-/// [`build`], and the span of time the selection covers (seconds, both
-/// ends inclusive), which its comparison and a comparison with it use.
+/// One report of several lists (`report kvm kvmarm`): each source read in
+/// parallel, a mail cross-posted to several of them counted once.
+pub fn build_lists(sources: &[Source], options: &Options) -> Result<Report, Error> {
+    build_with_span(sources, options).map(|(report, _)| report)
+}
+
+/// [`build_lists`], and the span of time the selections cover (seconds,
+/// both ends inclusive), which its comparison and a comparison with it use.
 pub(crate) fn build_with_span(
-    archive: &Archive,
-    selection: &Selection,
+    sources: &[Source],
     options: &Options,
 ) -> Result<(Report, (i64, i64)), Error> {
-    let (given_archive, given_options) = (archive, options);
     let watch = options
         .watch
         .as_ref()
         .filter(|w| !w.is_empty())
         .map(|w| w.compile())
         .transpose()?;
+    let keep_files = watch.as_ref().is_some_and(|w| w.has_files());
+    let parts = read_all(sources, &|place, source| {
+        read_part(place, source, options, keep_files)
+    })?;
+    // A selection open at its start holds all history before its end.
+    let open_start = parts.iter().flatten().all(|p| p.selected.open_start);
+    let Merged {
+        selected,
+        outcome,
+        earlier,
+        evidence,
+        span,
+        list_ends,
+    } = merge(sources, parts);
+    let with_tree;
+    let options = match &options.tree {
+        Some(_) => {
+            with_tree = Options {
+                tree_evidence: evidence,
+                ..options.clone()
+            };
+            &with_tree
+        }
+        None => options,
+    };
+    let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+    let mut report = of_lists(&names, &selected, outcome, earlier, options);
+    for (list, ends) in report.lists.iter_mut().zip(list_ends) {
+        list.from = ends.from;
+        list.to = ends.to;
+        list.from_commit = ends.from_commit;
+        list.to_commit = ends.to_commit;
+    }
+    // Commits are each list's own: the report's ends are days.
+    if sources.len() > 1 {
+        report.from_commit.clear();
+        report.to_commit.clear();
+    }
+    // Compared whole, before a watchlist filters it: the figures and top
+    // lists compared are the whole list's, as its header keeps them.
+    report.comparison = comparison(
+        sources,
+        &options.compare,
+        span,
+        open_start,
+        &report,
+        options,
+    )?;
+    if let (Some(compiled), Some(watch)) = (&watch, &options.watch) {
+        super::watch::apply(&mut report, watch, compiled, options)?;
+    }
+    Ok((report, span))
+}
+
+/// Reads one list's selection and what a report needs from before it.
+fn read_part(
+    place: usize,
+    source: &Source,
+    options: &Options,
+    keep_files: bool,
+) -> Result<Part, Error> {
+    let selection = &source.selection;
     let mut configured = options
         .maintainers
         .as_ref()
-        .map(|m| archive.with_maintainers(m.clone()));
-    if watch.as_ref().is_some_and(|w| w.has_files()) {
+        .map(|m| source.archive.with_maintainers(m.clone()));
+    if keep_files {
         let base = configured.take();
-        configured = Some(base.as_ref().unwrap_or(archive).keeping_files());
+        configured = Some(base.as_ref().unwrap_or(&source.archive).keeping_files());
     }
-    let archive = configured.as_ref().unwrap_or(archive);
+    let archive = configured.as_ref().unwrap_or(&source.archive);
     let (mut selected, mut outcome) = archive.read_selection(selection)?;
     // A window from a time on may well start after a shallow mirror's cut
     // (`sync --since` cuts at the window's start); anything else that
@@ -134,7 +201,6 @@ pub(crate) fn build_with_span(
             ));
         }
     }
-    // A selection open at its start holds all history before its end.
     let open_start = matches!(
         selection,
         Selection::Range { base: None, .. } | Selection::Window { since: None, .. }
@@ -145,19 +211,11 @@ pub(crate) fn build_with_span(
     } else {
         options.lookback
     };
-    let with_tree;
-    let options = match &options.tree {
-        Some(source) => {
-            let (evidence, _) = tree_evidence(archive, &outcome.mails, source, &timestamp)?;
-            with_tree = Options {
-                tree_evidence: evidence,
-                ..options.clone()
-            };
-            &with_tree
-        }
-        None => options,
+    let evidence = match &options.tree {
+        Some(tree) => tree_evidence(archive, &outcome.mails, tree, &timestamp)?.0,
+        None => HashMap::new(),
     };
-    let earlier = earlier_postings(
+    let mut earlier = earlier_postings(
         archive,
         &selected,
         &outcome.mails,
@@ -165,22 +223,17 @@ pub(crate) fn build_with_span(
         options.index_cache.as_deref(),
         options.cache_wait,
     )?;
-    let span = span_of(selection, &selected).unwrap_or_default();
-    let mut report = from_mails(archive.name(), &selected, outcome, earlier, options);
-    // Compared whole, before a watchlist filters it: the figures and top
-    // lists compared are the whole list's, as its header keeps them.
-    report.comparison = comparison(
-        given_archive,
-        &options.compare,
-        span,
-        open_start,
-        &report,
-        given_options,
-    )?;
-    if let (Some(compiled), Some(watch)) = (&watch, &options.watch) {
-        super::watch::apply(&mut report, watch, compiled, options)?;
+    let reached = Reached::only(place);
+    for mail in outcome.mails.iter_mut().chain(&mut earlier) {
+        mail.lists = reached;
     }
-    Ok((report, span))
+    Ok(Part {
+        span: span_of(selection, &selected),
+        selected,
+        outcome,
+        earlier,
+        evidence,
+    })
 }
 
 /// Reads the mails before the selection that may be earlier versions of
@@ -248,10 +301,39 @@ pub fn from_mails(
     archive_name: &str,
     selected: &Selected,
     outcome: ReadOutcome,
+    earlier: Vec<MailRecord>,
+    options: &Options,
+) -> Report {
+    of_lists(
+        &[archive_name.to_string()],
+        selected,
+        outcome,
+        earlier,
+        options,
+    )
+}
+
+/// [`from_mails`] of mails read from the lists named `lists` (each mail's
+/// [`MailRecord::lists`] are places in it).
+fn of_lists(
+    lists: &[String],
+    selected: &Selected,
+    outcome: ReadOutcome,
     mut earlier: Vec<MailRecord>,
     options: &Options,
 ) -> Report {
     let ReadOutcome { mut mails, missing } = outcome;
+    // One list is named as its mails say (List-Id), as the report is, so
+    // that an archive gives the same report however it was named; several
+    // are named as given, to tell them apart.
+    let named;
+    let lists = match lists {
+        [only] => {
+            named = [list_name(&mails).unwrap_or_else(|| only.clone())];
+            &named[..]
+        }
+        several => several,
+    };
     // Once, before anything looks at a person, so every section agrees on
     // who is who; earlier versions too, so a series whose author changed
     // address still links to them.
@@ -309,6 +391,7 @@ pub fn from_mails(
                 &link,
                 options.maintainers.as_deref(),
             )?;
+            series.lists = list_names(lists, g.members.iter().map(|&i| mails[i].lists));
             reply_mails.push(activity.reply_mails);
             series.replies = activity.replies;
             series.participants = activity.participants;
@@ -379,11 +462,9 @@ pub fn from_mails(
         None => (None, Vec::new(), Vec::new()),
     };
 
+    let list = lists.join(", ");
     let report = Report {
-        list: options
-            .list
-            .clone()
-            .unwrap_or_else(|| list_name(&mails).unwrap_or_else(|| archive_name.to_string())),
+        list: options.list.clone().unwrap_or(list),
         from: match &selected.named_ends {
             Some((from, _)) => from.clone(),
             None => selected.from.to_hex_with_len(8).to_string(),
@@ -394,6 +475,26 @@ pub fn from_mails(
         },
         from_commit: selected.from.to_string(),
         to_commit: selected.to.to_string(),
+        // Their ends are filled in by `build`, which knows each list's.
+        lists: lists
+            .iter()
+            .enumerate()
+            .map(|(place, name)| {
+                let reached = mails.iter().filter(|m| m.lists.has(place));
+                let (messages, cross_posted) = reached.fold((0, 0), |(all, shared), m| {
+                    (all + 1, shared + usize::from(m.lists.count() > 1))
+                });
+                ListPart {
+                    name: name.clone(),
+                    messages,
+                    cross_posted,
+                    from: String::new(),
+                    to: String::new(),
+                    from_commit: String::new(),
+                    to_commit: String::new(),
+                }
+            })
+            .collect(),
         stats,
         // Filled in by `build`, which can read another period.
         comparison: None,
@@ -528,6 +629,8 @@ fn series(
         message_id: root_message.message_id.clone(),
         url: link(&root_message.message_id),
         subsystem: subsystem(&root_message.subject.title),
+        // Filled in by the caller, which knows the lists' names.
+        lists: Vec::new(),
         sections: maintainers
             .map(|m| {
                 let found = patches
@@ -756,6 +859,14 @@ fn timeline(mails: &[MailRecord]) -> Vec<DayCount> {
 }
 
 /// The list named by most mails' `List-Id`: `kvm.vger.kernel.org` → `kvm`.
+/// The names of the lists that mails reached, in the report's order.
+fn list_names(lists: &[String], reached: impl Iterator<Item = Reached>) -> Vec<String> {
+    let all = reached.fold(Reached::NONE, Reached::and);
+    all.places()
+        .filter_map(|place| lists.get(place).cloned())
+        .collect()
+}
+
 fn list_name(mails: &[MailRecord]) -> Option<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for mail in mails {

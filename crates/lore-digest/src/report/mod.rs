@@ -8,18 +8,21 @@ mod build;
 mod links;
 mod model;
 mod sections;
+mod sources;
 mod status;
 mod threads;
 mod tree;
 mod watch;
 
-pub use build::{Lookback, Options, build, from_mails};
+pub use build::{Lookback, Options, build, build_lists, from_mails};
 pub(crate) use build::{build_with_span, timestamp};
 pub use links::message_url;
 pub use model::{
     Change, CompareBasis, Comparison, ContributorCount, DayCount, DomainCount, Figures,
-    GivenTrailer, MedianChange, MissedCc, OrganizationCount, PatchMail, PatchRef, PatchesMissing,
-    RankChange, RankChanges, Report, ReviewLine, SectionCount, SectionQueue, Series, Span, Stats,
-    StatusCounts, StatusEntry, Thread, VersionRef, WatchReason, WatchSummary, YourSeries,
+    GivenTrailer, ListPart, MedianChange, MissedCc, OrganizationCount, PatchMail, PatchRef,
+    PatchesMissing, RankChange, RankChanges, Report, ReviewLine, SectionCount, SectionQueue,
+    Series, Span, Stats, StatusCounts, StatusEntry, Thread, VersionRef, WatchReason, WatchSummary,
+    YourSeries,
 };
+pub use sources::Source;
 pub use tree::TreeSource;

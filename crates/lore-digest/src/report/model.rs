@@ -21,6 +21,13 @@ pub struct Report {
     pub from_commit: String,
     /// `to` in full.
     pub to_commit: String,
+    /// The lists read, in the order given (one for a report of one list):
+    /// each one's mails and where its selection starts and ends. A report
+    /// of several lists (`report kvm kvmarm`) counts a mail cross-posted
+    /// to several of them once (by Message-ID); its `from` and `to` are
+    /// then the days of its first and last mail, and `from_commit` and
+    /// `to_commit` are empty: commits are each list's own.
+    pub lists: Vec<ListPart>,
     /// Counts of what was read.
     pub stats: Stats,
     /// How the selection compares with another period (`--compare`): by
@@ -95,6 +102,27 @@ pub struct Report {
     pub earlier_series: Vec<Thread>,
     /// One line per kind of trouble met while reading (broken or missing mail).
     pub warnings: Vec<String>,
+}
+
+/// One list of a report, as read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct ListPart {
+    /// The list's name: as given (`report kvm`, `--archive kvm=PATH`),
+    /// else the archive's directory name.
+    pub name: String,
+    /// Mails of the report that reached this list.
+    pub messages: usize,
+    /// Of those, the mails that reached another list of the report too.
+    pub cross_posted: usize,
+    /// The start of this list's selection (8 hex digits, or a mailbox's day).
+    pub from: String,
+    /// The end of this list's selection.
+    pub to: String,
+    /// `from` in full.
+    pub from_commit: String,
+    /// `to` in full.
+    pub to_commit: String,
 }
 
 /// Counts of the selection.
@@ -310,6 +338,9 @@ pub struct Series {
     pub subsystem: Option<String>,
     /// With `--maintainers`: the sections its patches touch, most specific first.
     pub sections: Vec<String>,
+    /// The lists of the report its cover letter and patches reached, in
+    /// the report's order of lists.
+    pub lists: Vec<String>,
     /// The cover letter, when it is in the selection.
     pub cover: Option<PatchMail>,
     /// The patches in the selection, by index.

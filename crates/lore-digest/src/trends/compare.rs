@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::Error;
-use crate::archive::{Archive, Selected, Selection};
+use crate::archive::{Selected, Selection};
 use crate::report::{
     self, Change, CompareBasis, Comparison, Figures, MedianChange, RankChange, RankChanges, Report,
     Span,
@@ -44,7 +44,7 @@ pub(crate) fn span_of(selection: &Selection, selected: &Selected) -> Option<(i64
 /// The other period's report is built with the same options, looking back
 /// for nothing: only its figures and top lists are used.
 pub(crate) fn comparison(
-    archive: &Archive,
+    sources: &[report::Source],
     compare: &Compare,
     span: (i64, i64),
     open_start: bool,
@@ -72,6 +72,14 @@ pub(crate) fn comparison(
             };
             (CompareBasis::Previous, before)
         }
+        // Each list has its own commits: a range names one list's.
+        Compare::With(
+            Selection::Range { .. } | Selection::After(_) | Selection::Between { .. },
+        ) if sources.len() > 1 => {
+            return Err(Error::Unsupported(
+                "--compare A..B with commits names one list's history; with several lists give two times (--compare 2025-04-01..2025-04-30)".into(),
+            ));
+        }
         Compare::With(selection) => (CompareBasis::Given, selection.clone()),
     };
     // A watchlist filters this report after it is compared, so the other
@@ -90,7 +98,14 @@ pub(crate) fn comparison(
         } => Some((s.as_second(), u.as_second())),
         _ => None,
     };
-    match report::build_with_span(archive, &other, &other_options) {
+    let others: Vec<report::Source> = sources
+        .iter()
+        .map(|s| report::Source {
+            selection: other.clone(),
+            ..s.clone()
+        })
+        .collect();
+    match report::build_with_span(&others, &other_options) {
         Ok((before, other_span)) => {
             let other_span = window_span.unwrap_or(other_span);
             Ok(Some(compared(basis, span, other_span, report, &before)))
