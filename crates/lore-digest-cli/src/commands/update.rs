@@ -7,7 +7,7 @@ use lore_digest::archive::{Archive, Mark, Selection, parse_when};
 use lore_digest::atomic::remove_stale_temp_files;
 use lore_digest::deliver::mail::{Addresses, MailThread, Outgoing};
 use lore_digest::deliver::smtp::{self, SmtpServer};
-use lore_digest::deliver::{self, Span, sendmail};
+use lore_digest::deliver::{self, ListSpan, Span, sendmail};
 use lore_digest::lists::{
     Group, GroupState, List, ListSettings, State, default_group_state_path, default_state_path,
 };
@@ -219,7 +219,7 @@ impl Followed {
             .iter()
             .map(|s| s.as_ref().map(State::marks))
             .collect();
-        let parts: Vec<(&str, Option<&[Mark]>, &[Mark])> = self
+        let parts: Vec<ListSpan<'_>> = self
             .lists()
             .iter()
             .zip(&marks)

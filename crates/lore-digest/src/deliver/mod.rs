@@ -35,6 +35,10 @@ pub mod smtp;
 
 use crate::archive::Mark;
 
+/// One list of a group's update: its URL, the last update's heads (none
+/// for its first), and the heads now.
+pub type ListSpan<'a> = (&'a str, Option<&'a [Mark]>, &'a [Mark]);
+
 /// Where an update starts and ends, as stable keys: the same update made
 /// again (a retry after a failed delivery) has the same span.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +65,7 @@ impl Span {
 
     /// The span of an update of a group of lists: each list's (its URL,
     /// the last update's heads or none, the heads now), in the group's order.
-    pub fn of_group(group: &str, lists: &[(&str, Option<&[Mark]>, &[Mark])]) -> Span {
+    pub fn of_group(group: &str, lists: &[ListSpan<'_>]) -> Span {
         let spans: Vec<Span> = lists
             .iter()
             .map(|(url, previous, now)| Span::new(url, *previous, now))
