@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use lore_digest::archive::{Archive, Selection};
+use lore_digest::archive::Selection;
 use lore_digest::report;
 use lore_digest::sync::SyncOptions;
 use lore_digest::trends::Compare;
@@ -199,7 +199,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
         }
         (None, None) => return Err(Failure::input("give a LIST or --archive PATH")),
     };
-    let archive = Archive::open(&archive_path)?;
+    let archive = crate::args::open_archive(&archive_path)?;
     let selection = selection_or_all(selection, &archive)?;
     let report = report::build(
         &archive,

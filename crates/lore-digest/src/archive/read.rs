@@ -1,7 +1,8 @@
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, mpsc};
 
-use super::{Archive, ArchiveKind, Selected, SelectedCommit, Selection};
+use super::{Archive, ArchiveKind, Reader, Selected, SelectedCommit, Selection, pack_order};
 use crate::Error;
 use crate::mail::{MailParser, Message};
 
@@ -74,6 +75,22 @@ impl Archive {
             return self.read_mailbox(selection);
         }
         let plan = self.plan(selection)?;
+        if self.reader != Reader::CommitOrder && self.kind == ArchiveKind::PublicInboxV2 {
+            // Whether an epoch is read in pack order depends on how much of
+            // it is selected, so the walk comes first here.
+            let mut commits = Vec::new();
+            for walk in &plan.walks {
+                let start = commits.len();
+                self.walk(walk, &mut |commit, _| {
+                    commits.push(commit);
+                    true
+                })?;
+                // Walks give newest first; the selection is oldest first.
+                commits[start..].reverse();
+            }
+            let outcome = self.read_commits(&commits)?;
+            return Ok((plan.finish(commits)?, outcome));
+        }
         let walks = &plan.walks;
         // (walk number, position in walk) orders the results: walks oldest
         // epoch first, each walk newest commit first.
@@ -101,9 +118,68 @@ impl Archive {
         Ok((plan.finish(commits)?, outcome))
     }
 
-    /// Reads the mails of the given commits, in parallel, in the order given.
+    /// Reads the mails of the given commits, in parallel, in the order given:
+    /// an epoch of which many commits are given in pack order, the others
+    /// commit by commit ([`Reader`]).
     pub fn read_commits(&self, commits: &[SelectedCommit]) -> Result<ReadOutcome, Error> {
-        let entries = self.read_pipeline(|sender| {
+        let mut selected = vec![0usize; self.epochs.len()];
+        for commit in commits {
+            if let Some(count) = selected.get_mut(commit.epoch) {
+                *count += 1;
+            }
+        }
+        let packed: Vec<usize> = (0..selected.len())
+            .filter(|&epoch| self.use_pack_order(epoch, selected[epoch]))
+            .collect();
+        if packed.is_empty() {
+            return Ok(collect(self.read_each(commits)?).1);
+        }
+        // Filled in place, so that the parsed mails are never held twice;
+        // what the packs do not give is read commit by commit below.
+        let mut entries: Vec<((), (), SelectedCommit, Result<Message, Missing>)> = commits
+            .iter()
+            .map(|commit| ((), (), *commit, Err(Missing::NoMailBlob)))
+            .collect();
+        let mut read = vec![false; commits.len()];
+        for epoch in packed {
+            let mut objects = self.read_packs(epoch);
+            let mut uses: HashMap<gix::ObjectId, usize> = HashMap::new();
+            for commit in commits.iter().filter(|c| c.epoch == epoch) {
+                if let Some(blob) = objects.blob_of(commit) {
+                    *uses.entry(blob).or_default() += 1;
+                }
+            }
+            for (i, commit) in commits.iter().enumerate() {
+                if commit.epoch != epoch {
+                    continue;
+                }
+                if let Some(result) = objects.take(commit, &mut uses) {
+                    entries[i].3 = result;
+                    read[i] = true;
+                }
+            }
+            // `objects` goes here, with the mails of blobs no selected
+            // commit uses.
+        }
+        let rest: Vec<(usize, SelectedCommit)> = commits
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !read[*i])
+            .map(|(i, c)| (i, *c))
+            .collect();
+        let in_pack_order = commits.len() - rest.len();
+        let others: Vec<SelectedCommit> = rest.iter().map(|(_, c)| *c).collect();
+        for ((i, _), (_, _, _, result)) in rest.iter().zip(self.read_each(&others)?) {
+            entries[*i].3 = result;
+        }
+        pack_order::count(in_pack_order, rest.len());
+        Ok(collect(entries).1)
+    }
+
+    /// Reads the mails of the given commits commit by commit, in parallel,
+    /// and returns them in the order given.
+    fn read_each(&self, commits: &[SelectedCommit]) -> Result<Vec<ReadEntry>, Error> {
+        self.read_pipeline(|sender| {
             for (number, chunk) in commits.chunks(BATCH).enumerate() {
                 let batch: Batch = chunk
                     .iter()
@@ -116,8 +192,7 @@ impl Archive {
                 }
             }
             Ok(())
-        })?;
-        Ok(collect(entries).1)
+        })
     }
 
     /// The raw mails of the given commits (for a mailbox, of the mails

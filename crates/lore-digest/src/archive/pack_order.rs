@@ -1,0 +1,329 @@
+//! Reading a large selection in pack order: every object of an epoch's
+//! packs is inflated once, on all cores, by gitoxide's delta-tree traversal
+//! (as `gix verify` does), and the selected commits are mapped to their
+//! mails afterwards.
+//!
+//! Reading commit by commit inflates the base of a delta chain again for
+//! each delta on it (gitoxide's pack cache keeps resolved deltas, not the
+//! whole base a chain starts from); in pack order each base is inflated
+//! once, at the cost of reading every object of the pack, selected or not.
+//! So pack order pays when the selection covers much of an epoch, and
+//! [`Reader::Auto`] takes it then.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use gix::ObjectId;
+
+use super::{Archive, ArchiveKind, Missing, SelectedCommit};
+use crate::mail::{MailParser, Message};
+
+/// How the mails of a selection are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reader {
+    /// Pack order for an epoch when the selection covers a large share of
+    /// it ([`PACK_ORDER_SHARE`]), else commit order.
+    #[default]
+    Auto,
+    /// Commit by commit: tree, then blob `m`, each looked up on its own.
+    CommitOrder,
+    /// Every epoch of a public-inbox v2 archive in pack order (v1 archives
+    /// and mailboxes are read as always).
+    PackOrder,
+}
+
+impl std::str::FromStr for Reader {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Reader, String> {
+        match s {
+            "auto" => Ok(Reader::Auto),
+            "commit" => Ok(Reader::CommitOrder),
+            "pack" => Ok(Reader::PackOrder),
+            _ => Err(format!("'{s}': expected auto, commit or pack")),
+        }
+    }
+}
+
+/// [`Reader::Auto`] reads an epoch in pack order when its selected commits
+/// are at least this share of the commits its packs hold (a third of
+/// their objects: each mail is a commit, a tree and a blob). Measured on
+/// linux-hyperv (README, "Speed"): pack order costs about the same
+/// whatever is selected, commit order grows with the selection, and they
+/// cross near a quarter of the archive.
+pub const PACK_ORDER_SHARE: f64 = 0.25;
+
+/// Packs smaller than this are read in commit order by [`Reader::Auto`]:
+/// there is nothing to win on them, and the traversal has a fixed cost.
+const PACK_ORDER_MIN_OBJECTS: u64 = 3_000;
+
+static MAILS_IN_PACK_ORDER: AtomicUsize = AtomicUsize::new(0);
+static MAILS_FALLEN_BACK: AtomicUsize = AtomicUsize::new(0);
+
+/// Commits read so far in this process by the pack-order reader: those
+/// resolved from the packs, and those it left to the commit-order reader
+/// (loose objects, objects in another pack's way). For `--verbose` and
+/// tests, which must know which reader ran.
+#[doc(hidden)]
+pub fn pack_order_counts() -> (usize, usize) {
+    (
+        MAILS_IN_PACK_ORDER.load(Ordering::Relaxed),
+        MAILS_FALLEN_BACK.load(Ordering::Relaxed),
+    )
+}
+
+/// What the packs of one epoch hold, decoded.
+#[derive(Default)]
+pub(super) struct PackObjects {
+    /// Every tree → its entry `m`, or `None` for a tree without one (a
+    /// deletion, `d`).
+    trees: HashMap<ObjectId, Option<ObjectId>>,
+    /// Every blob → the mail parsed from it.
+    mails: HashMap<ObjectId, Result<Message, Missing>>,
+}
+
+impl PackObjects {
+    /// The mail of a commit as the commit-order reader would give it, or
+    /// `None` when the packs do not hold its tree and blob (the caller
+    /// reads it commit by commit). `uses` counts the selected commits
+    /// still to come per blob: the last one takes the mail, earlier ones
+    /// a copy.
+    pub(super) fn take(
+        &mut self,
+        commit: &SelectedCommit,
+        uses: &mut HashMap<ObjectId, usize>,
+    ) -> Option<Result<Message, Missing>> {
+        let Some(blob) = *self.trees.get(&commit.tree)? else {
+            return Some(Err(Missing::NoMailBlob));
+        };
+        let left = uses.get_mut(&blob)?;
+        *left = left.saturating_sub(1);
+        if *left == 0 {
+            self.mails.remove(&blob)
+        } else {
+            self.mails.get(&blob).cloned()
+        }
+    }
+
+    /// The blob a commit's tree names as `m`, if the packs hold the tree.
+    pub(super) fn blob_of(&self, commit: &SelectedCommit) -> Option<ObjectId> {
+        self.trees.get(&commit.tree).copied().flatten()
+    }
+}
+
+impl Archive {
+    /// Whether the mails of `selected` commits of `epoch` are read in pack
+    /// order.
+    pub(super) fn use_pack_order(&self, epoch: usize, selected: usize) -> bool {
+        if self.kind != ArchiveKind::PublicInboxV2 || selected == 0 {
+            return false;
+        }
+        match self.reader {
+            Reader::CommitOrder => false,
+            Reader::PackOrder => true,
+            Reader::Auto => {
+                let objects = self.packed_objects(epoch);
+                objects >= PACK_ORDER_MIN_OBJECTS
+                    && selected as f64 >= PACK_ORDER_SHARE * objects as f64 / 3.0
+            }
+        }
+    }
+
+    /// The number of objects in an epoch's packs (0 when they cannot be read).
+    fn packed_objects(&self, epoch: usize) -> u64 {
+        let hash = self.epochs[epoch].repo().object_hash();
+        pack_indexes(&self.epochs[epoch].repo())
+            .iter()
+            .filter_map(|idx| gix_pack::index::File::at(idx, hash).ok())
+            .map(|index| u64::from(index.num_objects()))
+            .sum()
+    }
+
+    /// Decodes every object of an epoch's packs: trees to their `m`, blobs
+    /// to parsed mails. A pack that fails to traverse leaves the whole
+    /// epoch to the commit-order reader (an error here is never fatal:
+    /// that reader says what is wrong, commit by commit).
+    pub(super) fn read_packs(&self, epoch: usize) -> PackObjects {
+        let repo = self.epochs[epoch].repo();
+        let hash = repo.object_hash();
+        let sink = Sink::default();
+        for idx in pack_indexes(&repo) {
+            let traversed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                traverse_pack(self, &sink, &idx, hash)
+            }));
+            if !matches!(traversed, Ok(Ok(()))) {
+                return PackObjects::default();
+            }
+        }
+        PackObjects {
+            trees: sink
+                .trees
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+            mails: sink
+                .mails
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+        }
+    }
+}
+
+/// Counts what one pack-order read resolved and what it left over.
+pub(super) fn count(in_pack_order: usize, fallen_back: usize) {
+    MAILS_IN_PACK_ORDER.fetch_add(in_pack_order, Ordering::Relaxed);
+    MAILS_FALLEN_BACK.fetch_add(fallen_back, Ordering::Relaxed);
+}
+
+/// The pack indexes of a repository (`objects/pack/*.idx`), by name.
+fn pack_indexes(repo: &gix::Repository) -> Vec<PathBuf> {
+    let dir = repo.objects.store_ref().path().join("pack");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut indexes: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "idx") && p.with_extension("pack").is_file())
+        .collect();
+    indexes.sort();
+    indexes
+}
+
+/// One pack, every object decoded once, trees and blobs handed to `sink`.
+fn traverse_pack(
+    archive: &Archive,
+    sink: &Sink,
+    idx: &std::path::Path,
+    hash: gix::hash::Kind,
+) -> Result<(), gix::Error> {
+    let index = gix_pack::index::File::at(idx, hash)?;
+    let pack = gix_pack::data::File::at(idx.with_extension("pack"), hash)?;
+    let mut processor = Processor {
+        archive,
+        sink,
+        parser: None,
+        trees: Vec::new(),
+        mails: Vec::new(),
+    };
+    let interrupt = AtomicBool::new(false);
+    index.traverse(
+        &pack,
+        &mut gix::progress::Discard,
+        &interrupt,
+        move |kind, data, entry, _| {
+            processor.object(kind, data, entry.oid);
+            Ok(())
+        },
+        gix_pack::index::traverse::Options {
+            traversal: gix_pack::index::traverse::Algorithm::DeltaTreeLookup,
+            thread_limit: None,
+            // The commit-order reader does not hash what it reads either;
+            // hashing 100 MiB of pack would cost a tenth of the read.
+            check: gix_pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerification,
+            alloc_limit_bytes: None,
+            make_pack_lookup_cache: || gix_pack::cache::Never,
+        },
+    )?;
+    Ok(())
+}
+
+/// Where the traversal's threads leave what they decoded.
+#[derive(Default)]
+struct Sink {
+    trees: Mutex<HashMap<ObjectId, Option<ObjectId>>>,
+    mails: Mutex<HashMap<ObjectId, Result<Message, Missing>>>,
+}
+
+/// Objects a thread decodes before handing them to the sink at once, so
+/// that the threads rarely wait for each other's lock.
+const FLUSH: usize = 64;
+
+/// One traversal thread's state: gitoxide clones the processor for each.
+struct Processor<'a> {
+    archive: &'a Archive,
+    sink: &'a Sink,
+    /// Built on the first blob: most clones gitoxide makes see none.
+    parser: Option<MailParser>,
+    trees: Vec<(ObjectId, Option<ObjectId>)>,
+    mails: Vec<(ObjectId, Result<Message, Missing>)>,
+}
+
+impl Clone for Processor<'_> {
+    fn clone(&self) -> Self {
+        Processor {
+            archive: self.archive,
+            sink: self.sink,
+            parser: None,
+            trees: Vec::new(),
+            mails: Vec::new(),
+        }
+    }
+}
+
+impl Processor<'_> {
+    fn object(&mut self, kind: gix::objs::Kind, data: &[u8], id: ObjectId) {
+        match kind {
+            gix::objs::Kind::Tree => {
+                // As `Tree::find_entry` does: entries that fail to decode
+                // are passed over.
+                let m = gix::objs::TreeRefIter::from_bytes(data, id.kind())
+                    .filter_map(Result::ok)
+                    .find(|entry| entry.filename == "m")
+                    .map(|entry| entry.oid.to_owned());
+                self.trees.push((id, m));
+            }
+            gix::objs::Kind::Blob => {
+                let archive = self.archive;
+                let parser = self.parser.get_or_insert_with(|| archive.mail_parser());
+                // As in the commit-order reader: one mail that trips a bug
+                // in a parser is unreadable, and the parser starts afresh.
+                let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(data)));
+                let result = match parsed {
+                    Ok(message) if message.unparseable => Err(Missing::NotAMail),
+                    Ok(message) => Ok(message),
+                    Err(_) => {
+                        self.parser = None;
+                        Err(Missing::Unreadable(
+                            "the mail parser failed on this mail".into(),
+                        ))
+                    }
+                };
+                self.mails.push((id, result));
+            }
+            // The walk has read the commits already.
+            gix::objs::Kind::Commit | gix::objs::Kind::Tag => {}
+        }
+        if self.trees.len() + self.mails.len() >= FLUSH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.trees.is_empty() {
+            let mut trees = self
+                .sink
+                .trees
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            trees.extend(self.trees.drain(..));
+        }
+        if !self.mails.is_empty() {
+            let mut mails = self
+                .sink
+                .mails
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            mails.extend(self.mails.drain(..));
+        }
+    }
+}
+
+impl Drop for Processor<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
