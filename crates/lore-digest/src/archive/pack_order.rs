@@ -10,7 +10,7 @@
 //! So pack order pays when the selection covers much of an epoch, and
 //! [`Reader::Auto`] takes it then.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -76,30 +76,22 @@ pub fn pack_order_counts() -> (usize, usize) {
     )
 }
 
-/// What the packs of one epoch hold, decoded.
+/// The mails of the wanted blobs that an epoch's packs hold.
 #[derive(Default)]
-pub(super) struct PackObjects {
-    /// Every tree → its entry `m`, or `None` for a tree without one (a
-    /// deletion, `d`).
-    trees: HashMap<ObjectId, Option<ObjectId>>,
-    /// Every blob → the mail parsed from it.
+pub(super) struct PackedMails {
     mails: HashMap<ObjectId, Result<Message, Missing>>,
 }
 
-impl PackObjects {
-    /// The mail of a commit as the commit-order reader would give it, or
-    /// `None` when the packs do not hold its tree and blob (the caller
-    /// reads it commit by commit). `uses` counts the selected commits
-    /// still to come per blob: the last one takes the mail, earlier ones
-    /// a copy.
+impl PackedMails {
+    /// The mail of `blob` as the commit-order reader would give it, or
+    /// `None` when the packs do not hold it (the caller reads it commit by
+    /// commit). `uses` counts the selected commits still to come per blob:
+    /// the last one takes the mail, earlier ones a copy.
     pub(super) fn take(
         &mut self,
-        commit: &SelectedCommit,
+        blob: ObjectId,
         uses: &mut HashMap<ObjectId, usize>,
     ) -> Option<Result<Message, Missing>> {
-        let Some(blob) = *self.trees.get(&commit.tree)? else {
-            return Some(Err(Missing::NoMailBlob));
-        };
         let left = uses.get_mut(&blob)?;
         *left = left.saturating_sub(1);
         if *left == 0 {
@@ -107,11 +99,6 @@ impl PackObjects {
         } else {
             self.mails.get(&blob).cloned()
         }
-    }
-
-    /// The blob a commit's tree names as `m`, if the packs hold the tree.
-    pub(super) fn blob_of(&self, commit: &SelectedCommit) -> Option<ObjectId> {
-        self.trees.get(&commit.tree).copied().flatten()
     }
 }
 
@@ -143,31 +130,118 @@ impl Archive {
             .sum()
     }
 
-    /// Decodes every object of an epoch's packs: trees to their `m`, blobs
-    /// to parsed mails. A pack that fails to traverse leaves the whole
-    /// epoch to the commit-order reader (an error here is never fatal:
-    /// that reader says what is wrong, commit by commit).
-    pub(super) fn read_packs(&self, epoch: usize) -> PackObjects {
+    /// The packs of an epoch, opened once for both the tree lookups and
+    /// the traversal (one mapping of each pack, not a second beside the
+    /// repository's). A pack that cannot be opened leaves the epoch to
+    /// the commit-order reader, which says what is wrong.
+    pub(super) fn open_packs(&self, epoch: usize) -> Packs {
         let repo = self.epochs[epoch].repo();
         let hash = repo.object_hash();
-        let sink = Sink::default();
-        for idx in pack_indexes(&repo) {
+        let opened: Result<Vec<_>, gix::Error> = pack_indexes(&repo)
+            .iter()
+            .map(|idx| {
+                let index = gix_pack::index::File::at(idx, hash)?;
+                let pack = gix_pack::data::File::at(idx.with_extension("pack"), hash)?;
+                Ok((index, pack))
+            })
+            .collect();
+        Packs {
+            packs: opened.unwrap_or_default(),
+        }
+    }
+}
+
+/// The opened packs of one epoch: (index, pack data) each.
+pub(super) struct Packs {
+    packs: Vec<(gix_pack::index::File, gix_pack::data::File)>,
+}
+
+impl Packs {
+    /// The blob `m` of each commit's tree: `None` when the packs do not
+    /// hold the tree (the commit-order reader reads it, or says why not),
+    /// `Some(None)` for a tree without `m`. Trees are small, so this costs
+    /// little beside the blobs, and it lets the traversal parse only the
+    /// mails selected.
+    pub(super) fn mail_blobs(&self, commits: &[SelectedCommit]) -> Vec<Option<Option<ObjectId>>> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = commits.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = commits
+                .chunks(chunk)
+                .map(|part| {
+                    let thread = scope.spawn(move || {
+                        let mut buf = Vec::new();
+                        let mut inflate = gix::zlib::Inflate::default();
+                        part.iter()
+                            .map(|commit| self.mail_blob(commit.tree, &mut buf, &mut inflate))
+                            .collect::<Vec<_>>()
+                    });
+                    (part.len(), thread)
+                })
+                .collect();
+            parts
+                .into_iter()
+                // A thread that failed leaves its commits to the commit-order reader.
+                .flat_map(|(len, thread)| thread.join().unwrap_or_else(|_| vec![None; len]))
+                .collect()
+        })
+    }
+
+    /// One tree's `m`, decoded from the first pack that holds the tree.
+    fn mail_blob(
+        &self,
+        tree: ObjectId,
+        buf: &mut Vec<u8>,
+        inflate: &mut gix::zlib::Inflate,
+    ) -> Option<Option<ObjectId>> {
+        let (index, pack, at) = self
+            .packs
+            .iter()
+            .find_map(|(index, pack)| Some((index, pack, index.lookup(tree)?)))?;
+        let entry = pack.entry(index.pack_offset_at_index(at)).ok()?;
+        // A delta's base in the same pack, as gitoxide's own traversal
+        // resolves it.
+        let base = |id: &gix::oid, _: &mut Vec<u8>| {
+            index
+                .lookup(id)
+                .map(|i| {
+                    pack.entry(index.pack_offset_at_index(i))
+                        .map(gix_pack::data::decode::entry::ResolvedBase::InPack)
+                })
+                .transpose()
+        };
+        let decoded = pack
+            .decode_entry(entry, buf, inflate, &base, &mut gix_pack::cache::Never)
+            .ok()?;
+        if decoded.kind != gix::objs::Kind::Tree {
+            return None;
+        }
+        // As `Tree::find_entry` does: entries that fail to decode are
+        // passed over.
+        Some(
+            gix::objs::TreeRefIter::from_bytes(buf, tree.kind())
+                .filter_map(Result::ok)
+                .find(|entry| entry.filename == "m")
+                .map(|entry| entry.oid.to_owned()),
+        )
+    }
+
+    /// Decodes every object of the packs and parses the `wanted` blobs.
+    /// A pack that fails to traverse leaves the whole epoch to the
+    /// commit-order reader (never fatal: that reader says what is wrong,
+    /// commit by commit).
+    pub(super) fn read_mails(&self, archive: &Archive, wanted: &HashSet<ObjectId>) -> PackedMails {
+        let sink = Mutex::new(HashMap::with_capacity(wanted.len()));
+        for (index, pack) in &self.packs {
             let traversed = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                traverse_pack(self, &sink, &idx, hash)
+                traverse_pack(archive, &sink, wanted, index, pack)
             }));
-            if !matches!(traversed, Ok(Ok(()))) {
-                return PackObjects::default();
+            if !matches!(traversed, Ok(Ok(_))) {
+                return PackedMails::default();
             }
         }
-        PackObjects {
-            trees: sink
-                .trees
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner),
-            mails: sink
-                .mails
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner),
+        PackedMails {
+            mails: sink.into_inner().unwrap_or_else(PoisonError::into_inner),
         }
     }
 }
@@ -193,25 +267,24 @@ fn pack_indexes(repo: &gix::Repository) -> Vec<PathBuf> {
     indexes
 }
 
-/// One pack, every object decoded once, trees and blobs handed to `sink`.
+/// One pack, every object decoded once, the wanted blobs parsed into `sink`.
 fn traverse_pack(
     archive: &Archive,
     sink: &Sink,
-    idx: &std::path::Path,
-    hash: gix::hash::Kind,
+    wanted: &HashSet<ObjectId>,
+    index: &gix_pack::index::File,
+    pack: &gix_pack::data::File,
 ) -> Result<(), gix::Error> {
-    let index = gix_pack::index::File::at(idx, hash)?;
-    let pack = gix_pack::data::File::at(idx.with_extension("pack"), hash)?;
     let mut processor = Processor {
         archive,
         sink,
+        wanted,
         parser: None,
-        trees: Vec::new(),
         mails: Vec::new(),
     };
     let interrupt = AtomicBool::new(false);
     index.traverse(
-        &pack,
+        pack,
         &mut gix::progress::Discard,
         &interrupt,
         move |kind, data, entry, _| {
@@ -231,14 +304,10 @@ fn traverse_pack(
     Ok(())
 }
 
-/// Where the traversal's threads leave what they decoded.
-#[derive(Default)]
-struct Sink {
-    trees: Mutex<HashMap<ObjectId, Option<ObjectId>>>,
-    mails: Mutex<HashMap<ObjectId, Result<Message, Missing>>>,
-}
+/// Where the traversal's threads leave the mails they parsed.
+type Sink = Mutex<HashMap<ObjectId, Result<Message, Missing>>>;
 
-/// Objects a thread decodes before handing them to the sink at once, so
+/// Mails a thread parses before handing them to the sink at once, so
 /// that the threads rarely wait for each other's lock.
 const FLUSH: usize = 64;
 
@@ -246,9 +315,9 @@ const FLUSH: usize = 64;
 struct Processor<'a> {
     archive: &'a Archive,
     sink: &'a Sink,
+    wanted: &'a HashSet<ObjectId>,
     /// Built on the first blob: most clones gitoxide makes see none.
     parser: Option<MailParser>,
-    trees: Vec<(ObjectId, Option<ObjectId>)>,
     mails: Vec<(ObjectId, Result<Message, Missing>)>,
 }
 
@@ -257,8 +326,8 @@ impl Clone for Processor<'_> {
         Processor {
             archive: self.archive,
             sink: self.sink,
+            wanted: self.wanted,
             parser: None,
-            trees: Vec::new(),
             mails: Vec::new(),
         }
     }
@@ -266,57 +335,35 @@ impl Clone for Processor<'_> {
 
 impl Processor<'_> {
     fn object(&mut self, kind: gix::objs::Kind, data: &[u8], id: ObjectId) {
-        match kind {
-            gix::objs::Kind::Tree => {
-                // As `Tree::find_entry` does: entries that fail to decode
-                // are passed over.
-                let m = gix::objs::TreeRefIter::from_bytes(data, id.kind())
-                    .filter_map(Result::ok)
-                    .find(|entry| entry.filename == "m")
-                    .map(|entry| entry.oid.to_owned());
-                self.trees.push((id, m));
-            }
-            gix::objs::Kind::Blob => {
-                let archive = self.archive;
-                let parser = self.parser.get_or_insert_with(|| archive.mail_parser());
-                // As in the commit-order reader: one mail that trips a bug
-                // in a parser is unreadable, and the parser starts afresh.
-                let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(data)));
-                let result = match parsed {
-                    Ok(message) if message.unparseable => Err(Missing::NotAMail),
-                    Ok(message) => Ok(message),
-                    Err(_) => {
-                        self.parser = None;
-                        Err(Missing::Unreadable(
-                            "the mail parser failed on this mail".into(),
-                        ))
-                    }
-                };
-                self.mails.push((id, result));
-            }
-            // The walk has read the commits already.
-            gix::objs::Kind::Commit | gix::objs::Kind::Tag => {}
+        // Commits and trees the walk and `mail_blobs` have read; blobs of
+        // mail outside the selection are only inflated, as delta bases.
+        if kind != gix::objs::Kind::Blob || !self.wanted.contains(&id) {
+            return;
         }
-        if self.trees.len() + self.mails.len() >= FLUSH {
+        let archive = self.archive;
+        let parser = self.parser.get_or_insert_with(|| archive.mail_parser());
+        // As in the commit-order reader: one mail that trips a bug in a
+        // parser is unreadable, and the parser starts afresh.
+        let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(data)));
+        let result = match parsed {
+            Ok(message) if message.unparseable => Err(Missing::NotAMail),
+            Ok(message) => Ok(message),
+            Err(_) => {
+                self.parser = None;
+                Err(Missing::Unreadable(
+                    "the mail parser failed on this mail".into(),
+                ))
+            }
+        };
+        self.mails.push((id, result));
+        if self.mails.len() >= FLUSH {
             self.flush();
         }
     }
 
     fn flush(&mut self) {
-        if !self.trees.is_empty() {
-            let mut trees = self
-                .sink
-                .trees
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            trees.extend(self.trees.drain(..));
-        }
         if !self.mails.is_empty() {
-            let mut mails = self
-                .sink
-                .mails
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut mails = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
             mails.extend(self.mails.drain(..));
         }
     }

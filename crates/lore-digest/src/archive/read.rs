@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, mpsc};
 
@@ -142,24 +142,31 @@ impl Archive {
             .collect();
         let mut read = vec![false; commits.len()];
         for epoch in packed {
-            let mut objects = self.read_packs(epoch);
+            let indexes: Vec<usize> = (0..commits.len())
+                .filter(|&i| commits[i].epoch == epoch)
+                .collect();
+            let of_epoch: Vec<SelectedCommit> = indexes.iter().map(|&i| commits[i]).collect();
+            let packs = self.open_packs(epoch);
+            let blobs = packs.mail_blobs(&of_epoch);
             let mut uses: HashMap<gix::ObjectId, usize> = HashMap::new();
-            for commit in commits.iter().filter(|c| c.epoch == epoch) {
-                if let Some(blob) = objects.blob_of(commit) {
-                    *uses.entry(blob).or_default() += 1;
-                }
+            for blob in blobs.iter().flatten().flatten() {
+                *uses.entry(*blob).or_default() += 1;
             }
-            for (i, commit) in commits.iter().enumerate() {
-                if commit.epoch != epoch {
-                    continue;
-                }
-                if let Some(result) = objects.take(commit, &mut uses) {
+            let wanted: HashSet<gix::ObjectId> = uses.keys().copied().collect();
+            let mut mails = packs.read_mails(self, &wanted);
+            drop(packs);
+            for (&i, blob) in indexes.iter().zip(blobs) {
+                let result = match blob {
+                    Some(Some(blob)) => mails.take(blob, &mut uses),
+                    // A tree without `m`, as the commit-order reader finds it.
+                    Some(None) => Some(Err(Missing::NoMailBlob)),
+                    None => None,
+                };
+                if let Some(result) = result {
                     entries[i].3 = result;
                     read[i] = true;
                 }
             }
-            // `objects` goes here, with the mails of blobs no selected
-            // commit uses.
         }
         let rest: Vec<(usize, SelectedCommit)> = commits
             .iter()
