@@ -122,6 +122,15 @@ impl Archive {
         }
     }
 
+    /// Whether an epoch selected whole is read in pack order.
+    pub(super) fn whole_epoch_in_pack_order(&self, epoch: usize) -> bool {
+        match self.reader {
+            Reader::CommitOrder => false,
+            Reader::PackOrder => true,
+            Reader::Auto => self.packed_objects(epoch) >= PACK_ORDER_MIN_OBJECTS,
+        }
+    }
+
     /// The number of objects in an epoch's packs (0 when they cannot be read).
     fn packed_objects(&self, epoch: usize) -> u64 {
         let hash = self.epochs[epoch].repo().object_hash();
@@ -228,12 +237,17 @@ impl Packs {
         )
     }
 
-    /// Decodes every object of the packs and parses the `wanted` blobs.
+    /// Decodes every object of the packs and parses the `wanted` blobs
+    /// (without a set, every blob).
     /// A pack that fails to traverse leaves the whole epoch to the
     /// commit-order reader (never fatal: that reader says what is wrong,
     /// commit by commit).
-    pub(super) fn read_mails(&self, archive: &Archive, wanted: &HashSet<ObjectId>) -> PackedMails {
-        let sink = Mutex::new(HashMap::with_capacity(wanted.len()));
+    pub(super) fn read_mails(
+        &self,
+        archive: &Archive,
+        wanted: Option<&HashSet<ObjectId>>,
+    ) -> PackedMails {
+        let sink = Mutex::new(HashMap::with_capacity(wanted.map_or(0, HashSet::len)));
         for (index, pack) in &self.packs {
             let traversed = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 traverse_pack(archive, &sink, wanted, index, pack)
@@ -273,7 +287,7 @@ fn pack_indexes(repo: &gix::Repository) -> Vec<PathBuf> {
 fn traverse_pack(
     archive: &Archive,
     sink: &Sink,
-    wanted: &HashSet<ObjectId>,
+    wanted: Option<&HashSet<ObjectId>>,
     index: &gix_pack::index::File,
     pack: &gix_pack::data::File,
 ) -> Result<(), gix::Error> {
@@ -317,7 +331,8 @@ const FLUSH: usize = 64;
 struct Processor<'a> {
     archive: &'a Archive,
     sink: &'a Sink,
-    wanted: &'a HashSet<ObjectId>,
+    /// The blobs to parse; without a set, every blob.
+    wanted: Option<&'a HashSet<ObjectId>>,
     /// Built on the first blob: most clones gitoxide makes see none.
     parser: Option<MailParser>,
     mails: Vec<(ObjectId, Result<Message, Missing>)>,
@@ -339,7 +354,7 @@ impl Processor<'_> {
     fn object(&mut self, kind: gix::objs::Kind, data: &[u8], id: ObjectId) {
         // Commits and trees the walk and `mail_blobs` have read; blobs of
         // mail outside the selection are only inflated, as delta bases.
-        if kind != gix::objs::Kind::Blob || !self.wanted.contains(&id) {
+        if kind != gix::objs::Kind::Blob || self.wanted.is_some_and(|w| !w.contains(&id)) {
             return;
         }
         let archive = self.archive;
