@@ -21,20 +21,24 @@ pub const READER_VAR: &str = "LORE_DIGEST_READER";
 
 /// Opens an archive, read as [`READER_VAR`] says.
 pub fn open_archive(path: &Path) -> Result<Archive, Failure> {
-    let archive = Archive::open(path)?;
-    match std::env::var_os(READER_VAR) {
-        None => Ok(archive),
-        Some(value) => {
-            let reader = value
+    // A bad value is said before anything is opened, whatever the archive.
+    let reader = match std::env::var_os(READER_VAR) {
+        None => None,
+        Some(value) => Some(
+            value
                 .to_str()
                 .unwrap_or_default()
                 .parse::<lore_digest::archive::Reader>()
                 .map_err(|e| {
                     Failure::input(format!("{READER_VAR}={}: {e}", value.to_string_lossy()))
-                })?;
-            Ok(archive.with_reader(reader))
-        }
-    }
+                })?,
+        ),
+    };
+    let archive = Archive::open(path)?;
+    Ok(match reader {
+        Some(reader) => archive.with_reader(reader),
+        None => archive,
+    })
 }
 
 /// Which mails: a commit range or a time window (report and export).

@@ -251,3 +251,19 @@ fn readers_agree_on_the_corpus() {
     let (in_pack_order, fallen_back) = compare_readers(CORPUS, CORPUS_TIP);
     assert_eq!((in_pack_order, fallen_back), (26_431, 0));
 }
+
+#[test]
+fn an_unknown_reader_is_an_input_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
+        .args(["report", "--archive", "/nonexistent", "--range", "master"])
+        .env("LORE_DIGEST_READER", "fast")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run lore-digest");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("LORE_DIGEST_READER=fast: 'fast': expected auto, commit or pack"),
+        "{stderr}"
+    );
+}

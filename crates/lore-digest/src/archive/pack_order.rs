@@ -7,8 +7,8 @@
 //! each delta on it (gitoxide's pack cache keeps resolved deltas, not the
 //! whole base a chain starts from); in pack order each base is inflated
 //! once, at the cost of reading every object of the pack, selected or not.
-//! So pack order pays when the selection covers much of an epoch, and
-//! [`Reader::Auto`] takes it then.
+//! So pack order pays only when the selection covers (nearly) a whole
+//! epoch, and [`Reader::Auto`] takes it then.
 
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
@@ -68,7 +68,7 @@ static MAILS_FALLEN_BACK: AtomicUsize = AtomicUsize::new(0);
 
 /// Commits read so far in this process by the pack-order reader: those
 /// resolved from the packs, and those it left to the commit-order reader
-/// (loose objects, objects in another pack's way). For `--verbose` and
+/// (loose objects, trees or blobs no pack holds). For `--verbose` and
 /// tests, which must know which reader ran.
 #[doc(hidden)]
 pub fn pack_order_counts() -> (usize, usize) {
@@ -389,5 +389,37 @@ impl Processor<'_> {
 impl Drop for Processor<'_> {
     fn drop(&mut self) {
         self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_by_name() {
+        assert_eq!("auto".parse(), Ok(Reader::Auto));
+        assert_eq!("commit".parse(), Ok(Reader::CommitOrder));
+        assert_eq!("pack".parse(), Ok(Reader::PackOrder));
+        assert!("Pack".parse::<Reader>().is_err());
+        assert!("".parse::<Reader>().is_err());
+    }
+
+    #[test]
+    fn a_mail_used_twice_is_copied_then_taken() {
+        let blob = ObjectId::from_hex(b"1111111111111111111111111111111111111111").unwrap();
+        let absent = ObjectId::from_hex(b"2222222222222222222222222222222222222222").unwrap();
+        let message = crate::mail::parse_message(b"From: a@b.example\nSubject: x\n\nbody\n");
+        let mut mails = PackedMails {
+            mails: HashMap::from([(blob, Ok(message))]),
+        };
+        let mut uses = HashMap::from([(blob, 2), (absent, 1)]);
+        assert!(matches!(mails.take(blob, &mut uses), Some(Ok(_))));
+        assert_eq!(mails.mails.len(), 1, "the first use takes a copy");
+        assert!(matches!(mails.take(blob, &mut uses), Some(Ok(_))));
+        assert!(mails.mails.is_empty(), "the last use takes the mail");
+        // Not in the packs: left to the commit-order reader.
+        assert!(mails.take(absent, &mut uses).is_none());
+        assert!(mails.take(blob, &mut uses).is_none());
     }
 }
