@@ -13,6 +13,7 @@
 #   SKIP_PY=1     do not time the Python reference (it takes ~45 s a run)
 #   NO_HYPERFINE=1  use the bash timing loop even if hyperfine is installed
 #   SKIP_WINDOWS=1  leave out the table of windows (newest 100, 1,000, 10,000, all)
+#   SKIP_READERS=1  time only the default reader, not also LORE_DIGEST_READER=commit and =pack
 #
 # Timing uses hyperfine when installed, otherwise a bash loop around
 # `date +%s.%N`. Peak RSS comes from GNU `/usr/bin/time -v` (package `time`);
@@ -91,6 +92,13 @@ CMDS=()
 if [[ $SKIP_RUST != 1 ]]; then
     NAMES+=("lore-digest report")
     CMDS+=("$(q "$BIN") report --archive $(q "$ARCHIVE") --range $(q "$RANGE") --format json")
+    # Both readers forced (README, "Speed"): commit by commit, and in pack order.
+    if [[ ${SKIP_READERS:-0} != 1 ]]; then
+        for reader in commit pack; do
+            NAMES+=("report, $reader order")
+            CMDS+=("env LORE_DIGEST_READER=$reader $(q "$BIN") report --archive $(q "$ARCHIVE") --range $(q "$RANGE") --format json")
+        done
+    fi
 fi
 NAMES+=("git cat-file --batch")
 CMDS+=("git --git-dir=$(q "$ARCHIVE") cat-file --batch < $(q "$IDS")")
@@ -186,28 +194,31 @@ fi
 if [[ $SKIP_RUST != 1 && ${SKIP_WINDOWS:-0} != 1 && -x $BIN ]]; then
     echo
     echo "windows of the newest N commits (median of $RUNS, bash loop; peak RSS from /usr/bin/time -v)"
-    printf '%-10s %-16s %12s %14s
-' "N" "lookback" "median s" "peak RSS MiB"
+    printf '%-10s %-16s %-8s %12s %14s
+' "N" "lookback" "reader" "median s" "peak RSS MiB"
+    combos=("none auto" "all auto")
+    if [[ ${SKIP_READERS:-0} != 1 ]]; then combos+=("none commit" "none pack"); fi
     for n in 100 1000 10000 all; do
         if [[ $n == all ]]; then range=$RANGE; else
             (( n < NCOMMITS )) || continue
             range="HEAD~$n..HEAD"
         fi
-        for lookback in none all; do
+        for combo in "${combos[@]}"; do
+            read -r lookback reader <<<"$combo"
             times=()
             for _ in $(seq "$RUNS"); do
                 t0=$(date +%s.%N)
-                "$BIN" report --archive "$ARCHIVE" --range "$range" --format json --lookback "$lookback" >/dev/null 2>&1 || status=3
+                LORE_DIGEST_READER=$reader "$BIN" report --archive "$ARCHIVE" --range "$range" --format json --lookback "$lookback" >/dev/null 2>&1 || status=3
                 t1=$(date +%s.%N)
                 times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
             done
             med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
             rss=n/a
             if [[ $HAVE_TIME == 1 ]]; then
-                kb=$( { /usr/bin/time -v "$BIN" report --archive "$ARCHIVE" --range "$range" --format json --lookback "$lookback" >/dev/null; } 2>&1 | awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }')
+                kb=$( { LORE_DIGEST_READER=$reader /usr/bin/time -v "$BIN" report --archive "$ARCHIVE" --range "$range" --format json --lookback "$lookback" >/dev/null; } 2>&1 | awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }')
                 rss=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
             fi
-            printf '%-10s %-16s %12s %14s\n' "$n" "$lookback" "$med" "$rss"
+            printf '%-10s %-16s %-8s %12s %14s\n' "$n" "$lookback" "$reader" "$med" "$rss"
         done
     done
 fi

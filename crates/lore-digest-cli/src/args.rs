@@ -14,6 +14,33 @@ use lore_digest::report;
 
 use crate::exit::Failure;
 
+/// The environment variable that chooses how mails are read: `commit`,
+/// `pack` or `auto` (the default). Hidden: it is for tests and benchmarks,
+/// which compare the two readers (README, "Speed").
+pub const READER_VAR: &str = "LORE_DIGEST_READER";
+
+/// Opens an archive, read as [`READER_VAR`] says.
+pub fn open_archive(path: &Path) -> Result<Archive, Failure> {
+    // A bad value is said before anything is opened, whatever the archive.
+    let reader = match std::env::var_os(READER_VAR) {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .unwrap_or_default()
+                .parse::<lore_digest::archive::Reader>()
+                .map_err(|e| {
+                    Failure::input(format!("{READER_VAR}={}: {e}", value.to_string_lossy()))
+                })?,
+        ),
+    };
+    let archive = Archive::open(path)?;
+    Ok(match reader {
+        Some(reader) => archive.with_reader(reader),
+        None => archive,
+    })
+}
+
 /// Which mails: a commit range or a time window (report and export).
 #[derive(clap::Args)]
 pub struct SelectionArgs {

@@ -144,6 +144,13 @@ fn main() -> ExitCode {
         Command::Completions(args) => commands::completions::run(args, Cli::command()),
         Command::Man(args) => commands::man::run(args, Cli::command()),
     };
+    // Which reader ran, for tests and benchmarks that compare them.
+    let (in_pack_order, fallen_back) = lore_digest::archive::pack_order_counts();
+    if in_pack_order + fallen_back > 0 && output::verbosity() == output::Verbosity::Verbose {
+        eprintln!(
+            "lore-digest: read {in_pack_order} commit(s) in pack order, {fallen_back} commit by commit"
+        );
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure { message, code }) => {

@@ -93,7 +93,7 @@ pub fn run(args: ExportArgs) -> Result<(), Failure> {
         args.identities.orgmap.as_deref(),
         args.identities.no_default_orgmap,
     )?;
-    let archive = Archive::open(archive)?;
+    let archive = crate::args::open_archive(archive)?;
     let selection = selection_or_all(selection, &archive)?;
     let (records, missing) = lore_digest::export::records(&archive, &selection, &identities)?;
     warn_missing(missing, None);
@@ -131,7 +131,7 @@ fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
     let mut sources = Vec::new();
     for given in &args.archive {
         let (name, path) = named_archive(given);
-        let archive = Archive::open(&path)?;
+        let archive = crate::args::open_archive(&path)?;
         check_source(&archive)?;
         let name = partition_name(name.unwrap_or(archive.name()));
         sources.push((name, Source::Archive(archive)));
@@ -191,7 +191,7 @@ fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
                 // Held while the list is read, as `update` does, so the
                 // heads recorded are those of the history read.
                 let (mirror, lock) = list_mirror(list, &options, args.offline)?;
-                let archive = Archive::open(&mirror)?;
+                let archive = crate::args::open_archive(&mirror)?;
                 check_source(&archive)?;
                 (identities, archive, lock)
             }

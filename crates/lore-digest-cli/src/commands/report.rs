@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use lore_digest::archive::{Archive, Selection};
+use lore_digest::archive::Selection;
 use lore_digest::lists::{List, ListSettings};
 use lore_digest::report;
 use lore_digest::sync::SyncOptions;
@@ -286,7 +286,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
                 (Some(list.name.clone()), path)
             }
         };
-        let archive = Archive::open(&archive_path)?;
+        let archive = crate::args::open_archive(&archive_path)?;
         let selection = selection_or_all(selection.clone(), &archive)?;
         sources.push(report::Source {
             name: name.unwrap_or_else(|| archive.name().to_string()),

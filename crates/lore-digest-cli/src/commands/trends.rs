@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use lore_digest::archive::{Archive, Selection};
+use lore_digest::archive::Selection;
 use lore_digest::render;
 use lore_digest::sync::SyncOptions;
 use lore_digest::trends::{self, Period};
@@ -123,7 +123,7 @@ pub fn run(args: TrendsArgs) -> Result<(), Failure> {
         }
         (None, None) => return Err(Failure::input("give a LIST or --archive PATH")),
     };
-    let archive = Archive::open(&archive_path)?;
+    let archive = crate::args::open_archive(&archive_path)?;
     // A long window is what trends are for: without one, the whole archive.
     let selection = selection.unwrap_or(Selection::Window {
         since: None,

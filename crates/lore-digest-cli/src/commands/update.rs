@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use lore_digest::archive::{Archive, Mark, Selection, parse_when};
+use lore_digest::archive::{Mark, Selection, parse_when};
 use lore_digest::atomic::remove_stale_temp_files;
 use lore_digest::deliver::mail::{Addresses, MailThread, Outgoing};
 use lore_digest::deliver::smtp::{self, SmtpServer};
@@ -287,7 +287,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         // recorded below are those of the history reported.
         let (mirror, mirror_lock) = list_mirror(list, &sync, false)?;
         mirror_locks.push(mirror_lock);
-        let archive = Archive::open(&mirror)?;
+        let archive = crate::args::open_archive(&mirror)?;
         let selection = match state {
             Some(state) => Selection::After(state.marks()),
             None => Selection::Window {

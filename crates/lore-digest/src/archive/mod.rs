@@ -9,6 +9,7 @@
 
 mod history;
 mod mailbox;
+mod pack_order;
 mod read;
 mod select;
 
@@ -17,6 +18,9 @@ use std::path::{Path, PathBuf};
 pub use history::IndexedPatch;
 #[doc(hidden)]
 pub use mailbox::split_mbox_data;
+#[doc(hidden)]
+pub use pack_order::pack_order_counts;
+pub use pack_order::{PACK_ORDER_SHARE, Reader};
 pub use read::{MailRecord, Missing, Reached, ReadOutcome};
 pub use select::{
     Mark, Selected, SelectedCommit, Selection, parse_duration, parse_until, parse_when,
@@ -36,6 +40,8 @@ pub struct Archive {
     maintainers: Option<std::sync::Arc<crate::maintainers::Maintainers>>,
     /// Readers keep the files each patch touches (`--files`).
     keep_files: bool,
+    /// Commit order, pack order, or either by the share selected.
+    reader: Reader,
 }
 
 /// What an archive is, as detected when opening it.
@@ -103,6 +109,7 @@ impl Archive {
             epochs: Vec::new(),
             maintainers: None,
             keep_files: false,
+            reader: Reader::Auto,
         };
         if metadata.is_file() {
             let mut start = [0u8; 5];
@@ -167,6 +174,7 @@ impl Archive {
             epochs,
             maintainers: None,
             keep_files: false,
+            reader: Reader::Auto,
         };
         archive.kind = archive.check_layout()?;
         Ok(archive)
@@ -189,6 +197,15 @@ impl Archive {
     pub fn keeping_files(&self) -> Archive {
         Archive {
             keep_files: true,
+            ..self.clone()
+        }
+    }
+
+    /// The same archive, whose mails are read by `reader` (tests and
+    /// benchmarks compare the two; [`Reader::Auto`] is the default).
+    pub fn with_reader(&self, reader: Reader) -> Archive {
+        Archive {
+            reader,
             ..self.clone()
         }
     }

@@ -1,7 +1,8 @@
+use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, mpsc};
 
-use super::{Archive, ArchiveKind, Selected, SelectedCommit, Selection};
+use super::{Archive, ArchiveKind, Reader, Selected, SelectedCommit, Selection, pack_order};
 use crate::Error;
 use crate::mail::{MailParser, Message};
 
@@ -126,6 +127,41 @@ impl Archive {
             return self.read_mailbox(selection);
         }
         let plan = self.plan(selection)?;
+        if self.reader != Reader::CommitOrder && self.kind == ArchiveKind::PublicInboxV2 {
+            // An epoch walked whole, up to its head, is read in pack order
+            // while the walk runs, every mail of its packs parsed.
+            let mut whole = Vec::new();
+            for walk in &plan.walks {
+                let unbounded =
+                    walk.hidden.is_none() && walk.since.is_none() && walk.until.is_none();
+                if unbounded
+                    && self.whole_epoch_in_pack_order(walk.epoch)
+                    && self.head(walk.epoch)? == Some(walk.tip)
+                {
+                    whole.push(walk.epoch);
+                }
+            }
+            let (walked, early) = std::thread::scope(|scope| {
+                let early = scope.spawn(|| {
+                    whole
+                        .iter()
+                        .map(|&epoch| {
+                            let packs = self.open_packs(epoch);
+                            let mails = packs.read_mails(self, None);
+                            (epoch, packs, mails)
+                        })
+                        .collect::<Vec<_>>()
+                });
+                // Otherwise whether an epoch is read in pack order depends
+                // on how much of it is selected, so the walk comes first.
+                let walked = self.walk_all(&plan);
+                // A traversal that failed leaves its epochs to the readers below.
+                (walked, early.join().unwrap_or_default())
+            });
+            let commits = walked?;
+            let outcome = self.read_commits_with(&commits, early)?;
+            return Ok((plan.finish(commits)?, outcome));
+        }
         let walks = &plan.walks;
         // (walk number, position in walk) orders the results: walks oldest
         // epoch first, each walk newest commit first.
@@ -153,9 +189,113 @@ impl Archive {
         Ok((plan.finish(commits)?, outcome))
     }
 
-    /// Reads the mails of the given commits, in parallel, in the order given.
+    /// Every commit of a plan's walks, oldest epoch first, oldest commit
+    /// first within each.
+    fn walk_all(&self, plan: &super::select::Plan) -> Result<Vec<SelectedCommit>, Error> {
+        let mut commits = Vec::new();
+        for walk in &plan.walks {
+            let start = commits.len();
+            self.walk(walk, &mut |commit, _| {
+                commits.push(commit);
+                true
+            })?;
+            // Walks give newest first; the selection is oldest first.
+            commits[start..].reverse();
+        }
+        Ok(commits)
+    }
+
+    /// Reads the mails of the given commits, in parallel, in the order given:
+    /// an epoch of which many commits are given in pack order, the others
+    /// commit by commit ([`Reader`]).
     pub fn read_commits(&self, commits: &[SelectedCommit]) -> Result<ReadOutcome, Error> {
-        let entries = self.read_pipeline(|sender| {
+        self.read_commits_with(commits, Vec::new())
+    }
+
+    /// [`Archive::read_commits`], with the epochs whose packs were read
+    /// already: (epoch, its packs, their mails).
+    fn read_commits_with(
+        &self,
+        commits: &[SelectedCommit],
+        mut early: Vec<(usize, pack_order::Packs, pack_order::PackedMails)>,
+    ) -> Result<ReadOutcome, Error> {
+        let mut selected = vec![0usize; self.epochs.len()];
+        for commit in commits {
+            if let Some(count) = selected.get_mut(commit.epoch) {
+                *count += 1;
+            }
+        }
+        let packed: Vec<usize> = (0..selected.len())
+            .filter(|&epoch| {
+                early.iter().any(|(e, _, _)| *e == epoch)
+                    || self.use_pack_order(epoch, selected[epoch])
+            })
+            .collect();
+        if packed.is_empty() {
+            return Ok(collect(self.read_each(commits)?).1);
+        }
+        // Filled in place, so that the parsed mails are never held twice;
+        // what the packs do not give is read commit by commit below.
+        let mut entries: Vec<((), (), SelectedCommit, Result<Message, Missing>)> = commits
+            .iter()
+            .map(|commit| ((), (), *commit, Err(Missing::NoMailBlob)))
+            .collect();
+        let mut read = vec![false; commits.len()];
+        for epoch in packed {
+            let indexes: Vec<usize> = (0..commits.len())
+                .filter(|&i| commits[i].epoch == epoch)
+                .collect();
+            let of_epoch: Vec<SelectedCommit> = indexes.iter().map(|&i| commits[i]).collect();
+            let read_early = early
+                .iter()
+                .position(|(e, _, _)| *e == epoch)
+                .map(|at| early.swap_remove(at));
+            let (packs, read_mails) = match read_early {
+                Some((_, packs, mails)) => (packs, Some(mails)),
+                None => (self.open_packs(epoch), None),
+            };
+            let blobs = packs.mail_blobs(&of_epoch);
+            let mut uses: HashMap<gix::ObjectId, usize> = HashMap::new();
+            for blob in blobs.iter().flatten().flatten() {
+                *uses.entry(*blob).or_default() += 1;
+            }
+            let mut mails = read_mails.unwrap_or_else(|| {
+                let wanted: HashSet<gix::ObjectId> = uses.keys().copied().collect();
+                packs.read_mails(self, Some(&wanted))
+            });
+            drop(packs);
+            for (&i, blob) in indexes.iter().zip(blobs) {
+                let result = match blob {
+                    Some(Some(blob)) => mails.take(blob, &mut uses),
+                    // A tree without `m`, as the commit-order reader finds it.
+                    Some(None) => Some(Err(Missing::NoMailBlob)),
+                    None => None,
+                };
+                if let Some(result) = result {
+                    entries[i].3 = result;
+                    read[i] = true;
+                }
+            }
+        }
+        let rest: Vec<(usize, SelectedCommit)> = commits
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !read[*i])
+            .map(|(i, c)| (i, *c))
+            .collect();
+        let in_pack_order = commits.len() - rest.len();
+        let others: Vec<SelectedCommit> = rest.iter().map(|(_, c)| *c).collect();
+        for ((i, _), (_, _, _, result)) in rest.iter().zip(self.read_each(&others)?) {
+            entries[*i].3 = result;
+        }
+        pack_order::count(in_pack_order, rest.len());
+        Ok(collect(entries).1)
+    }
+
+    /// Reads the mails of the given commits commit by commit, in parallel,
+    /// and returns them in the order given.
+    fn read_each(&self, commits: &[SelectedCommit]) -> Result<Vec<ReadEntry>, Error> {
+        self.read_pipeline(|sender| {
             for (number, chunk) in commits.chunks(BATCH).enumerate() {
                 let batch: Batch = chunk
                     .iter()
@@ -168,8 +308,7 @@ impl Archive {
                 }
             }
             Ok(())
-        })?;
-        Ok(collect(entries).1)
+        })
     }
 
     /// The raw mails of the given commits (for a mailbox, of the mails
