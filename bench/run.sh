@@ -13,6 +13,7 @@
 #   SKIP_PY=1     do not time the Python reference (it takes ~45 s a run)
 #   NO_HYPERFINE=1  use the bash timing loop even if hyperfine is installed
 #   SKIP_WINDOWS=1  leave out the table of windows (newest 100, 1,000, 10,000, all)
+#   SKIP_LISTS=1  leave out the report of the archive read as two lists
 #   SKIP_READERS=1  time only the default reader, not also LORE_DIGEST_READER=commit and =pack
 #
 # Timing uses hyperfine when installed, otherwise a bash loop around
@@ -99,6 +100,14 @@ if [[ $SKIP_RUST != 1 ]]; then
             CMDS+=("env LORE_DIGEST_READER=$reader $(q "$BIN") report --archive $(q "$ARCHIVE") --range $(q "$RANGE") --format json")
         done
     fi
+    # Two lists vs one (README, "Many lists in one report"): the archive read
+    # as two lists that both got every mail, the worst case (all of it
+    # twice, all of it cross-posted); a window, since a range names one
+    # archive's commits. SKIP_LISTS=1 leaves it out.
+    if [[ ${SKIP_LISTS:-0} != 1 ]]; then
+        NAMES+=("report, two lists")
+        CMDS+=("$(q "$BIN") report --archive a=$(q "$ARCHIVE") --archive b=$(q "$ARCHIVE") --since 1970-01-01 --compare none --format json")
+    fi
 fi
 NAMES+=("git cat-file --batch")
 CMDS+=("git --git-dir=$(q "$ARCHIVE") cat-file --batch < $(q "$IDS")")
@@ -135,7 +144,7 @@ NAMES=("${N2[@]}") CMDS=("${C2[@]}") OUTS=("${O2[@]}")
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "nan"; exit }
     if (NR % 2) printf "%.3f\n", a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-declare -A MED RSS
+declare -A MED RSS ANON
 for i in "${!CMDS[@]}"; do
     name=${NAMES[$i]} cmd=${CMDS[$i]}
     say "== timing: $name ($RUNS runs)"
@@ -164,18 +173,23 @@ for i in "${!CMDS[@]}"; do
     else
         RSS[$name]="n/a"
     fi
+    # peak RssAnon (heap, stacks; not the mapped packs), sampled from /proc
+    # by bench/peak_memory.py
+    kib=$(python3 "$ROOT/bench/peak_memory.py" -- bash -c "exec $cmd" 2>/dev/null \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["rss_anon_peak_kib"])' 2>/dev/null || echo "")
+    ANON[$name]=$(awk -v k="$kib" 'BEGIN { if (k == "") print "n/a"; else printf "%.1f", k / 1024 }')
 done
 
 # ---------------------------------------------------------------- table
 base=${MED["git cat-file --batch"]}
 echo
 echo "archive: $ARCHIVE   range: $RANGE   commits: $NCOMMITS   m blobs: $NBLOBS   runs: $RUNS   timer: $([[ $HAVE_HYPERFINE == 1 ]] && echo hyperfine || echo bash-loop)"
-printf '%-24s %12s %14s %14s\n' "command" "median s" "x cat-file" "peak RSS MiB"
-printf '%-24s %12s %14s %14s\n' "------------------------" "--------" "----------" "------------"
+printf '%-24s %12s %14s %14s %14s\n' "command" "median s" "x cat-file" "peak RSS MiB" "RssAnon MiB"
+printf '%-24s %12s %14s %14s %14s\n' "------------------------" "--------" "----------" "------------" "-----------"
 for i in "${!CMDS[@]}"; do
     name=${NAMES[$i]}
-    ratio=$(awk -v a="${MED[$name]}" -v b="$base" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')
-    printf '%-24s %12s %14s %14s\n' "$name" "${MED[$name]}" "$ratio" "${RSS[$name]}"
+    ratio=$(awk -v a="${MED[$name]}" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    printf '%-24s %12s %14s %14s %14s\n' "$name" "${MED[$name]}" "$ratio" "${RSS[$name]}" "${ANON[$name]}"
 done
 echo "(peak RSS = largest single process of the command's tree, e.g. py_digest.py's git cat-file child)"
 rust=${MED["lore-digest report"]:-}
