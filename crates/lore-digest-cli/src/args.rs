@@ -368,6 +368,14 @@ pub fn lists_web_archive(urls: &[Option<&str>]) -> Option<String> {
     }
 }
 
+/// A name that two of `names` share (the first in sorting order), if any:
+/// lists read together must be told apart.
+pub fn named_twice<'a>(names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
 /// `NAME=PATH` as a name and a path; a path that exists as given, or
 /// whose part before `=` is no list name, is a path.
 pub fn named_archive(given: &Path) -> (Option<&str>, PathBuf) {

@@ -224,18 +224,19 @@ type YearRow = (
 #[test]
 fn trends_by_year_on_the_shared_archive() {
     let Some(archive) = archive() else { return };
-    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
-        .args(["trends", "--archive"])
-        .arg(&archive)
-        .args(["--range", TIP, "--by", "year", "--format", "json"])
-        .output()
-        .expect("run lore-digest");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let table: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let path = archive.to_str().unwrap();
+    let out = lore_digest([
+        "trends",
+        "--archive",
+        path,
+        "--range",
+        TIP,
+        "--by",
+        "year",
+        "--format",
+        "json",
+    ]);
+    let table: Value = serde_json::from_slice(&out).expect("JSON");
     let expected: [YearRow; 8] = [
         (
             "2019",
@@ -399,22 +400,27 @@ fn archive() -> Option<PathBuf> {
     }
 }
 
-/// Runs `lore-digest report --archive ARCHIVE ARGS...`; returns stdout.
-fn report(archive: &Path, args: &[&str]) -> String {
+/// Runs `lore-digest ARGS...`, which must succeed; returns stdout.
+fn lore_digest<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> Vec<u8> {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
     let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
-        .arg("report")
-        .arg("--archive")
-        .arg(archive)
-        .args(args)
+        .args(&args)
         .output()
         .expect("run lore-digest");
     assert!(
         out.status.success(),
-        "lore-digest report {args:?} failed ({}):\n{}",
+        "lore-digest {args:?} failed ({}):\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).expect("report is UTF-8")
+    out.stdout
+}
+
+/// Runs `lore-digest report --archive ARCHIVE ARGS...`; returns stdout.
+fn report(archive: &Path, args: &[&str]) -> String {
+    let mut all = vec!["report".as_ref(), "--archive".as_ref(), archive.as_os_str()];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    String::from_utf8(lore_digest(all)).expect("report is UTF-8")
 }
 
 fn report_json(archive: &Path, args: &[&str]) -> Value {
@@ -627,17 +633,9 @@ fn export_adds_up_to_the_report() {
     let Some(archive) = archive() else { return };
     let range = "HEAD~2000..HEAD";
     let json = report_json(&archive, &["--range", range]);
-    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
-        .args(["export", "--range", range, "--archive"])
-        .arg(&archive)
-        .output()
-        .expect("run lore-digest export");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let records: Vec<Value> = String::from_utf8(out.stdout)
+    let path = archive.to_str().unwrap();
+    let out = lore_digest(["export", "--range", range, "--archive", path]);
+    let records: Vec<Value> = String::from_utf8(out)
         .expect("export is UTF-8")
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
@@ -713,14 +711,9 @@ fn whole_history_statuses() {
 
     // Every notice that decided a status is a reply in the series' thread.
     let export = {
-        let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
-            .args(["export", "--archive"])
-            .arg(&archive)
-            .args(["--range", TIP])
-            .output()
-            .expect("export runs");
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).expect("UTF-8")
+        let path = archive.to_str().unwrap();
+        String::from_utf8(lore_digest(["export", "--archive", path, "--range", TIP]))
+            .expect("UTF-8")
     };
     let series_of: std::collections::HashMap<String, String> = export
         .lines()
@@ -802,18 +795,18 @@ fn the_same_mail_on_two_lists_counts_once() {
     ];
     let one = report_json(&archive, &window);
     let path = archive.to_str().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_lore-digest"))
-        .args(["report", "--archive", &format!("a={path}")])
-        .args(["--archive", &format!("b={path}"), "--format", "json"])
-        .args(window)
-        .output()
-        .expect("run lore-digest");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let two: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let (a, b) = (format!("a={path}"), format!("b={path}"));
+    let mut args = vec![
+        "report",
+        "--archive",
+        &a,
+        "--archive",
+        &b,
+        "--format",
+        "json",
+    ];
+    args.extend(window);
+    let two: Value = serde_json::from_slice(&lore_digest(args)).expect("JSON report");
     assert_eq!(two["stats"], one["stats"]);
     assert_eq!(two["contributors"], one["contributors"]);
     let messages = stat(&one, "messages");

@@ -10,8 +10,8 @@ use lore_digest::sync::SyncOptions;
 
 use super::sync::list_mirror;
 use crate::args::{
-    IdentityArgs, PatienceArgs, SelectionArgs, load_config, named_archive, read_identities,
-    selection_or_all,
+    IdentityArgs, PatienceArgs, SelectionArgs, load_config, named_archive, named_twice,
+    read_identities, selection_or_all,
 };
 use crate::exit::Failure;
 use crate::output::{Verbosity, emit, verbosity};
@@ -148,12 +148,9 @@ fn run_dataset(args: &ExportArgs, dir: &Path) -> Result<(), Failure> {
             "--dataset needs lists: give LIST names or --archive [NAME=]PATH",
         ));
     }
-    let mut names: Vec<&str> = sources.iter().map(|(n, _)| n.as_str()).collect();
-    names.sort_unstable();
-    if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+    if let Some(twice) = named_twice(sources.iter().map(|(n, _)| n.as_str())) {
         return Err(Failure::input(format!(
-            "two lists would be list={}: name them apart with --archive NAME=PATH",
-            twice[0]
+            "two lists would be list={twice}: name them apart with --archive NAME=PATH"
         )));
     }
     let wait = args.patience.wait();

@@ -12,8 +12,8 @@ use lore_digest::trends::Compare;
 use super::sync::list_mirror;
 use crate::args::{
     Format, IdentityArgs, PatienceArgs, SelectionArgs, WatchArgs, chosen_format, lists_web_archive,
-    load_config, named_archive, no_selection, parse_compare, parse_lookback, read_identities,
-    read_maintainers, selection_or_all,
+    load_config, named_archive, named_twice, no_selection, parse_compare, parse_lookback,
+    read_identities, read_maintainers, selection_or_all,
 };
 use crate::exit::Failure;
 use crate::output::{emit, write_report};
@@ -294,12 +294,9 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             selection,
         });
     }
-    let mut names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-    names.sort_unstable();
-    if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+    if let Some(twice) = named_twice(sources.iter().map(|s| s.name.as_str())) {
         return Err(Failure::input(format!(
-            "two lists are named {}: name them apart with --archive NAME=PATH",
-            twice[0]
+            "two lists are named {twice}: name them apart with --archive NAME=PATH"
         )));
     }
     let report = report::build_lists(

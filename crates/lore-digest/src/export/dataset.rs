@@ -325,28 +325,11 @@ fn remove_failed_runs(partition: &Path, run: u64) -> Result<Vec<PathBuf>, Error>
 }
 
 fn load_state(path: &Path) -> Result<Option<ListState>, Error> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(state_error(path, e.to_string())),
-    };
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| state_error(path, format!("not a lore-digest dataset state: {e}")))
+    crate::lists::load_json(path, "dataset state")
 }
 
 fn save_state(path: &Path, state: &ListState) -> Result<(), Error> {
-    let mut json =
-        serde_json::to_vec_pretty(state).map_err(|e| state_error(path, e.to_string()))?;
-    json.push(b'\n');
-    crate::atomic::write_atomically(path, &json).map_err(|e| state_error(path, e.to_string()))
-}
-
-fn state_error(path: &Path, reason: String) -> Error {
-    Error::State {
-        path: path.to_path_buf(),
-        reason,
-    }
+    crate::lists::save_json(state, path)
 }
 
 #[cfg(test)]

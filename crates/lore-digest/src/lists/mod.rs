@@ -11,3 +11,4 @@ pub use config::{
 pub use state::{
     EpochMark, GroupState, State, default_group_state_path, default_state_path, marks_of,
 };
+pub(crate) use state::{load_json, save_json};

@@ -52,7 +52,7 @@ pub struct GroupState {
 impl GroupState {
     /// Reads the state at `path`; `None` when there is none yet.
     pub fn load(path: &Path) -> Result<Option<GroupState>, Error> {
-        load_json(path)
+        load_json(path, "state file")
     }
 
     /// Writes the state to `path` atomically.
@@ -90,7 +90,7 @@ pub fn marks_of(epochs: &[EpochMark]) -> Vec<Mark> {
 impl State {
     /// Reads the state at `path`; `None` when there is none yet.
     pub fn load(path: &Path) -> Result<Option<State>, Error> {
-        load_json(path)
+        load_json(path, "state file")
     }
 
     /// Writes the state to `path` atomically.
@@ -145,7 +145,12 @@ impl State {
     }
 }
 
-fn load_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, Error> {
+/// Reads the JSON state at `path` (`what` names it in the error); `None`
+/// when there is none yet.
+pub(crate) fn load_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<Option<T>, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -153,10 +158,11 @@ fn load_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, E
     };
     serde_json::from_str(&text)
         .map(Some)
-        .map_err(|e| state_error(path, format!("not a lore-digest state file: {e}")))
+        .map_err(|e| state_error(path, format!("not a lore-digest {what}: {e}")))
 }
 
-fn save_json<T: Serialize>(value: &T, path: &Path) -> Result<(), Error> {
+/// Writes `value` as JSON to `path` atomically, making its directory.
+pub(crate) fn save_json<T: Serialize>(value: &T, path: &Path) -> Result<(), Error> {
     let fail = |e: std::io::Error| state_error(path, e.to_string());
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
