@@ -279,6 +279,7 @@ pub fn render(data: &[u8]) {
         serde_json::from_str::<serde_json::Value>(&json).is_ok(),
         "the JSON report does not parse"
     );
+    let report = std::sync::Arc::new(report);
     check_html(&render::html::render(&report, top));
     check_markdown(&render::markdown::render(&report, top));
 }

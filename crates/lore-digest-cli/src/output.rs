@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use lore_digest::{render, report};
@@ -9,19 +10,19 @@ use lore_digest::{render, report};
 use crate::args::Format;
 use crate::exit::Failure;
 
-/// Writes the report as it renders: JSON streams (a whole archive's report
-/// is tens of MB); the other formats are made whole first.
+/// Writes the report as it renders (a whole archive's report is tens of
+/// MB): no format is made whole first.
 pub fn write_report(
     format: Format,
-    report: &report::Report,
+    report: &Arc<report::Report>,
     top: usize,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => render::json::write(report, out),
-        Format::Text => out.write_all(render::text::render(report, top).as_bytes()),
-        Format::Markdown => out.write_all(render::markdown::render(report, top).as_bytes()),
-        Format::Html => out.write_all(render::html::render(report, top).as_bytes()),
+        Format::Text => render::text::write(report, top, out),
+        Format::Markdown => render::markdown::write(report, top, out),
+        Format::Html => render::html::write(report, top, out),
     }
 }
 

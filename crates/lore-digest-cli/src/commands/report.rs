@@ -328,6 +328,8 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
         },
     )?;
     crate::output::print_warnings(&report.warnings);
+    // Shared with the Markdown and HTML templates while they render.
+    let report = std::sync::Arc::new(report);
     let written = emit(args.output.as_deref(), true, |out| {
         write_report(format, &report, top, out)
     });

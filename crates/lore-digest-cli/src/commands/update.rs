@@ -353,6 +353,8 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         Err(e) => return Err(e.into()),
     };
     crate::output::print_warnings(&report.warnings);
+    // Shared with the Markdown and HTML templates while they render.
+    let report = std::sync::Arc::new(report);
     let span = followed.span(&previous, &news);
     // Each delivery comes before the state, the mail last of them: it is
     // the one step that cannot be taken back (see `lore_digest::deliver`).

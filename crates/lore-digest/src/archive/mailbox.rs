@@ -10,10 +10,9 @@ use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
-use super::read::{Missing, ReadOutcome, collect};
+use super::read::{Missing, Parsed, ReadOutcome, collect};
 use super::{Archive, Selected, SelectedCommit, Selection};
 use crate::Error;
-use crate::mail::Message;
 
 /// One raw mail of a mailbox, and when its container says it came.
 struct RawMail {
@@ -45,7 +44,7 @@ impl Archive {
             _ => read_maildir(&self.path)?,
         };
         let parsed = parse_all(&raw, self);
-        let mut entries: Vec<(i64, usize, SelectedCommit, Result<Message, Missing>)> = raw
+        let mut entries: Vec<(i64, usize, SelectedCommit, Parsed)> = raw
             .iter()
             .zip(parsed)
             .enumerate()
@@ -125,7 +124,7 @@ impl Archive {
 
 /// Parses every mail on one thread per core; a mail that trips the parser
 /// is counted as unreadable, as in a git archive.
-fn parse_all(raw: &[RawMail], archive: &Archive) -> Vec<Result<Message, Missing>> {
+fn parse_all(raw: &[RawMail], archive: &Archive) -> Vec<Parsed> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = raw.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -142,7 +141,7 @@ fn parse_all(raw: &[RawMail], archive: &Archive) -> Vec<Result<Message, Missing>
                             }));
                             match parsed {
                                 Ok(message) if message.unparseable => Err(Missing::NotAMail),
-                                Ok(message) => Ok(message),
+                                Ok(message) => Ok(Box::new(message)),
                                 Err(_) => {
                                     parser = archive.mail_parser();
                                     Err(Missing::Unreadable(

@@ -18,8 +18,9 @@ use std::sync::{Mutex, PoisonError};
 
 use gix::ObjectId;
 
+use super::read::Parsed;
 use super::{Archive, ArchiveKind, Missing, SelectedCommit};
-use crate::mail::{MailParser, Message};
+use crate::mail::MailParser;
 
 /// How the mails of a selection are read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -81,7 +82,7 @@ pub fn pack_order_counts() -> (usize, usize) {
 /// The mails of the wanted blobs that an epoch's packs hold.
 #[derive(Default)]
 pub(super) struct PackedMails {
-    mails: HashMap<ObjectId, Result<Message, Missing>>,
+    mails: HashMap<ObjectId, Parsed>,
 }
 
 impl PackedMails {
@@ -93,7 +94,7 @@ impl PackedMails {
         &mut self,
         blob: ObjectId,
         uses: &mut HashMap<ObjectId, usize>,
-    ) -> Option<Result<Message, Missing>> {
+    ) -> Option<Parsed> {
         let left = uses.get_mut(&blob)?;
         *left = left.saturating_sub(1);
         if *left == 0 {
@@ -321,7 +322,7 @@ fn traverse_pack(
 }
 
 /// Where the traversal's threads leave the mails they parsed.
-type Sink = Mutex<HashMap<ObjectId, Result<Message, Missing>>>;
+type Sink = Mutex<HashMap<ObjectId, Parsed>>;
 
 /// Mails a thread parses before handing them to the sink at once, so
 /// that the threads rarely wait for each other's lock.
@@ -335,7 +336,7 @@ struct Processor<'a> {
     wanted: Option<&'a HashSet<ObjectId>>,
     /// Built on the first blob: most clones gitoxide makes see none.
     parser: Option<MailParser>,
-    mails: Vec<(ObjectId, Result<Message, Missing>)>,
+    mails: Vec<(ObjectId, Parsed)>,
 }
 
 impl Clone for Processor<'_> {
@@ -364,7 +365,7 @@ impl Processor<'_> {
         let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(data)));
         let result = match parsed {
             Ok(message) if message.unparseable => Err(Missing::NotAMail),
-            Ok(message) => Ok(message),
+            Ok(message) => Ok(Box::new(message)),
             Err(_) => {
                 self.parser = None;
                 Err(Missing::Unreadable(
@@ -411,7 +412,7 @@ mod tests {
         let absent = ObjectId::from_hex(b"2222222222222222222222222222222222222222").unwrap();
         let message = crate::mail::parse_message(b"From: a@b.example\nSubject: x\n\nbody\n");
         let mut mails = PackedMails {
-            mails: HashMap::from([(blob, Ok(message))]),
+            mails: HashMap::from([(blob, Ok(Box::new(message)))]),
         };
         let mut uses = HashMap::from([(blob, 2), (absent, 1)]);
         assert!(matches!(mails.take(blob, &mut uses), Some(Ok(_))));

@@ -8,7 +8,7 @@
 //! Content-Security-Policy forbids both, should an escape ever be missed.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -24,14 +24,36 @@ use super::text::{diffstat_line, revision_label};
 const TEMPLATE: &str = include_str!("templates/report.html.j2");
 
 /// Renders the HTML report, cutting top lists and charts to `top`.
-pub fn render(report: &Report, top: usize) -> String {
+pub fn render(report: &Arc<Report>, top: usize) -> String {
+    super::render_template("HTML", &ENVIRONMENT, "report.html", context(report, top))
+}
+
+/// [`render`] to `out`, written as it is rendered (see
+/// [`super::write_template`]).
+pub fn write(
+    report: &Arc<Report>,
+    top: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    super::write_template(
+        "HTML",
+        &ENVIRONMENT,
+        "report.html",
+        context(report, top),
+        out,
+    )
+}
+
+/// What the template is given: the report (see [`super::lazy`]), and what
+/// Rust computes for it.
+fn context(report: &Arc<Report>, top: usize) -> Value {
     let series: Vec<SeriesInfo> = report.series.iter().map(SeriesInfo::new).collect();
-    let ctx = minijinja::context! {
-        r => Value::from(Serde(report)),
+    minijinja::context! {
+        r => super::lazy::LazyReport::value(report),
         top => top,
         lists_line => super::lists_text(report),
         series_info => Value::from(Serde(&series)),
-        discussed => most_discussed(&report.series),
+        discussed => super::most_discussed(&report.series),
         domains => Value::from(Serde(domain_chart("chart-domains", &report.domains, top, "mail"))),
         organizations => Value::from(Serde(organization_chart("chart-organizations", &report.organizations, top, "mail"))),
         reviewer_organizations => Value::from(Serde(organization_chart("chart-reviewer-organizations", &report.reviewer_organizations, top, "review"))),
@@ -42,8 +64,7 @@ pub fn render(report: &Report, top: usize) -> String {
         statuses => Value::from(Serde(status_chart(&report.stats.statuses))),
         comparison_heading => report.comparison.as_ref().map(super::comparison_heading),
         comparison_rows => report.comparison.as_ref().map(super::comparison_rows),
-    };
-    super::render_template("HTML", &ENVIRONMENT, "report.html", ctx)
+    }
 }
 
 /// The template and its filters, compiled on first use.
@@ -86,16 +107,6 @@ impl SeriesInfo {
                 .position(|p| matches!(p.index, None | Some(1))),
         }
     }
-}
-
-/// Indices of the series with replies, most replies first; stable, so
-/// among equals the newer series (listed first) stays first, as in the text.
-fn most_discussed(series: &[Series]) -> Vec<usize> {
-    let mut indices: Vec<usize> = (0..series.len())
-        .filter(|&i| series[i].replies > 0)
-        .collect();
-    indices.sort_by_key(|&i| std::cmp::Reverse(series[i].replies));
-    indices
 }
 
 /// `Name <email>` as plain text (the template escapes it); `(unknown)` for none.
@@ -810,7 +821,7 @@ mod tests {
 
     #[test]
     fn mail_text_is_escaped_everywhere() {
-        let html = render(&hostile_report(), 15);
+        let html = render(&Arc::new(hostile_report()), 15);
         assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
         for raw in [
             "<script",

@@ -2,9 +2,9 @@
 //! top lists and fenced commit messages. Mail text is escaped so that a
 //! subject can neither break a table nor inject HTML.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-use minijinja::value::{Serde, Value};
+use minijinja::value::Value;
 use minijinja::{Environment, Error};
 
 use super::attr_text;
@@ -13,16 +13,38 @@ use crate::report::Report;
 const TEMPLATE: &str = include_str!("templates/report.md.j2");
 
 /// Renders the Markdown report, cutting top lists to `top`.
-pub fn render(report: &Report, top: usize) -> String {
+pub fn render(report: &Arc<Report>, top: usize) -> String {
+    super::render_template("Markdown", &ENVIRONMENT, "report.md", context(report, top))
+}
+
+/// [`render`] to `out`, written as it is rendered (see
+/// [`super::write_template`]).
+pub fn write(
+    report: &Arc<Report>,
+    top: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    super::write_template(
+        "Markdown",
+        &ENVIRONMENT,
+        "report.md",
+        context(report, top),
+        out,
+    )
+}
+
+/// What the template is given: the report (see [`super::lazy`]), and what
+/// Rust computes for it.
+fn context(report: &Arc<Report>, top: usize) -> Value {
     let comparison = report.comparison.as_ref();
-    let context = minijinja::context! {
-        r => Value::from(Serde(report)),
+    minijinja::context! {
+        r => super::lazy::LazyReport::value(report),
         top => top,
         lists_line => super::lists_text(report),
+        discussed => super::most_discussed(&report.series),
         comparison_heading => comparison.map(super::comparison_heading),
         comparison_rows => comparison.map(super::comparison_rows),
-    };
-    super::render_template("Markdown", &ENVIRONMENT, "report.md", context)
+    }
 }
 
 /// The template and its filters, compiled on first use.

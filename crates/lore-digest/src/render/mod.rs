@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod json;
+mod lazy;
 pub mod markdown;
 pub mod text;
 pub mod trends;
@@ -423,16 +424,51 @@ pub(crate) fn render_template(
     name: &str,
     context: minijinja::Value,
 ) -> String {
-    let rendered = match environment {
-        Ok(env) => env
-            .get_template(name)
-            .and_then(|t| t.render(context))
-            .map_err(|e| format!("{e:#}")),
-        Err(e) => Err(e.clone()),
-    };
-    // The template is part of the program and the model always serializes;
-    // an error here is a bug, shown in the output rather than a panic.
-    rendered.unwrap_or_else(|e| format!("lore-digest: the {format} template failed: {e}\n"))
+    let mut out = Vec::new();
+    match write_template(format, environment, name, context, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        // The template is part of the program and the model always
+        // serializes; an error here is a bug, shown in the output rather
+        // than a panic.
+        Err(e) => format!("lore-digest: {e}\n"),
+    }
+}
+
+/// Renders template `name` to `out` as it goes, so a page is never held
+/// whole. A failed write comes back as the writer's own error (a closed
+/// pipe stays [`std::io::ErrorKind::BrokenPipe`]); a template that fails
+/// (a bug) as an error naming the format.
+pub(crate) fn write_template(
+    format: &str,
+    environment: &Result<minijinja::Environment<'static>, String>,
+    name: &str,
+    context: minijinja::Value,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let failed = |e: String| std::io::Error::other(format!("the {format} template failed: {e}"));
+    let env = environment.as_ref().map_err(|e| failed(e.clone()))?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| failed(format!("{e:#}")))?;
+    match template.render_captured_to(context, &mut *out) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            match std::error::Error::source(&e).and_then(|s| s.downcast_ref::<std::io::Error>()) {
+                Some(io) => Err(std::io::Error::new(io.kind(), io.to_string())),
+                None => Err(failed(format!("{e:#}"))),
+            }
+        }
+    }
+}
+
+/// The series with replies, most replies first (among equals, the newer
+/// series, listed first, stays first), as places in `series`.
+fn most_discussed(series: &[crate::report::Series]) -> Vec<usize> {
+    let mut indices: Vec<usize> = (0..series.len())
+        .filter(|&i| series[i].replies > 0)
+        .collect();
+    indices.sort_by_key(|&i| std::cmp::Reverse(series[i].replies));
+    indices
 }
 
 /// `env` with template `name` added, or why the template does not compile.

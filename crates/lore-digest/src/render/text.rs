@@ -16,11 +16,42 @@ const SEPARATOR_WIDTH: usize = 70;
 pub fn render(report: &Report, top: usize) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
-    let _ = write_report(&mut out, report, top);
+    let _ = write_report(&mut out, report, top, &mut |_| Ok(()));
     out
 }
 
-fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Result {
+/// [`render`] to `out`, handed over series by series, so a whole report
+/// is never held as one string.
+pub fn write(report: &Report, top: usize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut failed = None;
+    let mut buffer = String::new();
+    let mut flush = |buffer: &mut String| match out.write_all(buffer.as_bytes()) {
+        Ok(()) => {
+            buffer.clear();
+            Ok(())
+        }
+        Err(e) => {
+            failed = Some(e);
+            Err(std::fmt::Error)
+        }
+    };
+    let written = write_report(&mut buffer, report, top, &mut flush);
+    let rest = written.and_then(|()| flush(&mut buffer));
+    match (failed, rest) {
+        (Some(e), _) => Err(e),
+        (None, Err(_)) => Err(std::io::Error::other("the text report failed to format")),
+        (None, Ok(())) => Ok(()),
+    }
+}
+
+/// Writes the report to `out`, handing what is there to `flush` after
+/// each series.
+fn write_report(
+    out: &mut String,
+    report: &Report,
+    top: usize,
+    flush: &mut dyn FnMut(&mut String) -> std::fmt::Result,
+) -> std::fmt::Result {
     writeln!(out, "From {} to {}", report.from, report.to)?;
     writeln!(
         out,
@@ -97,6 +128,7 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
     let several_lists = report.lists.len() > 1;
     for series in &report.series {
         write_series_entry(out, series, several_lists)?;
+        flush(out)?;
     }
     if report.series.is_empty() {
         writeln!(out)?;
@@ -143,6 +175,7 @@ fn write_report(out: &mut String, report: &Report, top: usize) -> std::fmt::Resu
         for mail in series.cover.iter().chain(first_patch) {
             write_commit_message(out, &revision_label(series), mail)?;
         }
+        flush(out)?;
     }
     Ok(())
 }
