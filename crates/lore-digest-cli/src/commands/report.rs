@@ -324,6 +324,7 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
             // typo; the configured list's people may just be silent.
             watch_strict: args.watch.watch(None).unwrap_or_default(),
             compare: args.compare.clone(),
+            commit_messages: commit_messages_for(format),
             ..Default::default()
         },
     )?;
@@ -337,6 +338,15 @@ pub fn run(args: ReportArgs) -> Result<(), Failure> {
     // would only delay that.
     std::mem::forget(report);
     written
+}
+
+/// The commit messages a report in `format` needs: JSON has every
+/// patch's; the other formats show a series' cover letter and first patch.
+pub(crate) fn commit_messages_for(format: Format) -> report::CommitMessages {
+    match format {
+        Format::Json => report::CommitMessages::All,
+        Format::Text | Format::Markdown | Format::Html => report::CommitMessages::Shown,
+    }
 }
 
 #[cfg(test)]

@@ -327,6 +327,8 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         // This update beside the period of the same length before it, as
         // `report` compares by default.
         compare: lore_digest::trends::Compare::Previous,
+        // Mail and the site are text and HTML; the output is `format`.
+        commit_messages: super::report::commit_messages_for(format),
         ..Default::default()
     };
     let built = report::build_lists(&sources, &options);

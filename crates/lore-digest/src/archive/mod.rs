@@ -40,6 +40,8 @@ pub struct Archive {
     maintainers: Option<std::sync::Arc<crate::maintainers::Maintainers>>,
     /// Readers keep the files each patch touches (`--files`).
     keep_files: bool,
+    /// Readers keep only the diffstat of a later patch's commit message.
+    drop_later_commit_messages: bool,
     /// Commit order, pack order, or either by the share selected.
     reader: Reader,
 }
@@ -109,6 +111,7 @@ impl Archive {
             epochs: Vec::new(),
             maintainers: None,
             keep_files: false,
+            drop_later_commit_messages: false,
             reader: Reader::Auto,
         };
         if metadata.is_file() {
@@ -174,6 +177,7 @@ impl Archive {
             epochs,
             maintainers: None,
             keep_files: false,
+            drop_later_commit_messages: false,
             reader: Reader::Auto,
         };
         archive.kind = archive.check_layout()?;
@@ -201,6 +205,16 @@ impl Archive {
         }
     }
 
+    /// The same archive, whose readers keep the text of a commit message
+    /// only for cover letters and first patches (see
+    /// [`crate::mail::MailParser::dropping_later_commit_messages`]).
+    pub fn dropping_later_commit_messages(&self) -> Archive {
+        Archive {
+            drop_later_commit_messages: true,
+            ..self.clone()
+        }
+    }
+
     /// The same archive, whose mails are read by `reader` (tests and
     /// benchmarks compare the two; [`Reader::Auto`] is the default).
     pub fn with_reader(&self, reader: Reader) -> Archive {
@@ -214,6 +228,7 @@ impl Archive {
     pub(crate) fn mail_parser(&self) -> crate::mail::MailParser {
         crate::mail::MailParser::with_maintainers(self.maintainers.clone())
             .keeping_files(self.keep_files)
+            .dropping_later_commit_messages(self.drop_later_commit_messages)
     }
 
     /// The path the archive was opened from.

@@ -99,6 +99,9 @@ pub struct MailParser {
     paths: PathCache,
     /// Patches keep the files they touch ([`Message::files`]).
     keep_files: bool,
+    /// Patches after the first of a series (`[PATCH 2/5]` on) keep only
+    /// the diffstat of their commit message, not its text.
+    drop_later_commit_messages: bool,
 }
 
 impl Default for MailParser {
@@ -121,6 +124,7 @@ impl Default for MailParser {
             maintainers: None,
             paths: PathCache::default(),
             keep_files: false,
+            drop_later_commit_messages: false,
         }
     }
 }
@@ -148,6 +152,16 @@ impl MailParser {
     /// ([`Message::files`], for `--files`).
     pub fn keeping_files(mut self, keep: bool) -> MailParser {
         self.keep_files = keep;
+        self
+    }
+
+    /// The parser, with patches after the first of a series (`2/5` on)
+    /// keeping the diffstat and trailers of their commit message but not
+    /// its text, when `drop`: the text, Markdown and HTML reports show only
+    /// a series' cover letter and first patch, and the text of the others
+    /// would be most of what a whole archive's mails hold.
+    pub fn dropping_later_commit_messages(mut self, drop: bool) -> MailParser {
+        self.drop_later_commit_messages = drop;
         self
     }
 
@@ -278,11 +292,19 @@ impl MailParser {
                                 &mut self.paths,
                             );
                         }
-                        let commit_message = is_patch.then(|| commit_message(rest));
+                        let mut commit_message = is_patch.then(|| commit_message(rest));
                         let found = commit_message
                             .as_ref()
                             .map(|c| trailers_given_by(&c.text, sent_by))
                             .unwrap_or_default();
+                        let later_patch = matches!(&subject.kind,
+                            SubjectKind::Patch(t) if t.index.is_some_and(|i| i > 1));
+                        if let Some(c) = commit_message
+                            .as_mut()
+                            .filter(|_| later_patch && self.drop_later_commit_messages)
+                        {
+                            c.text = String::new();
+                        }
                         (in_body.from, commit_message, found)
                     }
                 }

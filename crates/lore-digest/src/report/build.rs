@@ -69,6 +69,21 @@ pub struct Options {
     /// The period the report is compared with (`--compare`); none by
     /// default, since reading another period costs about as much again.
     pub compare: Compare,
+    /// Which patches keep their commit message in the report.
+    pub commit_messages: CommitMessages,
+}
+
+/// Which patches of a series keep their commit message in the report:
+/// commit messages are most of the text a report holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CommitMessages {
+    /// Every patch's (JSON shows them all).
+    #[default]
+    All,
+    /// Only the ones the text, Markdown and HTML formats show: the cover
+    /// letter's and the first patch's. The others are left empty; their
+    /// diffstats stay.
+    Shown,
 }
 
 /// How far before the selection a report looks for earlier versions of
@@ -177,6 +192,16 @@ fn read_part(
     if keep_files {
         let base = configured.take();
         configured = Some(base.as_ref().unwrap_or(&source.archive).keeping_files());
+    }
+    if options.commit_messages == CommitMessages::Shown {
+        // Never kept rather than dropped once grouped: a mail is parsed on
+        // a reader thread, whose memory the rest of the report cannot reuse.
+        let base = configured.take();
+        configured = Some(
+            base.as_ref()
+                .unwrap_or(&source.archive)
+                .dropping_later_commit_messages(),
+        );
     }
     let archive = configured.as_ref().unwrap_or(&source.archive);
     let (mut selected, mut outcome) = archive.read_selection(selection)?;
@@ -392,6 +417,7 @@ fn of_lists(
                     g,
                     &link,
                     options.maintainers.as_deref(),
+                    options.commit_messages,
                 )?;
                 series.lists = list_names(lists, g.members.iter().map(|&i| mails[i].lists));
                 reply_mails.push(activity.reply_mails);
@@ -556,6 +582,7 @@ fn series(
     group: &SeriesGroup,
     link: &dyn Fn(&Option<String>) -> Option<String>,
     maintainers: Option<&Maintainers>,
+    keep: CommitMessages,
 ) -> Option<(SortKey, Posting, Series)> {
     let index_of = |i: usize| mails[i].message.patch_tag().and_then(|t| t.index);
     let cover = group
@@ -591,10 +618,19 @@ fn series(
         .members
         .iter()
         .find_map(|&i| mails[i].message.change_id.clone());
+    // The patch every format shows the commit message of, beside the
+    // cover letter's: patch 1, or the lone patch.
+    let shown_patch = patches
+        .iter()
+        .copied()
+        .find(|&i| matches!(index_of(i), None | Some(1)));
     let mut patch_mail = |i: usize| -> PatchMail {
         let mail = &mails[i];
         let message = &mail.message;
-        let commit_message = commit_messages[i].take().unwrap_or_default();
+        let mut commit_message = commit_messages[i].take().unwrap_or_default();
+        if keep == CommitMessages::Shown && Some(i) != cover && Some(i) != shown_patch {
+            commit_message.text = String::new();
+        }
         let (sections, missed_cc) = maintainers
             .map(|m| sections::patch_sections(m, &message.sections))
             .unwrap_or_default();
@@ -1006,6 +1042,127 @@ mod tests {
     }
 
     const PATCH_BODY: &str = "Change.\n\nSigned-off-by: Ann <ann@x.org>\n---\n a.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\ndiff --git a/a.c b/a.c\n";
+
+    #[test]
+    fn only_the_commit_messages_a_format_shows_are_kept_for_it() {
+        let raws = [
+            ("c@x", "[PATCH 0/3] Three changes", None, "Why all three.\n"),
+            ("p1@x", "[PATCH 1/3] one", Some("c@x"), PATCH_BODY),
+            ("p2@x", "[PATCH 2/3] two", Some("c@x"), PATCH_BODY),
+            ("p3@x", "[PATCH 3/3] three", Some("c@x"), PATCH_BODY),
+            ("l@x", "[PATCH] alone", None, PATCH_BODY),
+            (
+                "r@y",
+                "Re: [PATCH 2/3] two",
+                Some("p2@x"),
+                "Reviewed-by: Bo <bo@y.org>\n",
+            ),
+        ];
+        let read = |drop: bool| -> Vec<MailRecord> {
+            let mut parser =
+                crate::mail::MailParser::default().dropping_later_commit_messages(drop);
+            raws.iter()
+                .enumerate()
+                .map(|(n, (id, subject, parent, body))| {
+                    let mut raw =
+                        format!("From: Ann <ann@x.org>\nSubject: {subject}\nMessage-ID: <{id}>\n");
+                    if let Some(parent) = parent {
+                        raw.push_str(&format!(
+                            "In-Reply-To: <{parent}>\nReferences: <{parent}>\n"
+                        ));
+                    }
+                    raw.push_str(&format!("\n{body}"));
+                    let mut mail = MailRecord::parsed(&raw, 100 + n as i64);
+                    mail.message = Box::new(parser.parse(raw.as_bytes()));
+                    mail
+                })
+                .collect()
+        };
+        let build = |drop: bool, keep: CommitMessages| {
+            let null = gix::ObjectId::null(gix::hash::Kind::Sha1);
+            let selected = Selected {
+                commits: Vec::new(),
+                from: null,
+                to: null,
+                notes: Vec::new(),
+                named_ends: None,
+                open_start: true,
+            };
+            let outcome = ReadOutcome {
+                mails: read(drop),
+                missing: Vec::new(),
+            };
+            let options = Options {
+                commit_messages: keep,
+                ..Options::default()
+            };
+            std::sync::Arc::new(from_mails("test", &selected, outcome, Vec::new(), &options))
+        };
+        let all = build(false, CommitMessages::All);
+        let shown = build(true, CommitMessages::Shown);
+        let three = |r: &Report| {
+            r.series
+                .iter()
+                .find(|s| s.title == "Three changes")
+                .cloned()
+                .unwrap()
+        };
+        let (whole, kept) = (three(&all), three(&shown));
+        let texts = |s: &Series| -> Vec<bool> {
+            s.cover
+                .iter()
+                .chain(&s.patches)
+                .map(|p| !p.commit_message.is_empty())
+                .collect()
+        };
+        assert_eq!(texts(&whole), [true, true, true, true]);
+        assert_eq!(
+            texts(&kept),
+            [true, true, false, false],
+            "the cover letter and patch 1"
+        );
+        // The report keeps to the rule whatever the parser kept.
+        let parsed_whole = three(&build(false, CommitMessages::Shown));
+        assert_eq!(texts(&parsed_whole), [true, true, false, false]);
+        assert_eq!(
+            kept.diffstat, whole.diffstat,
+            "every patch's diffstat still counts"
+        );
+        assert_eq!(kept.patches[1].diffstat, whole.patches[1].diffstat);
+        assert_eq!(kept.trailers, whole.trailers);
+        assert_eq!(kept.changelog, whole.changelog);
+        let alone = |r: &Report| {
+            r.series
+                .iter()
+                .find(|s| s.title == "alone")
+                .unwrap()
+                .patches[0]
+                .commit_message
+                .clone()
+        };
+        assert_eq!(
+            alone(&shown),
+            alone(&all),
+            "a lone patch is its series' first"
+        );
+        assert_ne!(
+            crate::render::json::render(&shown),
+            crate::render::json::render(&all)
+        );
+        // What the formats that show only these print is the same.
+        assert_eq!(
+            crate::render::text::render(&shown, 15),
+            crate::render::text::render(&all, 15)
+        );
+        assert_eq!(
+            crate::render::markdown::render(&shown, 15),
+            crate::render::markdown::render(&all, 15)
+        );
+        assert_eq!(
+            crate::render::html::render(&shown, 15),
+            crate::render::html::render(&all, 15)
+        );
+    }
 
     #[test]
     fn reviews_on_the_cover_cover_every_patch_and_are_attributed_to_who_is_named() {
