@@ -1009,6 +1009,10 @@ mod tests {
         body: &str,
         time: i64,
     ) -> MailRecord {
+        MailRecord::parsed(&raw(id, from, subject, parent, body), time)
+    }
+
+    fn raw(id: &str, from: &str, subject: &str, parent: Option<&str>, body: &str) -> String {
         let mut raw = format!("From: {from}\nSubject: {subject}\nMessage-ID: <{id}>\n");
         if let Some(parent) = parent {
             raw.push_str(&format!(
@@ -1016,10 +1020,14 @@ mod tests {
             ));
         }
         raw.push_str(&format!("\n{body}"));
-        MailRecord::parsed(&raw, time)
+        raw
     }
 
     fn report(mails: Vec<MailRecord>) -> Report {
+        report_with(mails, &Options::default())
+    }
+
+    fn report_with(mails: Vec<MailRecord>, options: &Options) -> Report {
         let null = gix::ObjectId::null(gix::hash::Kind::Sha1);
         let selected = Selected {
             commits: Vec::new(),
@@ -1037,7 +1045,7 @@ mod tests {
                 missing: Vec::new(),
             },
             Vec::new(),
-            &Options::default(),
+            options,
         )
     }
 
@@ -1064,14 +1072,7 @@ mod tests {
             raws.iter()
                 .enumerate()
                 .map(|(n, (id, subject, parent, body))| {
-                    let mut raw =
-                        format!("From: Ann <ann@x.org>\nSubject: {subject}\nMessage-ID: <{id}>\n");
-                    if let Some(parent) = parent {
-                        raw.push_str(&format!(
-                            "In-Reply-To: <{parent}>\nReferences: <{parent}>\n"
-                        ));
-                    }
-                    raw.push_str(&format!("\n{body}"));
+                    let raw = raw(id, "Ann <ann@x.org>", subject, *parent, body);
                     let mut mail = MailRecord::parsed(&raw, 100 + n as i64);
                     mail.message = Box::new(parser.parse(raw.as_bytes()));
                     mail
@@ -1079,24 +1080,11 @@ mod tests {
                 .collect()
         };
         let build = |drop: bool, keep: CommitMessages| {
-            let null = gix::ObjectId::null(gix::hash::Kind::Sha1);
-            let selected = Selected {
-                commits: Vec::new(),
-                from: null,
-                to: null,
-                notes: Vec::new(),
-                named_ends: None,
-                open_start: true,
-            };
-            let outcome = ReadOutcome {
-                mails: read(drop),
-                missing: Vec::new(),
-            };
             let options = Options {
                 commit_messages: keep,
                 ..Options::default()
             };
-            std::sync::Arc::new(from_mails("test", &selected, outcome, Vec::new(), &options))
+            std::sync::Arc::new(report_with(read(drop), &options))
         };
         let all = build(false, CommitMessages::All);
         let shown = build(true, CommitMessages::Shown);
