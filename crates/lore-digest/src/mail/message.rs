@@ -37,7 +37,7 @@ pub struct Message {
     pub sender: Option<Person>,
     /// `X-Original-From:`: the person a relay sent the mail for (`Name via
     /// B4 Relay <devnull+…@kernel.org>` senders, DMARC-munged lists).
-    pub original_from: Option<Person>,
+    pub original_from: Option<Box<Person>>,
     /// Who wrote it: the in-body `From:` when the body of a mail that is not
     /// a reply opens with one (git am's rule), else the original sender of
     /// a relayed mail, else the sender.
@@ -48,7 +48,7 @@ pub struct Message {
     /// unparseable. Archives select by arrival; mailboxes have only this.
     pub date: Option<i64>,
     /// For patches and cover letters: the commit message and diffstat.
-    pub commit_message: Option<CommitMessage>,
+    pub commit_message: Option<Box<CommitMessage>>,
     /// Trailers (`Reviewed-by:` …) of a patch's commit message or of a
     /// reply's own (unquoted) text.
     pub trailers: Vec<Trailer>,
@@ -82,7 +82,7 @@ impl Message {
     /// The person who sent the mail: its original sender when a relay
     /// sent it, else the header `From:`.
     pub fn sent_by(&self) -> Option<&Person> {
-        self.original_from.as_ref().or(self.sender.as_ref())
+        self.original_from.as_deref().or(self.sender.as_ref())
     }
 }
 
@@ -319,13 +319,13 @@ impl MailParser {
                 .or_else(|| original_from.clone())
                 .or_else(|| sender.clone()),
             sender,
-            original_from,
+            original_from: original_from.map(Box::new),
             subject,
             list_id: list_id(head.header(HeaderName::ListId)),
             date: raw_header(&head, &HeaderName::Date)
                 .map(String::from_utf8_lossy)
                 .and_then(|value| parse_date(&value)),
-            commit_message,
+            commit_message: commit_message.map(Box::new),
             trailers,
             change_id,
             evidence: notices,
@@ -394,7 +394,7 @@ fn kind_by_body(subject: &Subject, body: &str, carries_diff: bool, answers: bool
             SubjectKind::Reply
         }
         SubjectKind::Other => match &subject.bare_tag {
-            Some(tag) if carries_diff => SubjectKind::Patch(tag.clone()),
+            Some(tag) if carries_diff => SubjectKind::Patch(super::PatchTag::clone(tag)),
             _ if is_request_pull(body) => SubjectKind::PullRequest,
             _ => SubjectKind::Other,
         },

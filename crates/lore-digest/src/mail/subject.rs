@@ -94,7 +94,7 @@ pub struct Subject {
     /// mail is a patch when it carries a diff (or is the `0/N` of such
     /// patches), which only its body tells; a robot's numbered report
     /// (`[kvmarm:next 29/32] file.c:12: warning: …`) carries none.
-    pub bare_tag: Option<PatchTag>,
+    pub bare_tag: Option<Box<PatchTag>>,
 }
 
 /// Parses a decoded subject.
@@ -132,7 +132,7 @@ pub fn parse_subject(raw: &str) -> Subject {
         full,
         title,
         kind,
-        bare_tag,
+        bare_tag: bare_tag.map(Box::new),
     }
 }
 

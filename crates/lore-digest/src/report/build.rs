@@ -400,7 +400,7 @@ fn of_lists(
     );
     // Commit messages move into the report rather than being copied: they
     // are most of the text a report holds.
-    let mut commit_messages: Vec<Option<CommitMessage>> = mails
+    let mut commit_messages: Vec<Option<Box<CommitMessage>>> = mails
         .iter_mut()
         .map(|m| m.message.commit_message.take())
         .collect();
@@ -578,7 +578,7 @@ type SortKey = (i64, usize);
 /// linking.
 fn series(
     mails: &[MailRecord],
-    commit_messages: &mut [Option<CommitMessage>],
+    commit_messages: &mut [Option<Box<CommitMessage>>],
     group: &SeriesGroup,
     link: &dyn Fn(&Option<String>) -> Option<String>,
     maintainers: Option<&Maintainers>,
