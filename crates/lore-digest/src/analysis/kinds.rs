@@ -36,7 +36,7 @@ pub fn settle_bare_cover_letters(mails: &mut [MailRecord]) {
     for i in covers {
         let subject = &mut mails[i].message.subject;
         if let Some(tag) = subject.bare_tag.take() {
-            subject.kind = SubjectKind::Patch(*tag);
+            subject.kind = SubjectKind::Patch(tag);
         }
     }
 }

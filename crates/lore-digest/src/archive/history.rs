@@ -186,7 +186,7 @@ impl Start {
                 tree: ObjectId::from_hex(self.tree.as_bytes()).ok()?,
             },
             title: subject.title,
-            tag,
+            tag: *tag,
             sender: self.sender.clone(),
         })
     }

@@ -394,7 +394,7 @@ fn kind_by_body(subject: &Subject, body: &str, carries_diff: bool, answers: bool
             SubjectKind::Reply
         }
         SubjectKind::Other => match &subject.bare_tag {
-            Some(tag) if carries_diff => SubjectKind::Patch(super::PatchTag::clone(tag)),
+            Some(tag) if carries_diff => SubjectKind::Patch(tag.clone()),
             _ if is_request_pull(body) => SubjectKind::PullRequest,
             _ => SubjectKind::Other,
         },

@@ -17,7 +17,7 @@ pub enum SubjectKind {
     /// A reply or forward (`Re:`, `AW:`, `Fwd:` …).
     Reply,
     /// A patch or cover letter, with its parsed tag.
-    Patch(PatchTag),
+    Patch(Box<PatchTag>),
     /// A pull request (`[GIT PULL]`).
     PullRequest,
     /// Anything else: a question, a bug report, an announcement.
@@ -116,7 +116,7 @@ pub fn parse_subject(raw: &str) -> Subject {
     }
     let mut bare_tag = None;
     let kind = if has_patch_group {
-        SubjectKind::Patch(parse_tag(&groups))
+        SubjectKind::Patch(Box::new(parse_tag(&groups)))
     } else if groups.iter().any(|g| is_pull_group(g)) {
         SubjectKind::PullRequest
     } else {
@@ -332,7 +332,7 @@ mod tests {
 
     fn tag(subject: &str) -> PatchTag {
         match parse_subject(subject).kind {
-            SubjectKind::Patch(tag) => tag,
+            SubjectKind::Patch(tag) => *tag,
             other => panic!("{subject:?} parsed as {other:?}, not a patch"),
         }
     }
