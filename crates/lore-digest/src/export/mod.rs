@@ -213,7 +213,7 @@ fn add_statuses(records: &mut [MessageRecord], report: &report::Report) {
         let status = series.status.name();
         for mail in series.cover.iter().chain(&series.patches) {
             if let Some(id) = mail.message_id.as_deref() {
-                by_id.insert(id, (status, mail.applied.as_ref()));
+                by_id.insert(id, (status, mail.applied.as_deref()));
             }
         }
     }

@@ -432,7 +432,7 @@ pub struct PatchMail {
     pub diffstat: Option<Diffstat>,
     /// That it was applied, how that is known and where; null when nothing
     /// says so (always null for a cover letter).
-    pub applied: Option<Applied>,
+    pub applied: Option<Box<Applied>>,
     /// With `--maintainers`: the sections its diff and text touch, most
     /// specific first (empty for a cover letter).
     pub sections: Vec<String>,

@@ -117,7 +117,7 @@ pub(super) fn assess_series(
     series.days_to_first_reply = first_reply.map(|t| days(first_seen, t));
     series.days_to_first_review = first_review.map(|t| days(first_seen, t));
     for (patch, applied) in series.patches.iter_mut().zip(applied) {
-        patch.applied = applied;
+        patch.applied = applied.map(Box::new);
     }
     warnings
 }
