@@ -70,8 +70,9 @@ fn assert_printable(message: &mail::Message) {
         .iter()
         .chain(&message.in_reply_to)
         .chain(&message.references)
-        .chain(&message.list_id)
         .chain(&message.change_id)
+        .map(String::as_str)
+        .chain(message.list_id.as_deref())
     {
         one_line("id", id);
     }

@@ -43,7 +43,7 @@ pub struct Message {
     /// a relayed mail, else the sender.
     pub author: Option<Person>,
     /// The list identifier of `List-Id` (`kvm.vger.kernel.org`).
-    pub list_id: Option<String>,
+    pub list_id: Option<Arc<str>>,
     /// The `Date:` header, seconds since the epoch; `None` when missing or
     /// unparseable. Archives select by arrival; mailboxes have only this.
     pub date: Option<i64>,
@@ -102,6 +102,9 @@ pub struct MailParser {
     /// Patches after the first of a series (`[PATCH 2/5]` on) keep only
     /// the diffstat of their commit message, not its text.
     drop_later_commit_messages: bool,
+    /// The last `List-Id` seen: an archive's mails nearly all carry the
+    /// same, so they share one copy.
+    last_list_id: Option<Arc<str>>,
 }
 
 impl Default for MailParser {
@@ -125,6 +128,7 @@ impl Default for MailParser {
             paths: PathCache::default(),
             keep_files: false,
             drop_later_commit_messages: false,
+            last_list_id: None,
         }
     }
 }
@@ -321,7 +325,12 @@ impl MailParser {
             sender,
             original_from: original_from.map(Box::new),
             subject,
-            list_id: list_id(head.header(HeaderName::ListId)),
+            list_id: list_id(head.header(HeaderName::ListId)).map(|id| {
+                match self.last_list_id.as_ref().filter(|last| ***last == *id) {
+                    Some(last) => Arc::clone(last),
+                    None => self.last_list_id.insert(Arc::from(id)).clone(),
+                }
+            }),
             date: raw_header(&head, &HeaderName::Date)
                 .map(String::from_utf8_lossy)
                 .and_then(|value| parse_date(&value)),

@@ -898,7 +898,6 @@ fn timeline(mails: &[MailRecord]) -> Vec<DayCount> {
         .collect()
 }
 
-/// The list named by most mails' `List-Id`: `kvm.vger.kernel.org` → `kvm`.
 /// The names of the lists that mails reached, in the report's order.
 fn list_names(lists: &[String], reached: impl Iterator<Item = Reached>) -> Vec<String> {
     let all = reached.fold(Reached::NONE, Reached::and);
@@ -907,6 +906,7 @@ fn list_names(lists: &[String], reached: impl Iterator<Item = Reached>) -> Vec<S
         .collect()
 }
 
+/// The list named by most mails' `List-Id`: `kvm.vger.kernel.org` → `kvm`.
 fn list_name(mails: &[MailRecord]) -> Option<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for mail in mails {
