@@ -5,9 +5,8 @@
 //! Converting the whole report up front (`Value::from_serialize`) would
 //! copy every series, commit messages and all, into template values held
 //! until the page is done: for a whole archive that copy is larger than the
-//! report itself. A field other than `series` is converted on each use, so
-//! the templates read big ones (`r.applied`, `r.timeline`) once, into a
-//! variable or a loop.
+//! report itself. A field other than `series` is converted again on each
+//! use: those are small beside the series, and nothing holds them after.
 
 use std::sync::Arc;
 
