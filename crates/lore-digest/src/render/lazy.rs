@@ -1,8 +1,8 @@
 //! The report as the Markdown and HTML templates see it: a field becomes a
-//! template value when a template first asks for it, and the series one at
+//! template value when a template asks for it, and the series one at
 //! a time, while the template is on it.
 //!
-//! Converting the whole report up front (`Value::from_serialize`) would
+//! Converting the whole report up front (`Value::from(Serde(report))`) would
 //! copy every series, commit messages and all, into template values held
 //! until the page is done: for a whole archive that copy is larger than the
 //! report itself. A field other than `series` is converted again on each
