@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::links::message_url;
@@ -185,25 +186,19 @@ fn read_part(
     keep_files: bool,
 ) -> Result<Part, Error> {
     let selection = &source.selection;
-    let mut configured = options
-        .maintainers
-        .as_ref()
-        .map(|m| source.archive.with_maintainers(m.clone()));
+    let mut archive = Cow::Borrowed(&source.archive);
+    if let Some(maintainers) = &options.maintainers {
+        archive = Cow::Owned(archive.with_maintainers(maintainers.clone()));
+    }
     if keep_files {
-        let base = configured.take();
-        configured = Some(base.as_ref().unwrap_or(&source.archive).keeping_files());
+        archive = Cow::Owned(archive.keeping_files());
     }
     if options.commit_messages == CommitMessages::Shown {
         // Never kept rather than dropped once grouped: a mail is parsed on
         // a reader thread, whose memory the rest of the report cannot reuse.
-        let base = configured.take();
-        configured = Some(
-            base.as_ref()
-                .unwrap_or(&source.archive)
-                .dropping_later_commit_messages(),
-        );
+        archive = Cow::Owned(archive.dropping_later_commit_messages());
     }
-    let archive = configured.as_ref().unwrap_or(&source.archive);
+    let archive = archive.as_ref();
     let (mut selected, mut outcome) = archive.read_selection(selection)?;
     // A window from a time on may well start after a shallow mirror's cut
     // (`sync --since` cuts at the window's start); anything else that
