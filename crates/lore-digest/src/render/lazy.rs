@@ -25,54 +25,68 @@ impl LazyReport {
     }
 }
 
-/// A field of `report` named `key`, converted; `None` for no such field.
-/// `series` is left to [`Series`].
-macro_rules! report_field {
-    ($report:expr, $key:expr, [$($field:ident),* $(,)?]) => {
-        match $key {
-            $(stringify!($field) => Some(Value::from(Serde(&$report.$field))),)*
-            _ => None,
+/// The fields of [`Report`] in its order, named once: `FIELDS` lists
+/// them all, and `eager_field` converts any but `series`, which
+/// [`Series`] hands out one at a time. A test checks the list against the
+/// report's serialization, so a new field cannot be forgotten here.
+macro_rules! report_fields {
+    ([$($before:ident),* $(,)?], series, [$($after:ident),* $(,)?]) => {
+        const FIELDS: &[&str] = &[
+            $(stringify!($before),)*
+            "series",
+            $(stringify!($after),)*
+        ];
+
+        /// The field of `report` named `key`, converted; `None` for
+        /// `series` and for no such field.
+        fn eager_field(report: &Report, key: &str) -> Option<Value> {
+            match key {
+                $(stringify!($before) => Some(Value::from(Serde(&report.$before))),)*
+                $(stringify!($after) => Some(Value::from(Serde(&report.$after))),)*
+                _ => None,
+            }
         }
     };
 }
 
-/// Every field of [`Report`] but `series`, in its order (a test checks
-/// this against the report's serialization, so a new field cannot be
-/// forgotten here).
-const FIELDS: &[&str] = &[
-    "list",
-    "from",
-    "to",
-    "from_commit",
-    "to_commit",
-    "lists",
-    "stats",
-    "comparison",
-    "domains",
-    "organizations",
-    "contributors",
-    "reviewers",
-    "reviewer_domains",
-    "reviewer_organizations",
-    "subsystems",
-    "sections",
-    "unreviewed_by_section",
-    "missed_cc",
-    "timeline",
-    "newest_message_ids",
-    "applied",
-    "awaiting_review",
-    "changes_requested",
-    "nacked",
-    "watch",
-    "your_series",
-    "series",
-    "pull_requests",
-    "bug_reports",
-    "discussions",
-    "earlier_series",
-    "warnings",
-];
+report_fields!(
+    [
+        list,
+        from,
+        to,
+        from_commit,
+        to_commit,
+        lists,
+        stats,
+        comparison,
+        domains,
+        organizations,
+        contributors,
+        reviewers,
+        reviewer_domains,
+        reviewer_organizations,
+        subsystems,
+        sections,
+        unreviewed_by_section,
+        missed_cc,
+        timeline,
+        newest_message_ids,
+        applied,
+        awaiting_review,
+        changes_requested,
+        nacked,
+        watch,
+        your_series,
+    ],
+    series,
+    [
+        pull_requests,
+        bug_reports,
+        discussions,
+        earlier_series,
+        warnings,
+    ]
+);
 
 impl Object for LazyReport {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
@@ -80,47 +94,10 @@ impl Object for LazyReport {
     }
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        let r = &self.0;
         if key == "series" {
-            return Some(Value::from_object(Series(Arc::clone(r))));
+            return Some(Value::from_object(Series(Arc::clone(&self.0))));
         }
-        report_field!(
-            r,
-            key,
-            [
-                list,
-                from,
-                to,
-                from_commit,
-                to_commit,
-                lists,
-                stats,
-                comparison,
-                domains,
-                organizations,
-                contributors,
-                reviewers,
-                reviewer_domains,
-                reviewer_organizations,
-                subsystems,
-                sections,
-                unreviewed_by_section,
-                missed_cc,
-                timeline,
-                newest_message_ids,
-                applied,
-                awaiting_review,
-                changes_requested,
-                nacked,
-                watch,
-                your_series,
-                pull_requests,
-                bug_reports,
-                discussions,
-                earlier_series,
-                warnings,
-            ]
-        )
+        eager_field(&self.0, key)
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
