@@ -426,7 +426,9 @@ pub(crate) fn render_template(
 ) -> String {
     let mut out = Vec::new();
     match write_template(format, environment, name, context, &mut out) {
-        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        // Templates write only `str`s: the bytes are UTF-8, kept as they are.
+        Ok(()) => String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         // The template is part of the program and the model always
         // serializes; an error here is a bug, shown in the output rather
         // than a panic.
