@@ -16,8 +16,8 @@ pub use identities::{Identities, LineError, Mailmap, OrgMap, count_organizations
 pub use index::{MessageIndex, message_index};
 pub use kinds::settle_bare_cover_letters;
 pub use revisions::{
-    MAX_CHANGELOG_LINES, Posting, changelog, earlier_versions, newer_version, revision_families,
-    revision_key,
+    MAX_CHANGELOG_LINES, Posting, RevisionFamilies, changelog, earlier_versions, newer_version,
+    revision_families, revision_key,
 };
 pub use series::{SeriesGroup, UNTHREADED_WINDOW_SECS, group_series};
 pub use subsystems::{SubsystemCount, count_subsystems, subsystem};

@@ -159,7 +159,7 @@ pub struct Posting {
 /// the same b4 change-id, or when one was posted in reply to the other and
 /// has the higher version (a v2 sent into the v1 thread, whatever its
 /// title). Links are transitive.
-pub fn revision_families(postings: &[Posting]) -> Vec<usize> {
+pub fn revision_families(postings: &[Posting]) -> RevisionFamilies {
     let mut families = Families::new(postings.len());
     let mut by_title: HashMap<(&str, &str), usize> = HashMap::new();
     let mut by_change_id: HashMap<&str, usize> = HashMap::new();
@@ -186,18 +186,53 @@ pub fn revision_families(postings: &[Posting]) -> Vec<usize> {
             }
         }
     }
-    (0..postings.len()).map(|i| families.root(i)).collect()
+    let family: Vec<usize> = (0..postings.len()).map(|i| families.root(i)).collect();
+    let mut members = vec![Vec::new(); postings.len()];
+    for (i, &root) in family.iter().enumerate() {
+        members[root].push(i);
+    }
+    RevisionFamilies { family, members }
+}
+
+/// The families [`revision_families`] found: each posting's family and
+/// each family's postings, so that looking for a posting's other versions
+/// visits its family only, not every posting (a whole archive has tens
+/// of thousands).
+#[derive(Clone, Debug)]
+pub struct RevisionFamilies {
+    /// The family number of each posting: the lowest posting in it.
+    family: Vec<usize>,
+    /// By family number: its postings, in posting order.
+    members: Vec<Vec<usize>>,
+}
+
+impl RevisionFamilies {
+    /// The family number of posting `of`.
+    pub fn of(&self, of: usize) -> usize {
+        self.family[of]
+    }
+
+    /// The postings of the family of posting `of`, itself included, in
+    /// posting order.
+    pub fn members(&self, of: usize) -> &[usize] {
+        &self.members[self.family[of]]
+    }
 }
 
 /// The earlier versions of posting `of` within its family: for each lower
 /// version, the newest posting of it that came before `of`; oldest version
 /// first. Picking the newest keeps an unrelated series of the same title
 /// from years ago out when the real earlier version is there.
-pub fn earlier_versions(postings: &[Posting], families: &[usize], of: usize) -> Vec<usize> {
+pub fn earlier_versions(
+    postings: &[Posting],
+    families: &RevisionFamilies,
+    of: usize,
+) -> Vec<usize> {
     let me = &postings[of];
     let mut best: HashMap<(u32, Option<u32>), usize> = HashMap::new();
-    for (i, p) in postings.iter().enumerate() {
-        if families[i] != families[of] || p.version >= me.version || p.time > me.time {
+    for &i in families.members(of) {
+        let p = &postings[i];
+        if p.version >= me.version || p.time > me.time {
             continue;
         }
         let slot = best.entry(p.version).or_insert(i);
@@ -210,17 +245,20 @@ pub fn earlier_versions(postings: &[Posting], families: &[usize], of: usize) -> 
     found
 }
 
-/// The newest later version of posting `of` among `candidates` of its
+/// The newest later version of posting `of` among the `candidates` of its
 /// family: a higher version that arrived no earlier.
 pub fn newer_version(
     postings: &[Posting],
-    families: &[usize],
+    families: &RevisionFamilies,
     of: usize,
-    candidates: impl Iterator<Item = usize>,
+    candidates: std::ops::Range<usize>,
 ) -> Option<usize> {
     let me = &postings[of];
-    candidates
-        .filter(|&i| families[i] == families[of])
+    families
+        .members(of)
+        .iter()
+        .copied()
+        .filter(|i| candidates.contains(i))
         .filter(|&i| postings[i].version > me.version && postings[i].time >= me.time)
         .max_by_key(|&i| (postings[i].version, postings[i].time))
 }
@@ -385,7 +423,7 @@ mod tests {
         let postings = [v1, v2, v3, resend];
         let families = revision_families(&postings);
         assert_eq!(earlier_versions(&postings, &families, 2), [0, 1]);
-        assert_ne!(families[3], families[2]);
+        assert_ne!(families.of(3), families.of(2));
     }
 
     #[test]
