@@ -360,21 +360,98 @@ fn of_lists(
     options.identities.apply(&mut mails);
     options.identities.apply(&mut earlier);
     settle_bare_cover_letters(&mut mails);
+    // Commit messages move into the report rather than being copied: they
+    // are most of the text a report holds.
+    let commit_messages: Vec<Option<Box<CommitMessage>>> = mails
+        .iter_mut()
+        .map(|m| m.message.commit_message.take())
+        .collect();
+    let report = std::thread::scope(|scope| {
+        let mails = &mails[..];
+        // The counts of people, domains and days need nothing from the
+        // series: the reader threads are done, so another core makes them
+        // while this one builds the series.
+        let counted = scope.spawn(|| Counted::of(mails, &options.identities.organizations));
+        let mut report = assemble(
+            lists,
+            selected,
+            mails,
+            commit_messages,
+            &missing,
+            &earlier,
+            options,
+        );
+        counted
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .fill(&mut report);
+        report
+    });
+    // Freeing tens of thousands of parsed mails one by one takes longer
+    // than anything left to do; a thread does it while the report is
+    // rendered.
+    std::thread::spawn(move || drop(mails));
+    report
+}
+
+/// What [`of_lists`] counts mail by mail, beside the series.
+struct Counted {
+    without_author: usize,
+    domains: Vec<DomainCount>,
+    organizations: Vec<OrganizationCount>,
+    contributors: Vec<ContributorCount>,
+    timeline: Vec<DayCount>,
+    newest_message_ids: Vec<String>,
+}
+
+impl Counted {
+    fn of(mails: &[MailRecord], organizations: &OrgMap) -> Counted {
+        let tally = tally(mails);
+        Counted {
+            without_author: tally.without_author,
+            domains: domains(&tally),
+            organizations: self::organizations(&tally, organizations),
+            contributors: people(&tally),
+            timeline: timeline(mails),
+            newest_message_ids: newest_message_ids(mails),
+        }
+    }
+
+    /// Puts the counts into the report [`assemble`] left them out of.
+    fn fill(self, report: &mut Report) {
+        report.stats.without_author = self.without_author;
+        report.domains = self.domains;
+        report.organizations = self.organizations;
+        report.contributors = self.contributors;
+        report.timeline = self.timeline;
+        report.newest_message_ids = self.newest_message_ids;
+    }
+}
+
+/// The report of `mails` but for what [`Counted`] counts, which it leaves
+/// empty.
+fn assemble(
+    lists: &[String],
+    selected: &Selected,
+    mails: &[MailRecord],
+    mut commit_messages: Vec<Option<Box<CommitMessage>>>,
+    missing: &[(crate::archive::SelectedCommit, Missing)],
+    earlier: &[MailRecord],
+    options: &Options,
+) -> Report {
     let link = |id: &Option<String>| -> Option<String> {
         Some(message_url(options.url.as_deref()?, id.as_deref()?))
     };
-    let tally = tally(&mails);
-    let by_id = message_index(&mails);
-    let groups = group_series(&mails, &by_id);
+    let by_id = message_index(mails);
+    let groups = group_series(mails, &by_id);
 
     let mut stats = Stats {
         messages: mails.len(),
         missing: missing.len(),
         series: groups.len(),
-        without_author: tally.without_author,
         ..Stats::default()
     };
-    for mail in &mails {
+    for mail in mails {
         match &mail.message.subject.kind {
             SubjectKind::Reply => stats.replies += 1,
             SubjectKind::Patch(tag) if tag.is_cover_letter() => stats.cover_letters += 1,
@@ -386,19 +463,13 @@ fn of_lists(
 
     let series_of_mail = series_of_mail(&groups);
     let discussion = discussion(
-        &mails,
+        mails,
         &by_id,
         &series_of_mail,
         groups.len(),
         &link,
         &timestamp,
     );
-    // Commit messages move into the report rather than being copied: they
-    // are most of the text a report holds.
-    let mut commit_messages: Vec<Option<Box<CommitMessage>>> = mails
-        .iter_mut()
-        .map(|m| m.message.commit_message.take())
-        .collect();
     let mut reply_mails: Vec<Vec<(usize, Option<u32>)>> = Vec::new();
     let mut series: Vec<(SortKey, Posting, Series)> = Vec::with_capacity(groups.len());
     series.extend(
@@ -407,7 +478,7 @@ fn of_lists(
             .zip(discussion.series)
             .filter_map(|(g, activity)| {
                 let (key, posting, mut series) = self::series(
-                    &mails,
+                    mails,
                     &mut commit_messages,
                     g,
                     &link,
@@ -426,7 +497,7 @@ fn of_lists(
                 Some((key, posting, series))
             }),
     );
-    link_versions(&mut series, &earlier, &link);
+    link_versions(&mut series, earlier, &link);
     let link_id = |id: Option<&str>| Some(message_url(options.url.as_deref()?, id?));
     let mut status_warnings = Vec::new();
     for ((_, _, s), replies) in series.iter_mut().zip(&reply_mails) {
@@ -437,7 +508,7 @@ fn of_lists(
                 .cloned()
         };
         status_warnings.extend(assess_series(
-            s, &mails, replies, &tree, &timestamp, &link_id,
+            s, mails, replies, &tree, &timestamp, &link_id,
         ));
     }
     // Newest first by arrival; the position of a series' first mail breaks
@@ -470,7 +541,7 @@ fn of_lists(
         status_lists(
             &report_series,
             &earlier_threads,
-            &mails,
+            mails,
             end,
             &timestamp,
             &link_id,
@@ -488,7 +559,7 @@ fn of_lists(
     };
 
     let list = lists.join(", ");
-    let report = Report {
+    Report {
         list: options.list.clone().unwrap_or(list),
         from: match &selected.named_ends {
             Some((from, _)) => from.clone(),
@@ -523,9 +594,10 @@ fn of_lists(
         stats,
         // Filled in by `build`, which can read another period.
         comparison: None,
-        domains: domains(&tally),
-        organizations: organizations(&tally, &options.identities.organizations),
-        contributors: people(&tally),
+        // Filled in from `Counted`.
+        domains: Vec::new(),
+        organizations: Vec::new(),
+        contributors: Vec::new(),
         reviewers: people(&reviewers),
         reviewer_domains: domains(&reviewers),
         reviewer_organizations: organizations(&reviewers, &options.identities.organizations),
@@ -539,8 +611,8 @@ fn of_lists(
         missed_cc,
         watch: None,
         your_series: Vec::new(),
-        timeline: timeline(&mails),
-        newest_message_ids: newest_message_ids(&mails),
+        timeline: Vec::new(),
+        newest_message_ids: Vec::new(),
         applied: status.applied,
         awaiting_review: status.awaiting_review,
         changes_requested: status.changes_requested,
@@ -554,16 +626,11 @@ fn of_lists(
             .notes
             .iter()
             .cloned()
-            .chain(warnings(&mails, &missing))
+            .chain(warnings(mails, missing))
             .chain(summarize_status_warnings(&status_warnings))
             .chain(sections::summarize_warnings(&options.maintainers_warnings))
             .collect(),
-    };
-    // Freeing tens of thousands of parsed mails one by one takes longer
-    // than anything left to do; a thread does it while the report is
-    // rendered.
-    std::thread::spawn(move || drop(mails));
-    report
+    }
 }
 
 /// Orders series: first arrival, then the position of the first mail.
