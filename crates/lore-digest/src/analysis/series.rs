@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::MessageIndex;
 use crate::archive::MailRecord;

@@ -1,6 +1,6 @@
 //! Discussion: replies per series, and the threads that are not patches.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::model::{GivenTrailer, Thread};
 use crate::analysis::{MessageIndex, SeriesGroup, ThreadRoot, is_bug_report, thread_roots};
