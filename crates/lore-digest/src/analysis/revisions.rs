@@ -407,6 +407,10 @@ mod tests {
         );
         assert_eq!(newer_version(&postings, &families, 0, 0..4), Some(3));
         assert_eq!(newer_version(&postings, &families, 3, 0..4), None);
+        // Only the candidates count: without posting 3, v2 is the newest.
+        assert_eq!(newer_version(&postings, &families, 0, 0..3), Some(1));
+        assert_eq!(families.members(3), [0, 1, 3]);
+        assert_eq!(families.members(2), [2]);
     }
 
     #[test]
