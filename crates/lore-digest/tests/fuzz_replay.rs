@@ -114,3 +114,109 @@ fn markdown_check_catches_raw_html() {
 fn markdown_check_catches_foreign_links() {
     checks::check_markdown("[x](javascript:alert(1))\n");
 }
+
+/// One `[[package]]` of a `Cargo.lock`: its name, version and the names
+/// of its dependencies (a lock file writes `"name version"` where two
+/// versions of a crate are in the tree; the version is dropped here).
+struct LockedPackage {
+    name: String,
+    version: String,
+    dependencies: Vec<String>,
+}
+
+/// The packages of a lock file, read line by line: the format is cargo's
+/// own, one key per line, and only these three keys are needed.
+fn locked_packages(path: &Path) -> Vec<LockedPackage> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let quoted = |line: &str| line.split('"').nth(1).unwrap_or_default().to_string();
+    let mut packages: Vec<LockedPackage> = Vec::new();
+    let mut in_dependencies = false;
+    for line in text.lines() {
+        if line == "[[package]]" {
+            packages.push(LockedPackage {
+                name: String::new(),
+                version: String::new(),
+                dependencies: Vec::new(),
+            });
+            in_dependencies = false;
+            continue;
+        }
+        let Some(package) = packages.last_mut() else {
+            continue;
+        };
+        if in_dependencies {
+            if line == "]" {
+                in_dependencies = false;
+            } else {
+                let dependency = quoted(line);
+                let name = dependency.split(' ').next().unwrap_or_default();
+                package.dependencies.push(name.to_string());
+            }
+        } else if line.starts_with("name = ") {
+            package.name = quoted(line);
+        } else if line.starts_with("version = ") {
+            package.version = quoted(line);
+        } else if line == "dependencies = [" {
+            in_dependencies = true;
+        }
+    }
+    packages
+}
+
+/// `fuzz/` is its own workspace with its own lock file, which no build of
+/// the main workspace updates. It must name every dependency the library
+/// has, at the versions the workspace tests, or `cargo fuzz` fuzzes other
+/// code than ships (or, with `--locked`, does not build at all).
+#[test]
+fn the_fuzz_lock_file_follows_the_workspace() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let workspace = locked_packages(&root.join("Cargo.lock"));
+    let fuzz = locked_packages(&fuzz_dir().join("Cargo.lock"));
+    assert!(
+        workspace.len() > 100 && !fuzz.is_empty(),
+        "lock files not read"
+    );
+
+    let manifest = std::fs::read_to_string(root.join("crates/lore-digest/Cargo.toml"))
+        .expect("the library's manifest");
+    let dev_dependencies: Vec<&str> = manifest
+        .split("[dev-dependencies]")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split(['=', '.', ' ']).next())
+        .filter(|name| !name.is_empty() && !name.starts_with('#'))
+        .collect();
+    let library = |packages: &[LockedPackage]| -> Vec<String> {
+        packages
+            .iter()
+            .find(|p| p.name == "lore-digest")
+            .map(|p| p.dependencies.clone())
+            .expect("lore-digest in the lock file")
+    };
+    let fuzz_library = library(&fuzz);
+    let missing: Vec<String> = library(&workspace)
+        .into_iter()
+        .filter(|d| !dev_dependencies.contains(&d.as_str()) && !fuzz_library.contains(d))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fuzz/Cargo.lock lacks the library's dependencies {missing:?}: run `cargo metadata` in fuzz/"
+    );
+
+    let other_versions: Vec<String> = fuzz
+        .iter()
+        .filter(|f| {
+            let same_name = workspace.iter().filter(|w| w.name == f.name);
+            let mut same_name = same_name.peekable();
+            same_name.peek().is_some() && !same_name.any(|w| w.version == f.version)
+        })
+        .map(|f| format!("{} {}", f.name, f.version))
+        .collect();
+    assert!(
+        other_versions.is_empty(),
+        "fuzz/Cargo.lock has versions the workspace does not: {other_versions:?} \
+         (`cargo update -p NAME --precise VERSION` in fuzz/)"
+    );
+}
