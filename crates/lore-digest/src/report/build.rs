@@ -247,8 +247,13 @@ fn read_part(
     for mail in outcome.mails.iter_mut().chain(&mut earlier) {
         mail.lists = reached;
     }
+    let span = span_of(selection, &selected);
+    // From here on the report needs the selection's ends, not its commits
+    // (each mail keeps its own): for a whole archive they are megabytes
+    // held through the report's peak.
+    selected.commits = Vec::new();
     Ok(Part {
-        span: span_of(selection, &selected),
+        span,
         selected,
         outcome,
         earlier,

@@ -34,6 +34,7 @@ impl Source {
 
 /// One list's selection, read, with what was found for it before it.
 pub(crate) struct Part {
+    /// Its ends, notes and openness; its commits are dropped once read.
     pub(crate) selected: Selected,
     pub(crate) outcome: ReadOutcome,
     /// Mails before the selection that may be earlier versions of its series.
@@ -159,7 +160,6 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
             evidence: part.evidence,
         };
     }
-    let mut commits = Vec::new();
     let mut notes = Vec::new();
     let mut mails = Vec::new();
     let mut missing = Vec::new();
@@ -183,7 +183,6 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
         });
         open_start &= selected.open_start;
         notes.extend(selected.notes.iter().map(|n| format!("{name}: {n}")));
-        commits.extend(selected.commits);
         mails.extend(
             part.outcome
                 .mails
@@ -212,7 +211,6 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
         .filter_map(|m| m.message.message_id.clone())
         .collect();
     let earlier = once_each(earlier, &in_selection);
-    commits.sort_by_key(|c| c.time);
     let day = |time: Option<i64>| {
         time.and_then(|t| jiff::Timestamp::from_second(t).ok())
             .map(|t| t.strftime("%Y-%m-%d").to_string())
@@ -226,7 +224,8 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
     let (from, to) = ends.unwrap_or((null, null));
     Merged {
         selected: Selected {
-            commits,
+            // Each part's were dropped once read (`read_part`).
+            commits: Vec::new(),
             from,
             to,
             notes,
