@@ -7,7 +7,7 @@ use super::model::{
     PatchesMissing, Report, ReviewLine, Series, Stats, VersionRef,
 };
 use super::sections;
-use super::sources::{Merged, Part, Source, merge, read_all};
+use super::sources::{Merged, Part, Source, merge, parts_span, read_all};
 use super::status::{assess_series, status_lists};
 use super::threads::{discussion, given, series_of_mail};
 use super::tree::{TreeSource, tree_evidence};
@@ -23,7 +23,7 @@ use crate::mail::{Message, Person, SubjectKind, TrailerKind};
 use crate::maintainers::Maintainers;
 use crate::status::{Applied, SeriesStatus};
 use crate::trends::Compare;
-use crate::trends::compare::{comparison, span_of};
+use crate::trends::compare::{other_period, span_of};
 
 /// What a report is built with, beyond the selection.
 #[derive(Clone, Debug, Default)]
@@ -125,17 +125,31 @@ pub(crate) fn build_with_span(
         .map(|w| w.compile())
         .transpose()?;
     let keep_files = watch.as_ref().is_some_and(|w| w.has_files());
-    let parts = read_all(sources, &|place, source| {
+    let mut parts = read_all(sources, &|place, source| {
         read_part(place, source, options, keep_files)
     })?;
     // A selection open at its start holds all history before its end.
     let open_start = parts.iter().flatten().all(|p| p.selected.open_start);
+    // The other period of `--compare` needs only this one's span: it is
+    // read while this one looks back for earlier versions (each about a
+    // third of a weekly report's time).
+    let span = parts_span(&parts);
+    let (looked_back, other) = std::thread::scope(|scope| {
+        let other =
+            scope.spawn(|| other_period(sources, &options.compare, span, open_start, options));
+        let looked_back = look_back_all(sources, &mut parts, options, keep_files);
+        let other = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (looked_back, other)
+    });
+    looked_back?;
+    let other = other?;
     let Merged {
         selected,
         outcome,
         earlier,
         evidence,
-        span,
         list_ends,
     } = merge(sources, parts);
     let with_tree;
@@ -164,28 +178,15 @@ pub(crate) fn build_with_span(
     }
     // Compared whole, before a watchlist filters it: the figures and top
     // lists compared are the whole list's, as its header keeps them.
-    report.comparison = comparison(
-        sources,
-        &options.compare,
-        span,
-        open_start,
-        &report,
-        options,
-    )?;
+    report.comparison = other.compared_with(span, &report);
     if let (Some(compiled), Some(watch)) = (&watch, &options.watch) {
         super::watch::apply(&mut report, watch, compiled, options)?;
     }
     Ok((report, span))
 }
 
-/// Reads one list's selection and what a report needs from before it.
-fn read_part(
-    place: usize,
-    source: &Source,
-    options: &Options,
-    keep_files: bool,
-) -> Result<Part, Error> {
-    let selection = &source.selection;
+/// The archive of `source` set up for this report's reading.
+fn configured<'a>(source: &'a Source, options: &Options, keep_files: bool) -> Cow<'a, Archive> {
     let mut archive = Cow::Borrowed(&source.archive);
     if let Some(maintainers) = &options.maintainers {
         archive = Cow::Owned(archive.with_maintainers(maintainers.clone()));
@@ -198,6 +199,19 @@ fn read_part(
         // a reader thread, whose memory the rest of the report cannot reuse.
         archive = Cow::Owned(archive.dropping_later_commit_messages());
     }
+    archive
+}
+
+/// Reads one list's selection; [`look_back`] adds what a report needs
+/// from before it.
+fn read_part(
+    place: usize,
+    source: &Source,
+    options: &Options,
+    keep_files: bool,
+) -> Result<Part, Error> {
+    let selection = &source.selection;
+    let archive = configured(source, options, keep_files);
     let archive = archive.as_ref();
     let (mut selected, mut outcome) = archive.read_selection(selection)?;
     // A window from a time on may well start after a shallow mirror's cut
@@ -221,43 +235,90 @@ fn read_part(
             ));
         }
     }
-    let open_start = matches!(
+    selected.open_start = matches!(
         selection,
         Selection::Range { base: None, .. } | Selection::Window { since: None, .. }
     );
-    selected.open_start = open_start;
-    let lookback = if open_start {
-        Lookback::Off
-    } else {
-        options.lookback
-    };
     let evidence = match &options.tree {
         Some(tree) => tree_evidence(archive, &outcome.mails, tree, &timestamp)?.0,
         None => HashMap::new(),
     };
+    let reached = Reached::only(place);
+    for mail in &mut outcome.mails {
+        mail.lists = reached;
+    }
+    Ok(Part {
+        span: span_of(selection, &selected),
+        selected,
+        outcome,
+        earlier: Vec::new(),
+        evidence,
+    })
+}
+
+/// Reads the earlier versions of the series of `part`, list `place`'s.
+fn look_back(
+    part: &mut Part,
+    place: usize,
+    source: &Source,
+    options: &Options,
+    keep_files: bool,
+) -> Result<(), Error> {
+    let lookback = if part.selected.open_start {
+        Lookback::Off
+    } else {
+        options.lookback
+    };
+    let archive = configured(source, options, keep_files);
     let mut earlier = earlier_postings(
-        archive,
-        &selected,
-        &outcome.mails,
+        archive.as_ref(),
+        &part.selected,
+        &part.outcome.mails,
         lookback,
         options.index_cache.as_deref(),
         options.cache_wait,
     )?;
     let reached = Reached::only(place);
-    for mail in outcome.mails.iter_mut().chain(&mut earlier) {
+    for mail in &mut earlier {
         mail.lists = reached;
     }
-    let span = span_of(selection, &selected);
+    part.earlier = earlier;
     // From here on the report needs the selection's ends, not its commits
     // (each mail keeps its own): for a whole archive they are megabytes
     // held through the report's peak.
-    selected.commits = Vec::new();
-    Ok(Part {
-        span,
-        selected,
-        outcome,
-        earlier,
-        evidence,
+    part.selected.commits = Vec::new();
+    Ok(())
+}
+
+/// [`look_back`] for every list read, on a thread each when there are
+/// several.
+fn look_back_all(
+    sources: &[Source],
+    parts: &mut [Option<Part>],
+    options: &Options,
+    keep_files: bool,
+) -> Result<(), Error> {
+    let mut read: Vec<(usize, &mut Part, &Source)> = parts
+        .iter_mut()
+        .zip(sources)
+        .enumerate()
+        .filter_map(|(place, (part, source))| Some((place, part.as_mut()?, source)))
+        .collect();
+    if let [(place, part, source)] = read.as_mut_slice() {
+        return look_back(part, *place, source, options, keep_files);
+    }
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = read
+            .into_iter()
+            .map(|(place, part, source)| {
+                scope.spawn(move || look_back(part, place, source, options, keep_files))
+            })
+            .collect();
+        threads.into_iter().try_for_each(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     })
 }
 

@@ -51,7 +51,6 @@ pub(crate) struct Merged {
     pub(crate) outcome: ReadOutcome,
     pub(crate) earlier: Vec<MailRecord>,
     pub(crate) evidence: HashMap<String, Applied>,
-    pub(crate) span: (i64, i64),
     /// Where each list's selection starts and ends (empty for a list
     /// without mail in it).
     pub(crate) list_ends: Vec<ListEnds>,
@@ -142,6 +141,17 @@ pub(crate) fn read_all(
     Ok(parts)
 }
 
+/// The span of time the parts' selections cover together (seconds, both
+/// ends inclusive; zero when none has one).
+pub(crate) fn parts_span(parts: &[Option<Part>]) -> (i64, i64) {
+    parts
+        .iter()
+        .flatten()
+        .filter_map(|part| part.span)
+        .reduce(|(s, u), (since, until)| (s.min(since), u.max(until)))
+        .unwrap_or_default()
+}
+
 /// The parts as one. One part is taken as it is; several are merged: mails
 /// in order of arrival (list order, then each list's own, breaking ties),
 /// and a mail with the Message-ID of one before it (cross-posted) is that
@@ -153,7 +163,6 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
     {
         return Merged {
             list_ends: vec![ListEnds::of(&part.selected)],
-            span: part.span.unwrap_or_default(),
             selected: part.selected,
             outcome: part.outcome,
             earlier: part.earlier,
@@ -165,7 +174,6 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
     let mut missing = Vec::new();
     let mut earlier = Vec::new();
     let mut evidence = HashMap::new();
-    let mut span: Option<(i64, i64)> = None;
     let mut open_start = true;
     let mut ends = None;
     let mut list_ends = Vec::with_capacity(parts.len());
@@ -198,12 +206,6 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
                 .map(|(i, m)| (place, i, m)),
         );
         evidence.extend(part.evidence);
-        if let Some((since, until)) = part.span {
-            span = Some(match span {
-                None => (since, until),
-                Some((s, u)) => (s.min(since), u.max(until)),
-            });
-        }
     }
     let mails = once_each(mails, &HashSet::new());
     let in_selection: HashSet<String> = mails
@@ -235,7 +237,6 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
         outcome: ReadOutcome { mails, missing },
         earlier,
         evidence,
-        span: span.unwrap_or_default(),
         list_ends,
     }
 }

@@ -39,30 +39,46 @@ pub(crate) fn span_of(selection: &Selection, selected: &Selected) -> Option<(i64
     })
 }
 
-/// The comparison of `report` (whose selection spans `span` and holds all
-/// history before it when `open_start`) with the period `compare` names.
-/// The other period's report is built with the same options, looking back
-/// for nothing: only its figures and top lists are used.
-pub(crate) fn comparison(
+/// The other period of a comparison, read before the report it is
+/// compared with is finished: it needs only the report's span.
+pub(crate) enum OtherPeriod {
+    /// `--compare none`.
+    None,
+    /// A period without mail, with the reason the report says.
+    Empty {
+        basis: CompareBasis,
+        window: Option<(i64, i64)>,
+        note: String,
+    },
+    /// The other period's report and its span.
+    Read {
+        basis: CompareBasis,
+        span: (i64, i64),
+        report: Box<Report>,
+    },
+}
+
+/// Reads the period `compare` names, for a report whose selection spans
+/// `span` and holds all history before it when `open_start`. The other
+/// period's report is built with the same options, looking back for
+/// nothing: only its figures and top lists are used.
+pub(crate) fn other_period(
     sources: &[report::Source],
     compare: &Compare,
     span: (i64, i64),
     open_start: bool,
-    report: &Report,
     options: &report::Options,
-) -> Result<Option<Comparison>, Error> {
+) -> Result<OtherPeriod, Error> {
     let (since, until) = span;
     let (basis, other) = match compare {
-        Compare::None => return Ok(None),
+        Compare::None => return Ok(OtherPeriod::None),
         // Nothing is before the archive's first mail: no need to look.
         Compare::Previous if open_start => {
-            return Ok(Some(empty(
-                CompareBasis::Previous,
-                span,
-                None,
-                "the selection starts with the archive's first mail".into(),
-                report,
-            )));
+            return Ok(OtherPeriod::Empty {
+                basis: CompareBasis::Previous,
+                window: None,
+                note: "the selection starts with the archive's first mail".into(),
+            });
         }
         Compare::Previous => {
             let length = until.saturating_sub(since).saturating_add(1);
@@ -91,7 +107,7 @@ pub(crate) fn comparison(
         watch: None,
         ..options.clone()
     };
-    let window_span = match &other {
+    let window = match &other {
         Selection::Window {
             since: Some(s),
             until: Some(u),
@@ -106,17 +122,39 @@ pub(crate) fn comparison(
         })
         .collect();
     match report::build_with_span(&others, &other_options) {
-        Ok((before, other_span)) => {
-            let other_span = window_span.unwrap_or(other_span);
-            Ok(Some(compared(basis, span, other_span, report, &before)))
-        }
+        Ok((before, other_span)) => Ok(OtherPeriod::Read {
+            basis,
+            span: window.unwrap_or(other_span),
+            report: Box::new(before),
+        }),
         // Worded here, not by the archive, so every kind of archive says
         // the same.
-        Err(Error::EmptySelection(_)) => {
-            let note = "no mail arrived in that period".to_string();
-            Ok(Some(empty(basis, span, window_span, note, report)))
-        }
+        Err(Error::EmptySelection(_)) => Ok(OtherPeriod::Empty {
+            basis,
+            window,
+            note: "no mail arrived in that period".to_string(),
+        }),
         Err(e) => Err(e),
+    }
+}
+
+impl OtherPeriod {
+    /// The comparison of `report`, whose selection spans `span`, with this
+    /// period.
+    pub(crate) fn compared_with(self, span: (i64, i64), report: &Report) -> Option<Comparison> {
+        match self {
+            OtherPeriod::None => None,
+            OtherPeriod::Empty {
+                basis,
+                window,
+                note,
+            } => Some(empty(basis, span, window, note, report)),
+            OtherPeriod::Read {
+                basis,
+                span: other_span,
+                report: before,
+            } => Some(compared(basis, span, other_span, report, &before)),
+        }
     }
 }
 
