@@ -34,7 +34,8 @@ impl Source {
 
 /// One list's selection, read, with what was found for it before it.
 pub(crate) struct Part {
-    /// Its ends, notes and openness; its commits are dropped once read.
+    /// Its ends, notes and openness; its commits are dropped once its
+    /// earlier versions are read.
     pub(crate) selected: Selected,
     pub(crate) outcome: ReadOutcome,
     /// Mails before the selection that may be earlier versions of its series.
@@ -226,7 +227,7 @@ pub(crate) fn merge(sources: &[Source], mut parts: Vec<Option<Part>>) -> Merged 
     let (from, to) = ends.unwrap_or((null, null));
     Merged {
         selected: Selected {
-            // Each part's were dropped once read (`read_part`).
+            // Dropped from each part by `look_back`.
             commits: Vec::new(),
             from,
             to,
