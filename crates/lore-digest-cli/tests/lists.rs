@@ -446,3 +446,110 @@ fn a_group_is_updated_with_each_list_s_own_state() {
     assert!(err.contains("no new mail on virt"), "{err}");
     assert!(!out.exists());
 }
+
+/// A patch cross-posted to both lists whose kvmarm copy is archived only
+/// after the group's update reported the kvm one; `later` adds that copy
+/// and a new kvmarm patch.
+fn late_copy_lists(dir: &Path, later: bool) -> (String, String) {
+    let late = mail(
+        ANN,
+        BOTH,
+        "[PATCH] KVM: x86: late copy",
+        "late@w",
+        None,
+        &patch_body("Copy late.", "arch/x86/kvm/late.c"),
+    );
+    let kvm = Epoch::new().mail(&late, T0).mail(
+        mail(
+            BOB,
+            KVM,
+            "[PATCH] KVM: x86: fix a leak",
+            "x1@b",
+            None,
+            &patch_body("Fix a leak.", "arch/x86/kvm/x86.c"),
+        ),
+        T0 + HOUR,
+    );
+    let mut arm = Epoch::new().mail(
+        mail(
+            BOB,
+            ARM,
+            "[PATCH] KVM: arm64: vgic: tidy",
+            "a1@b",
+            None,
+            &patch_body("Tidy.", "arch/arm64/kvm/vgic.c"),
+        ),
+        T0 + 2 * HOUR,
+    );
+    if later {
+        arm = arm.mail(&late, T0 + DAY).mail(
+            mail(
+                BOB,
+                ARM,
+                "[PATCH] KVM: arm64: pmu: tidy",
+                "a2@b",
+                None,
+                &patch_body("Tidy the PMU.", "arch/arm64/kvm/pmu.c"),
+            ),
+            T0 + 2 * DAY,
+        );
+    }
+    let suffix = if later { "-later" } else { "" };
+    let kvm = kvm.write(&dir.join(format!("kvm{suffix}.git")));
+    let arm = arm.write(&dir.join(format!("kvmarm{suffix}.git")));
+    (kvm.path_str().to_string(), arm.path_str().to_string())
+}
+
+#[test]
+fn a_group_does_not_report_a_cross_post_again_when_its_second_copy_comes_late() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let state = dir.join("state/virt.json");
+    let out = dir.join("update.json");
+    let update = |config: &str| {
+        let (code, _, err) = run(&[
+            "update",
+            "virt",
+            "--config",
+            config,
+            "--state",
+            state.to_str().unwrap(),
+            "--since",
+            "2025-04-01",
+            "--format",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&std::fs::read_to_string(&out).unwrap()).unwrap()
+    };
+    let (kvm, arm) = late_copy_lists(dir, false);
+    let first = update(&config(dir, &kvm, &arm));
+    assert_eq!(first["stats"]["messages"], 3, "{first:#}");
+    let late = series_by_title(&first, "KVM: x86: late copy");
+    assert_eq!(late["lists"], serde_json::json!(["kvm"]));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let remembered: Vec<&str> = saved["reported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(remembered, ["late@w", "x1@b", "a1@b"], "{saved:#}");
+
+    // The kvmarm copy of the patch arrives after that update, with a new
+    // patch: only the new patch is news.
+    let (kvm, arm) = late_copy_lists(dir, true);
+    let second = update(&config(dir, &kvm, &arm));
+    assert_eq!(second["stats"]["messages"], 1, "{second:#}");
+    let titles: Vec<&str> = second["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["KVM: arm64: pmu: tidy"]);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(saved["reported"].as_array().unwrap().len(), 4, "{saved:#}");
+}

@@ -9,7 +9,8 @@ use lore_digest::deliver::mail::{Addresses, MailThread, Outgoing};
 use lore_digest::deliver::smtp::{self, SmtpServer};
 use lore_digest::deliver::{self, ListSpan, Span, sendmail};
 use lore_digest::lists::{
-    Group, GroupState, List, ListSettings, State, default_group_state_path, default_state_path,
+    Group, GroupState, List, ListSettings, Reported, State, default_group_state_path,
+    default_state_path, remembered,
 };
 use lore_digest::sync::SyncOptions;
 use lore_digest::{Error, render, report};
@@ -115,6 +116,9 @@ pub struct DeliveryArgs {
     events: Option<PathBuf>,
 }
 
+/// What the last update left (see [`Followed::load`]).
+type Previous = (Vec<Option<State>>, Option<MailThread>, Vec<Reported>);
+
 /// What an update follows: one list, or a group of lists reported together.
 enum Followed {
     List(List),
@@ -158,16 +162,15 @@ impl Followed {
         }
     }
 
-    /// What the last update left: each list's state, and the mail thread.
-    fn load(
-        &self,
-        path: &std::path::Path,
-    ) -> Result<(Vec<Option<State>>, Option<MailThread>), Error> {
+    /// What the last update left: each list's state, the mail thread, and
+    /// the mails a group reported lately (none for one list, whose state
+    /// alone says what it reported).
+    fn load(&self, path: &std::path::Path) -> Result<Previous, Error> {
         Ok(match self {
             Followed::List(_) => {
                 let state = State::load(path)?;
                 let thread = state.as_ref().and_then(|s| s.thread.clone());
-                (vec![state], thread)
+                (vec![state], thread, Vec::new())
             }
             Followed::Group(group) => {
                 let state = GroupState::load(path)?.unwrap_or_default();
@@ -176,18 +179,20 @@ impl Followed {
                     .iter()
                     .map(|l| state.lists.get(&l.name).cloned())
                     .collect();
-                (states, state.thread)
+                (states, state.thread, state.reported)
             }
         })
     }
 
     /// Records where each list stands now (`news`, in the order of
-    /// [`Followed::lists`]) and the mail thread, in one atomic write.
+    /// [`Followed::lists`]), the mail thread and, for a group, the mails
+    /// it remembers as reported, in one atomic write.
     fn save(
         &self,
         path: &std::path::Path,
         news: Vec<(Vec<Mark>, Vec<String>)>,
         thread: Option<MailThread>,
+        reported: Vec<Reported>,
     ) -> Result<(), Error> {
         let mut states = self
             .lists()
@@ -207,6 +212,7 @@ impl Followed {
             Followed::Group(_) => GroupState {
                 updated: jiff::Timestamp::now().to_string(),
                 lists: states.collect(),
+                reported,
                 thread,
             }
             .save(path),
@@ -271,7 +277,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             leftover.display()
         ));
     }
-    let (previous, thread) = followed.load(&state_path)?;
+    let (previous, thread, reported) = followed.load(&state_path)?;
     let since = parse_when(&args.since, jiff::Timestamp::now())?.as_second();
     let mut sources = Vec::new();
     let mut marks = Vec::new();
@@ -318,6 +324,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             .iter()
             .flatten()
             .flat_map(|s| s.last_ids.iter().cloned())
+            .chain(reported.iter().map(|r| r.id.clone()))
             .collect(),
         maintainers,
         maintainers_warnings,
@@ -331,7 +338,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         commit_messages: super::report::commit_messages_for(format),
         ..Default::default()
     };
-    let built = report::build_lists(&sources, &options);
+    let built = report::build_lists_with_arrivals(&sources, &options);
     // What the new state remembers to find its place after a rewrite.
     let mut news = Vec::with_capacity(sources.len());
     for (source, marks) in sources.iter().zip(marks) {
@@ -339,8 +346,8 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
         news.push((marks, last_ids));
     }
     drop(mirror_locks);
-    let report = match built {
-        Ok(report) => report,
+    let (report, reported) = match built {
+        Ok((report, arrivals)) => (report, remembered(&reported, arrivals)),
         Err(Error::EmptySelection(_)) => {
             if verbosity() > Verbosity::Quiet {
                 eprintln!(
@@ -349,7 +356,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
                 );
             }
             // Heads may have moved without new mail (a purge): remember them.
-            followed.save(&state_path, news, thread)?;
+            followed.save(&state_path, news, thread, reported)?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
@@ -402,7 +409,7 @@ pub fn run(args: UpdateArgs) -> Result<(), Failure> {
             _ => thread,
         };
         // Only now that the update is out do the lists move on.
-        followed.save(&state_path, news, thread)?;
+        followed.save(&state_path, news, thread, reported)?;
         Ok::<(), Failure>(())
     })();
     if committed.is_err()

@@ -9,6 +9,7 @@ pub use config::{
     Config, Group, GroupSettings, LORE, List, ListSettings, default_cache_dir, default_config_path,
 };
 pub use state::{
-    EpochMark, GroupState, State, default_group_state_path, default_state_path, marks_of,
+    EpochMark, GroupState, REMEMBERED_FOR, Reported, State, default_group_state_path,
+    default_state_path, marks_of, remembered,
 };
 pub(crate) use state::{load_json, save_json};

@@ -44,9 +44,50 @@ pub struct GroupState {
     pub updated: String,
     /// Each list's state, by the list's name.
     pub lists: std::collections::BTreeMap<String, State>,
+    /// The mails the group's updates reported lately, on any of its lists:
+    /// a copy of one that reaches another list only after that update is
+    /// not news again (each list's state keeps its place, not the
+    /// Message-IDs it reported).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reported: Vec<Reported>,
     /// The thread of the group's update mails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<MailThread>,
+}
+
+/// A mail an update of a group reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reported {
+    /// Its Message-ID.
+    pub id: String,
+    /// When it arrived (commit time, seconds since the epoch).
+    pub time: i64,
+}
+
+/// How long a group remembers a reported mail, counted back from the
+/// newest one: copies of a cross-posted mail reach the lists of one
+/// group within minutes or hours, and thirty days of a busy list are a
+/// few thousand Message-IDs.
+pub const REMEMBERED_FOR: i64 = 30 * 86_400;
+
+/// What a group remembers after an update: the mails it remembered and
+/// those it reported now (`arrivals`, Message-ID and arrival time), each
+/// once, without those that arrived more than [`REMEMBERED_FOR`] before
+/// the newest; oldest first.
+pub fn remembered(previous: &[Reported], arrivals: Vec<(String, i64)>) -> Vec<Reported> {
+    let mut all: Vec<Reported> = previous
+        .iter()
+        .cloned()
+        .chain(arrivals.into_iter().map(|(id, time)| Reported { id, time }))
+        .collect();
+    let Some(newest) = all.iter().map(|r| r.time).max() else {
+        return Vec::new();
+    };
+    all.retain(|r| r.time >= newest.saturating_sub(REMEMBERED_FOR));
+    all.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|r| seen.insert(r.id.clone()));
+    all
 }
 
 impl GroupState {
@@ -215,6 +256,34 @@ fn state_file_name(list: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_remembers_each_mail_once_for_thirty_days_before_the_newest() {
+        let day = 86_400;
+        let previous = [
+            Reported {
+                id: "old@x".into(),
+                time: 0,
+            },
+            Reported {
+                id: "kept@x".into(),
+                time: 10 * day,
+            },
+        ];
+        let arrivals = vec![
+            ("new@x".to_string(), 40 * day),
+            // A copy on a second list: remembered once, from its first.
+            ("kept@x".to_string(), 10 * day + 60),
+        ];
+        let now = remembered(&previous, arrivals);
+        let ids: Vec<&str> = now.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["kept@x", "new@x"]);
+        assert_eq!(now[0].time, 10 * day);
+        assert_eq!(remembered(&[], Vec::new()), Vec::<Reported>::new());
+        // What a group without any (an older state file) reads.
+        let state: GroupState = serde_json::from_str(r#"{"updated": "", "lists": {}}"#).unwrap();
+        assert!(state.reported.is_empty());
+    }
 
     #[test]
     fn state_round_trips_and_replaces_the_old_file() {

@@ -42,8 +42,10 @@ pub struct Options {
     /// How long to wait for another run writing the same cache file
     /// before going on without the cache.
     pub cache_wait: crate::lock::Wait,
-    /// Message-IDs a previous update reported last: left out, for when a
-    /// rewritten history is recovered by time (see `Selection::After`).
+    /// Message-IDs previous updates reported, left out: those at the
+    /// last heads, for when a rewritten history is recovered by time (see
+    /// `Selection::After`), and a group's lately reported mails, whose
+    /// copies may reach its other lists later.
     pub already_reported: Vec<String>,
     /// The mailmap and organization map applied to every person counted
     /// or shown (by default no mailmap and the built-in organizations).
@@ -112,11 +114,31 @@ pub fn build_lists(sources: &[Source], options: &Options) -> Result<Report, Erro
     build_with_span(sources, options).map(|(report, _)| report)
 }
 
+/// [`build_lists`], and the mails the report was made of: each one's
+/// Message-ID and arrival time (commit time), a cross-posted mail once.
+/// An update of a group remembers them (`lists::GroupState::reported`).
+pub fn build_lists_with_arrivals(
+    sources: &[Source],
+    options: &Options,
+) -> Result<(Report, Vec<(String, i64)>), Error> {
+    let mut arrivals = Vec::new();
+    build_noting(sources, options, Some(&mut arrivals)).map(|(report, _)| (report, arrivals))
+}
+
 /// [`build_lists`], and the span of time the selections cover (seconds,
 /// both ends inclusive), which its comparison and a comparison with it use.
 pub(crate) fn build_with_span(
     sources: &[Source],
     options: &Options,
+) -> Result<(Report, (i64, i64)), Error> {
+    build_noting(sources, options, None)
+}
+
+/// [`build_with_span`], noting the mails read in `arrivals` when given.
+fn build_noting(
+    sources: &[Source],
+    options: &Options,
+    arrivals: Option<&mut Vec<(String, i64)>>,
 ) -> Result<(Report, (i64, i64)), Error> {
     let watch = options
         .watch
@@ -152,6 +174,12 @@ pub(crate) fn build_with_span(
         evidence,
         list_ends,
     } = merge(sources, parts);
+    if let Some(arrivals) = arrivals {
+        arrivals.extend(outcome.mails.iter().filter_map(|mail| {
+            let id = mail.message.message_id.clone()?;
+            Some((id, mail.commit.time))
+        }));
+    }
     let with_tree;
     let options = match &options.tree {
         Some(_) => {
@@ -223,11 +251,17 @@ fn read_part(
             .extend(archive.shallow_cuts_reached(&selected.commits));
     }
     if !options.already_reported.is_empty() {
+        // A group's update remembers weeks of mail: thousands of IDs.
+        let known: HashSet<&str> = options
+            .already_reported
+            .iter()
+            .map(String::as_str)
+            .collect();
         outcome.mails.retain(|m| {
             m.message
                 .message_id
-                .as_ref()
-                .is_none_or(|id| !options.already_reported.contains(id))
+                .as_deref()
+                .is_none_or(|id| !known.contains(id))
         });
         if outcome.mails.is_empty() && outcome.missing.is_empty() {
             return Err(Error::EmptySelection(

@@ -14,7 +14,9 @@ mod threads;
 mod tree;
 mod watch;
 
-pub use build::{CommitMessages, Lookback, Options, build, build_lists, from_mails};
+pub use build::{
+    CommitMessages, Lookback, Options, build, build_lists, build_lists_with_arrivals, from_mails,
+};
 pub(crate) use build::{build_with_span, timestamp};
 pub use links::message_url;
 pub use model::{
