@@ -75,17 +75,7 @@ fn lists(dir: &Path, extra: bool) -> (String, String) {
         ),
         T0 + HOUR,
     );
-    kvm = kvm.mail(
-        mail(
-            BOB,
-            KVM,
-            "[PATCH] KVM: x86: fix a leak",
-            "x1@b",
-            None,
-            &patch_body("Fix a leak.", "arch/x86/kvm/x86.c"),
-        ),
-        T0 + 2 * HOUR,
-    );
+    kvm = kvm.mail(leak_fix(), T0 + 2 * HOUR);
     kvm = kvm.mail(
         mail(
             ANN,
@@ -97,31 +87,52 @@ fn lists(dir: &Path, extra: bool) -> (String, String) {
         ),
         T0 + DAY,
     );
-    arm = arm.mail(
-        mail(
-            BOB,
-            ARM,
-            "[PATCH] KVM: arm64: vgic: tidy",
-            "a1@b",
-            None,
-            &patch_body("Tidy.", "arch/arm64/kvm/vgic.c"),
-        ),
-        T0 + 2 * DAY,
-    );
+    arm = arm.mail(vgic_tidy(), T0 + 2 * DAY);
     if extra {
-        arm = arm.mail(
-            mail(
-                BOB,
-                ARM,
-                "[PATCH] KVM: arm64: pmu: tidy",
-                "a2@b",
-                None,
-                &patch_body("Tidy the PMU.", "arch/arm64/kvm/pmu.c"),
-            ),
-            T0 + 9 * DAY,
-        );
+        arm = arm.mail(pmu_tidy(), T0 + 9 * DAY);
     }
-    let suffix = if extra { "-later" } else { "" };
+    write_both(dir, kvm, arm, extra)
+}
+
+/// Bob's patch to kvm only.
+fn leak_fix() -> String {
+    mail(
+        BOB,
+        KVM,
+        "[PATCH] KVM: x86: fix a leak",
+        "x1@b",
+        None,
+        &patch_body("Fix a leak.", "arch/x86/kvm/x86.c"),
+    )
+}
+
+/// Bob's patch to kvmarm only.
+fn vgic_tidy() -> String {
+    mail(
+        BOB,
+        ARM,
+        "[PATCH] KVM: arm64: vgic: tidy",
+        "a1@b",
+        None,
+        &patch_body("Tidy.", "arch/arm64/kvm/vgic.c"),
+    )
+}
+
+/// Bob's patch to kvmarm that comes later.
+fn pmu_tidy() -> String {
+    mail(
+        BOB,
+        ARM,
+        "[PATCH] KVM: arm64: pmu: tidy",
+        "a2@b",
+        None,
+        &patch_body("Tidy the PMU.", "arch/arm64/kvm/pmu.c"),
+    )
+}
+
+/// Writes both lists' archives, the `later` ones under other names.
+fn write_both(dir: &Path, kvm: Epoch, arm: Epoch, later: bool) -> (String, String) {
+    let suffix = if later { "-later" } else { "" };
     let kvm = kvm.write(&dir.join(format!("kvm{suffix}.git")));
     let arm = arm.write(&dir.join(format!("kvmarm{suffix}.git")));
     (kvm.path_str().to_string(), arm.path_str().to_string())
@@ -379,6 +390,25 @@ fn what_several_lists_cannot_do() {
     assert!(err.contains("with several lists give two times"), "{err}");
 }
 
+/// `update virt` of the configuration `config` with the state file
+/// `state`, as JSON into `out`: exit code, stdout, stderr.
+fn update_virt(config: &str, state: &Path, out: &Path) -> (i32, String, String) {
+    run(&[
+        "update",
+        "virt",
+        "--config",
+        config,
+        "--state",
+        state.to_str().unwrap(),
+        "--since",
+        "2025-04-01",
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ])
+}
+
 #[test]
 fn a_group_is_updated_with_each_list_s_own_state() {
     let tmp = TempDir::new().unwrap();
@@ -387,22 +417,7 @@ fn a_group_is_updated_with_each_list_s_own_state() {
     let config_path = config(dir, &kvm, &arm);
     let state = dir.join("state/virt.json");
     let out = dir.join("update.json");
-    let update = |config: &str| {
-        run(&[
-            "update",
-            "virt",
-            "--config",
-            config,
-            "--state",
-            state.to_str().unwrap(),
-            "--since",
-            "2025-04-01",
-            "--format",
-            "json",
-            "-o",
-            out.to_str().unwrap(),
-        ])
-    };
+    let update = |config: &str| update_virt(config, &state, &out);
     let (code, _, err) = update(&config_path);
     assert_eq!(code, 0, "{err}");
     let first: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
@@ -459,45 +474,12 @@ fn late_copy_lists(dir: &Path, later: bool) -> (String, String) {
         None,
         &patch_body("Copy late.", "arch/x86/kvm/late.c"),
     );
-    let kvm = Epoch::new().mail(&late, T0).mail(
-        mail(
-            BOB,
-            KVM,
-            "[PATCH] KVM: x86: fix a leak",
-            "x1@b",
-            None,
-            &patch_body("Fix a leak.", "arch/x86/kvm/x86.c"),
-        ),
-        T0 + HOUR,
-    );
-    let mut arm = Epoch::new().mail(
-        mail(
-            BOB,
-            ARM,
-            "[PATCH] KVM: arm64: vgic: tidy",
-            "a1@b",
-            None,
-            &patch_body("Tidy.", "arch/arm64/kvm/vgic.c"),
-        ),
-        T0 + 2 * HOUR,
-    );
+    let kvm = Epoch::new().mail(&late, T0).mail(leak_fix(), T0 + HOUR);
+    let mut arm = Epoch::new().mail(vgic_tidy(), T0 + 2 * HOUR);
     if later {
-        arm = arm.mail(&late, T0 + DAY).mail(
-            mail(
-                BOB,
-                ARM,
-                "[PATCH] KVM: arm64: pmu: tidy",
-                "a2@b",
-                None,
-                &patch_body("Tidy the PMU.", "arch/arm64/kvm/pmu.c"),
-            ),
-            T0 + 2 * DAY,
-        );
+        arm = arm.mail(&late, T0 + DAY).mail(pmu_tidy(), T0 + 2 * DAY);
     }
-    let suffix = if later { "-later" } else { "" };
-    let kvm = kvm.write(&dir.join(format!("kvm{suffix}.git")));
-    let arm = arm.write(&dir.join(format!("kvmarm{suffix}.git")));
-    (kvm.path_str().to_string(), arm.path_str().to_string())
+    write_both(dir, kvm, arm, later)
 }
 
 #[test]
@@ -507,20 +489,7 @@ fn a_group_does_not_report_a_cross_post_again_when_its_second_copy_comes_late() 
     let state = dir.join("state/virt.json");
     let out = dir.join("update.json");
     let update = |config: &str| {
-        let (code, _, err) = run(&[
-            "update",
-            "virt",
-            "--config",
-            config,
-            "--state",
-            state.to_str().unwrap(),
-            "--since",
-            "2025-04-01",
-            "--format",
-            "json",
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let (code, _, err) = update_virt(config, &state, &out);
         assert_eq!(code, 0, "{err}");
         serde_json::from_str::<Value>(&std::fs::read_to_string(&out).unwrap()).unwrap()
     };
