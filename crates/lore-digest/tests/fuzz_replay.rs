@@ -115,52 +115,37 @@ fn markdown_check_catches_foreign_links() {
     checks::check_markdown("[x](javascript:alert(1))\n");
 }
 
-/// One `[[package]]` of a `Cargo.lock`: its name, version and the names
-/// of its dependencies (a lock file writes `"name version"` where two
-/// versions of a crate are in the tree; the version is dropped here).
+/// A `Cargo.lock`, as far as these checks read it.
+#[derive(serde::Deserialize)]
+struct Lock {
+    package: Vec<LockedPackage>,
+}
+
+/// One `[[package]]` of a `Cargo.lock`: its name, version and
+/// dependencies (`"name"`, or `"name version"` where two versions of a
+/// crate are in the tree).
+#[derive(serde::Deserialize)]
 struct LockedPackage {
     name: String,
     version: String,
+    #[serde(default)]
     dependencies: Vec<String>,
 }
 
-/// The packages of a lock file, read line by line: the format is cargo's
-/// own, one key per line, and only these three keys are needed.
-fn locked_packages(path: &Path) -> Vec<LockedPackage> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let quoted = |line: &str| line.split('"').nth(1).unwrap_or_default().to_string();
-    let mut packages: Vec<LockedPackage> = Vec::new();
-    let mut in_dependencies = false;
-    for line in text.lines() {
-        if line == "[[package]]" {
-            packages.push(LockedPackage {
-                name: String::new(),
-                version: String::new(),
-                dependencies: Vec::new(),
-            });
-            in_dependencies = false;
-            continue;
-        }
-        let Some(package) = packages.last_mut() else {
-            continue;
-        };
-        if in_dependencies {
-            if line == "]" {
-                in_dependencies = false;
-            } else {
-                let dependency = quoted(line);
-                let name = dependency.split(' ').next().unwrap_or_default();
-                package.dependencies.push(name.to_string());
-            }
-        } else if line.starts_with("name = ") {
-            package.name = quoted(line);
-        } else if line.starts_with("version = ") {
-            package.version = quoted(line);
-        } else if line == "dependencies = [" {
-            in_dependencies = true;
-        }
+impl LockedPackage {
+    /// The names of its dependencies, without versions.
+    fn dependency_names(&self) -> Vec<&str> {
+        self.dependencies
+            .iter()
+            .map(|d| d.split(' ').next().unwrap_or_default())
+            .collect()
     }
-    packages
+}
+
+/// The TOML file at `path`, parsed as `T`.
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// `fuzz/` is its own workspace with its own lock file, which no build of
@@ -170,35 +155,34 @@ fn locked_packages(path: &Path) -> Vec<LockedPackage> {
 #[test]
 fn the_fuzz_lock_file_follows_the_workspace() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let workspace = locked_packages(&root.join("Cargo.lock"));
-    let fuzz = locked_packages(&fuzz_dir().join("Cargo.lock"));
+    let workspace = read_toml::<Lock>(&root.join("Cargo.lock")).package;
+    let fuzz = read_toml::<Lock>(&fuzz_dir().join("Cargo.lock")).package;
     assert!(
         workspace.len() > 100 && !fuzz.is_empty(),
         "lock files not read"
     );
 
-    let manifest = std::fs::read_to_string(root.join("crates/lore-digest/Cargo.toml"))
-        .expect("the library's manifest");
-    let dev_dependencies: Vec<&str> = manifest
-        .split("[dev-dependencies]")
-        .nth(1)
-        .unwrap_or_default()
-        .lines()
-        .take_while(|line| !line.starts_with('['))
-        .filter_map(|line| line.split(['=', '.', ' ']).next())
-        .filter(|name| !name.is_empty() && !name.starts_with('#'))
-        .collect();
+    let manifest: toml::Table = read_toml(&root.join("crates/lore-digest/Cargo.toml"));
+    let dev_dependencies = manifest
+        .get("dev-dependencies")
+        .and_then(toml::Value::as_table)
+        .expect("the library's dev-dependencies");
     let library = |packages: &[LockedPackage]| -> Vec<String> {
         packages
             .iter()
             .find(|p| p.name == "lore-digest")
-            .map(|p| p.dependencies.clone())
+            .map(|p| {
+                p.dependency_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
             .expect("lore-digest in the lock file")
     };
     let fuzz_library = library(&fuzz);
     let missing: Vec<String> = library(&workspace)
         .into_iter()
-        .filter(|d| !dev_dependencies.contains(&d.as_str()) && !fuzz_library.contains(d))
+        .filter(|d| !dev_dependencies.contains_key(d) && !fuzz_library.contains(d))
         .collect();
     assert!(
         missing.is_empty(),
