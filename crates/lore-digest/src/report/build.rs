@@ -7,7 +7,7 @@ use super::model::{
     PatchesMissing, Report, ReviewLine, Series, Stats, VersionRef,
 };
 use super::sections;
-use super::sources::{Merged, Part, Source, merge, parts_span, read_all};
+use super::sources::{Merged, Part, Source, merge, on_threads, parts_span, read_all};
 use super::status::{assess_series, status_lists};
 use super::threads::{discussion, given, series_of_mail};
 use super::tree::{TreeSource, tree_evidence};
@@ -332,28 +332,17 @@ fn look_back_all(
     options: &Options,
     keep_files: bool,
 ) -> Result<(), Error> {
-    let mut read: Vec<(usize, &mut Part, &Source)> = parts
+    let read: Vec<(usize, &mut Part, &Source)> = parts
         .iter_mut()
         .zip(sources)
         .enumerate()
         .filter_map(|(place, (part, source))| Some((place, part.as_mut()?, source)))
         .collect();
-    if let [(place, part, source)] = read.as_mut_slice() {
-        return look_back(part, *place, source, options, keep_files);
-    }
-    std::thread::scope(|scope| {
-        let threads: Vec<_> = read
-            .into_iter()
-            .map(|(place, part, source)| {
-                scope.spawn(move || look_back(part, place, source, options, keep_files))
-            })
-            .collect();
-        threads.into_iter().try_for_each(|thread| {
-            thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
+    on_threads(read, &|(place, part, source)| {
+        look_back(part, place, source, options, keep_files)
     })
+    .into_iter()
+    .try_for_each(|result| result.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
 }
 
 /// Reads the mails before the selection that may be earlier versions of

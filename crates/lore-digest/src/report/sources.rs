@@ -102,28 +102,20 @@ pub(crate) fn read_all(
             Reached::MAX_LISTS
         )));
     }
-    if let [only] = sources {
-        return Ok(vec![Some(read(0, only)?)]);
-    }
-    let results: Vec<Result<Part, Error>> = std::thread::scope(|scope| {
-        let threads: Vec<_> = sources
-            .iter()
-            .enumerate()
-            .map(|(place, source)| scope.spawn(move || read(place, source)))
-            .collect();
-        threads
+    let places: Vec<(usize, &Source)> = sources.iter().enumerate().collect();
+    let results: Vec<Result<Part, Error>> =
+        on_threads(places, &|(place, source)| read(place, source))
             .into_iter()
             .zip(sources)
-            .map(|(thread, source)| {
-                thread.join().unwrap_or_else(|_| {
+            .map(|(result, source)| {
+                result.unwrap_or_else(|_| {
                     Err(Error::Git {
                         path: source.archive.path().to_path_buf(),
                         source: "a reading thread stopped unexpectedly".into(),
                     })
                 })
             })
-            .collect()
-    });
+            .collect();
     let mut parts = Vec::with_capacity(results.len());
     let mut first_empty = None;
     for result in results {
@@ -140,6 +132,25 @@ pub(crate) fn read_all(
         return Err(Error::EmptySelection(first_empty.unwrap_or_default()));
     }
     Ok(parts)
+}
+
+/// `work` done on each of `items`, on a thread each when there are
+/// several (one is done here); the results in the order of `items`, a
+/// thread's panic as its `Err`.
+pub(crate) fn on_threads<I: Send, T: Send>(
+    items: Vec<I>,
+    work: &(dyn Fn(I) -> T + Sync),
+) -> Vec<std::thread::Result<T>> {
+    if items.len() == 1 {
+        return items.into_iter().map(|item| Ok(work(item))).collect();
+    }
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = items
+            .into_iter()
+            .map(|item| scope.spawn(move || work(item)))
+            .collect();
+        threads.into_iter().map(|thread| thread.join()).collect()
+    })
 }
 
 /// The span of time the parts' selections cover together (seconds, both
